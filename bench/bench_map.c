@@ -1,0 +1,151 @@
+/* bench_map.c — map throughput: (cell x candidate) evaluations per second of
+ * a power map, on each device, median of several timed runs after a warm-up. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "drt2d.h"
+
+typedef struct bench_config {
+  const char *scene;
+  int grid;
+  int runs;
+  int order_min, order_max;
+  drt_smoothing smoothing;
+} bench_config;
+
+typedef struct device_row {
+  const char *label;
+  drt_device_kind device;
+  drt_precision precision;
+} device_row;
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double peak_rss_mib(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* Median seconds of cfg->runs timed maps (after one untimed warm-up, which
+ * also absorbs the kernel compiler's first-launch work); -1 on failure. */
+static double time_map(const bench_config *cfg, const device_row *row,
+                       const drt_scene *scene) {
+  drt_context_options co;
+  drt_context_options_init(&co);
+  co.device = row->device;
+  co.precision = row->precision;
+  drt_context *ctx;
+  if (drt_context_create(&co, &ctx)) {
+    fprintf(stderr, "%s: %s\n", row->label, drt_last_error());
+    return -1;
+  }
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.order_min = cfg->order_min;
+  o.order_max = cfg->order_max;
+  o.smoothing = cfg->smoothing;
+  double box[4];
+  drt_scene_bbox(scene, box);
+  drt_grid grid = {cfg->grid, cfg->grid, {box[0], box[1], box[2], box[3]}};
+  double *power = malloc((size_t)cfg->grid * cfg->grid * sizeof *power);
+  double *times = malloc((size_t)cfg->runs * sizeof *times);
+  double median = -1;
+  int ok = power && times && !drt_map_compute(ctx, scene, &o, &grid, power);
+  for (int r = 0; ok && r < cfg->runs; r++) {
+    double start = now();
+    ok = !drt_map_compute(ctx, scene, &o, &grid, power);
+    times[r] = now() - start;
+  }
+  if (ok) {
+    qsort(times, cfg->runs, sizeof *times, compare_doubles);
+    median = times[cfg->runs / 2];
+  } else {
+    fprintf(stderr, "%s: %s\n", row->label, drt_last_error());
+  }
+  free(power);
+  free(times);
+  drt_context_destroy(ctx);
+  return median;
+}
+
+static int parse_args(int argc, char **argv, bench_config *cfg) {
+  static const struct option opts[] = {{"scene", required_argument, 0, 's'},
+                                       {"grid", required_argument, 0, 'g'},
+                                       {"runs", required_argument, 0, 'r'},
+                                       {"order", required_argument, 0, 'o'},
+                                       {"smoothing", required_argument, 0, 'm'},
+                                       {0, 0, 0, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == 's') cfg->scene = optarg;
+    else if (c == 'g') cfg->grid = atoi(optarg);
+    else if (c == 'r') cfg->runs = atoi(optarg);
+    else if (c == 'o') {
+      if (sscanf(optarg, "%d:%d", &cfg->order_min, &cfg->order_max) == 1)
+        cfg->order_max = cfg->order_min;
+    } else if (c == 'm') cfg->smoothing = (drt_smoothing)atoi(optarg);
+    else return -1;
+  }
+  if (cfg->grid < 1 || cfg->runs < 1 || cfg->order_min < 0 ||
+      cfg->order_max < cfg->order_min) {
+    fprintf(stderr, "bench_map: bad --grid, --runs or --order\n");
+    return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE};
+  if (parse_args(argc, argv, &cfg)) {
+    fprintf(stderr, "usage: bench_map [--scene S] [--grid N] [--runs R] "
+            "[--order KMIN:KMAX] [--smoothing 0|1|2]\n");
+    return 2;
+  }
+  drt_scene *scene;
+  if (drt_scene_builtin(cfg.scene, &scene)) {
+    fprintf(stderr, "bench_map: %s\n", drt_last_error());
+    return 1;
+  }
+  double candidates = 0;
+  for (int k = cfg.order_min; k <= cfg.order_max; k++)
+    candidates += (double)drt_candidate_count(drt_scene_object_count(scene), k);
+  double evaluations = candidates * cfg.grid * (double)cfg.grid;
+  const device_row rows[] = {
+      {"ref (serial C, double)", DRT_DEVICE_REF, DRT_PRECISION_DOUBLE},
+      {"OpenCL auto, float", DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT},
+      {"OpenCL auto, double", DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE},
+  };
+  printf("map %dx%d of %s, orders %d:%d, smoothing %d: %.0f candidates, "
+         "%.3g evaluations per map; median of %d runs\n\n",
+         cfg.grid, cfg.grid, cfg.scene, cfg.order_min, cfg.order_max,
+         (int)cfg.smoothing, candidates, evaluations, cfg.runs);
+  printf("| %-24s | %10s | %14s | %8s | %13s |\n", "device", "median s",
+         "evaluations/s", "vs ref", "peak RSS MiB");
+  printf("|%s|%s|%s|%s|%s|\n", "--------------------------", "------------",
+         "----------------", "----------", "---------------");
+  double ref_time = -1;
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    double t = time_map(&cfg, &rows[i], scene);
+    if (t < 0) continue;
+    if (i == 0) ref_time = t;
+    printf("| %-24s | %10.4f | %14.4g | %7.2fx | %13.1f |\n", rows[i].label, t,
+           evaluations / t, ref_time > 0 ? ref_time / t : 0.0, peak_rss_mib());
+  }
+  drt_scene_destroy(scene);
+  return 0;
+}

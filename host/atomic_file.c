@@ -1,0 +1,74 @@
+/* atomic_file.c — temp-file-and-rename output, so failures leave no partial file. */
+#define _POSIX_C_SOURCE 200809L
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+
+static void release_paths(drt__atomic_file *file) {
+  free(file->final_path);
+  free(file->temp_path);
+  file->final_path = NULL;
+  file->temp_path = NULL;
+  file->stream = NULL;
+}
+
+drt_status drt__atomic_open(drt__atomic_file *file, const char *path) {
+  memset(file, 0, sizeof *file);
+  size_t len = strlen(path);
+  file->final_path = strdup(path);
+  file->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
+  if (!file->final_path || !file->temp_path) {
+    release_paths(file);
+    return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
+  }
+  memcpy(file->temp_path, path, len);
+  memcpy(file->temp_path + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+  int fd = mkstemp(file->temp_path);
+  if (fd < 0) {
+    int err = errno;
+    release_paths(file);
+    return drt__fail(DRT_EIO, "%s: cannot create: %s", path, strerror(err));
+  }
+  /* mkstemp creates the file 0600; outputs should follow the umask like
+   * any file the user's shell would create. */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  file->stream = fdopen(fd, "wb");
+  if (!file->stream) {
+    int err = errno;
+    close(fd);
+    unlink(file->temp_path);
+    release_paths(file);
+    return drt__fail(DRT_EIO, "%s: cannot open: %s", path, strerror(err));
+  }
+  return DRT_OK;
+}
+
+drt_status drt__atomic_commit(drt__atomic_file *file) {
+  int failed = ferror(file->stream) != 0;
+  failed |= fclose(file->stream) != 0;
+  file->stream = NULL;
+  if (!failed && rename(file->temp_path, file->final_path) == 0) {
+    release_paths(file);
+    return DRT_OK;
+  }
+  int err = errno;
+  unlink(file->temp_path);
+  drt_status status = drt__fail(DRT_EIO, "%s: write failed: %s",
+                                file->final_path, strerror(err));
+  release_paths(file);
+  return status;
+}
+
+void drt__atomic_abort(drt__atomic_file *file) {
+  if (file->stream) fclose(file->stream);
+  if (file->temp_path) unlink(file->temp_path);
+  release_paths(file);
+}

@@ -1,0 +1,522 @@
+/* cli.c — the drt2d commands (map, eval, info, devices): option parsing with
+ * getopt_long and thin calls into the library. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli_options.h"
+#include "drt2d.h"
+#include "figure.h"
+#include "format.h"
+#include "npy.h"
+
+enum { CMD_MAP = 1, CMD_EVAL = 2, CMD_INFO = 4, CMD_DEVICES = 8 };
+#define CMD_TRACE (CMD_MAP | CMD_EVAL | CMD_INFO)
+
+/* Every option, and the commands that take it. */
+static const struct cli_option {
+  const char *name;
+  int commands;
+} cli_options[] = {
+    {"scene", CMD_TRACE},   {"tx", CMD_TRACE},        {"rx", CMD_TRACE},
+    {"order", CMD_TRACE},   {"method", CMD_TRACE},    {"smoothing", CMD_TRACE},
+    {"alpha", CMD_TRACE},   {"device", CMD_MAP | CMD_EVAL},
+    {"precision", CMD_MAP | CMD_EVAL},                {"seed", CMD_TRACE},
+    {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
+    {"npy", CMD_MAP},       {"db-range", CMD_MAP},    {"vary", CMD_MAP | CMD_EVAL},
+    {"points", CMD_EVAL},
+};
+#define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
+#define OPT_HELP 'h'
+
+typedef struct map_args {
+  int nx, ny;
+  double bbox[4];
+  int bbox_given;
+  const char *png, *npy;
+  double db_lo, db_hi;
+  const char *points;
+} map_args;
+
+static const char *command_help[] = {
+    "usage: drt2d COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  map      render a power map (PNG figure and/or .npy array)\n"
+    "  eval     received power at given points, as CSV\n"
+    "  info     describe a scene and its path candidates\n"
+    "  devices  list OpenCL devices and the one --device auto picks\n"
+    "\n"
+    "Run 'drt2d COMMAND --help' for the options of a command.\n",
+};
+
+static const char *common_help =
+    "scene and tracing options:\n"
+    "  --scene NAME|FILE   square, square-wall, square-obstacle (default),\n"
+    "                      basic, random:SEED:NWALLS, or a .json/.geojson file\n"
+    "  --tx X,Y            transmitter (repeatable; replaces the scene's)\n"
+    "  --rx X,Y            receiver (repeatable; replaces the scene's)\n"
+    "  --order K|KMIN:KMAX interaction orders (default 0:1)\n"
+    "  --method im         path method: image method (default)\n"
+    "  --smoothing MODE    none (exact tests, default), sigmoid, hard-sigmoid\n"
+    "  --alpha A           smoothing sharpness, > 0 (default 100)\n"
+    "  --seed S            seed for random choices (default 0)\n";
+
+static const char *device_help =
+    "device options:\n"
+    "  --device D          auto (a GPU, else the CPU; default), cpu, gpu,\n"
+    "                      ref (serial C reference, double), or a number\n"
+    "                      from 'drt2d devices'\n"
+    "  --precision P       float (default) or double (default with ref)\n";
+
+static void print_help(int command) {
+  if (command == CMD_MAP)
+    printf("usage: drt2d map [OPTIONS] --png FILE|--npy FILE\n\n"
+           "Power over a grid of receiver (or transmitter) positions.\n\n"
+           "map options:\n"
+           "  --grid N|NXxNY      grid points per axis, ends included "
+           "(default 300)\n"
+           "  --bbox X0,Y0,X1,Y1  grid extent (default: the scene's bounding "
+           "box)\n"
+           "  --vary rx|tx        moving endpoint: rx (coverage map, default) "
+           "or tx\n"
+           "  --png FILE          figure: dB relative to P0 = 1/h^2, colour "
+           "bar, scene\n"
+           "  --npy FILE          linear power, shape (ny, nx), row 0 = "
+           "south;\n"
+           "                      float32 or float64 as computed\n"
+           "  --db-range LO,HI    colour scale of the figure (default "
+           "-50,5)\n\n%s\n%s",
+           common_help, device_help);
+  else if (command == CMD_EVAL)
+    printf("usage: drt2d eval [OPTIONS] --points FILE|-\n\n"
+           "Received power at points read one 'x y' pair per line ('#' "
+           "starts a\ncomment); prints CSV with columns x,y,power.\n\n"
+           "eval options:\n"
+           "  --points FILE|-     the points ('-' reads standard input)\n"
+           "  --vary rx|tx        the points are receivers (default) or "
+           "transmitters\n\n%s\n%s",
+           common_help, device_help);
+  else if (command == CMD_INFO)
+    printf("usage: drt2d info [OPTIONS]\n\nObjects, transmitters, "
+           "receivers, bounding box and candidate counts.\n\n%s",
+           common_help);
+  else if (command == CMD_DEVICES)
+    printf("usage: drt2d devices\n\nLists the OpenCL platforms and "
+           "devices, numbered for --device N.\n");
+  else
+    printf("%s", command_help[0]);
+}
+
+static int usage_error(const char *command, const char *message,
+                       const char *detail) {
+  fprintf(stderr, "drt2d %s: %s%s (see 'drt2d %s --help')\n", command, message,
+          detail, command);
+  return DRT_EXIT_USAGE;
+}
+
+static int parse_map_option(map_args *m, const char *name, const char *value,
+                            drt_vary *vary) {
+  if (strcmp(name, "grid") == 0) return drt__parse_grid(name, value, &m->nx, &m->ny);
+  if (strcmp(name, "bbox") == 0) {
+    m->bbox_given = 1;
+    return drt__parse_bbox(name, value, m->bbox);
+  }
+  if (strcmp(name, "png") == 0) m->png = value;
+  else if (strcmp(name, "npy") == 0) m->npy = value;
+  else if (strcmp(name, "points") == 0) m->points = value;
+  else if (strcmp(name, "db-range") == 0)
+    return drt__parse_range(name, value, &m->db_lo, &m->db_hi);
+  else if (strcmp(name, "vary") == 0) {
+    if (strcmp(value, "rx") == 0) *vary = DRT_VARY_RX;
+    else if (strcmp(value, "tx") == 0) *vary = DRT_VARY_TX;
+    else {
+      fprintf(stderr, "drt2d: --vary: invalid value '%s' (expected rx or tx)\n",
+              value);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Parses argv for `command`; returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, const char *name, int command,
+                      drt__cli_common *common, map_args *m) {
+  struct option longopts[N_CLI_OPTIONS + 2];
+  for (int i = 0; i < N_CLI_OPTIONS; i++)
+    longopts[i] = (struct option){cli_options[i].name, required_argument, NULL,
+                                  256 + i};
+  longopts[N_CLI_OPTIONS] = (struct option){"help", no_argument, NULL, OPT_HELP};
+  longopts[N_CLI_OPTIONS + 1] = (struct option){0, 0, 0, 0};
+  optind = 0; /* full re-initialisation: the CLI may run more than once */
+  opterr = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    if (opt == OPT_HELP) {
+      print_help(command);
+      return 0;
+    }
+    if (opt == ':')
+      return usage_error(name, "missing value for ", argv[optind - 1]);
+    if (opt == '?')
+      return usage_error(name, "unknown option ", argv[optind - 1]);
+    const struct cli_option *o = &cli_options[opt - 256];
+    if (!(o->commands & command)) {
+      fprintf(stderr, "drt2d %s: --%s is not an option of this command (see "
+              "'drt2d %s --help')\n", name, o->name, name);
+      return DRT_EXIT_USAGE;
+    }
+    int rc = drt__cli_common_option(common, o->name, optarg);
+    if (rc == 0) rc = parse_map_option(m, o->name, optarg, &common->trace.vary) ? -1 : 1;
+    if (rc < 0) return DRT_EXIT_USAGE;
+  }
+  if (optind < argc)
+    return usage_error(name, "unexpected argument ", argv[optind]);
+  return -1;
+}
+
+static double seconds_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Total (cell x candidate) evaluations for a trace over n points. */
+static double evaluation_count(const drt_scene *scene,
+                               const drt_trace_options *t, size_t n) {
+  double candidates = 0;
+  for (int k = t->order_min; k <= t->order_max; k++)
+    candidates += (double)drt_candidate_count(drt_scene_object_count(scene), k);
+  return candidates * (double)n;
+}
+
+static void to_db(double *values, size_t n) {
+  for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / DRT_P0);
+}
+
+static drt_status write_png(const char *path, double *power, const map_args *m,
+                            const drt_scene *scene, const drt__cli_common *c) {
+  char title[256];
+  static const char *modes[] = {"exact", "sigmoid", "hard sigmoid"};
+  snprintf(title, sizeof title, "%s  %s map  orders %d:%d  %s%s%.3g",
+           c->scene, c->trace.vary == DRT_VARY_TX ? "transmitter" : "receiver",
+           c->trace.order_min, c->trace.order_max, modes[c->trace.smoothing],
+           c->trace.smoothing ? " alpha=" : "",
+           c->trace.smoothing ? c->trace.alpha : 0.0);
+  if (!c->trace.smoothing) title[strlen(title) - 1] = '\0';
+  to_db(power, (size_t)m->nx * m->ny);
+  drt__figure fig = {
+      .db = power, .nx = m->nx, .ny = m->ny,
+      .db_lo = m->db_lo, .db_hi = m->db_hi,
+      .objects = drt_scene_object(scene, 0),
+      .n_objects = drt_scene_object_count(scene),
+      .tx = drt_scene_tx(scene, 0), .n_tx = drt_scene_tx_count(scene),
+      .rx = drt_scene_rx(scene, 0), .n_rx = drt_scene_rx_count(scene),
+      .title = title, .unit = "dB rel. P0"};
+  memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
+  return drt__figure_write_png(&fig, path);
+}
+
+static int grid_box(map_args *m, const drt_scene *scene) {
+  if (m->bbox_given) return 0;
+  drt_status status = drt_scene_bbox(scene, m->bbox);
+  if (status) {
+    drt__cli_report("--bbox", status);
+    return -1;
+  }
+  if (m->bbox[2] == m->bbox[0] || m->bbox[3] == m->bbox[1]) {
+    fprintf(stderr, "drt2d: the scene's bounding box is flat; give --bbox\n");
+    return -1;
+  }
+  return 0;
+}
+
+static int compute_and_write(drt_context *ctx, drt_scene *scene,
+                             drt__cli_common *c, map_args *m) {
+  size_t n = (size_t)m->nx * (size_t)m->ny;
+  double *power = malloc(n * sizeof *power);
+  if (!power) {
+    fprintf(stderr, "drt2d: map: cannot allocate %zu MiB for %dx%d cells\n",
+            (n * sizeof *power) >> 20, m->nx, m->ny);
+    return DRT_EXIT_FAILURE;
+  }
+  drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
+  double start = seconds_now();
+  drt_status status = drt_map_compute(ctx, scene, &c->trace, &grid, power);
+  double elapsed = seconds_now() - start;
+  if (status) drt__cli_report("map", status);
+  int as_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  size_t shape[2] = {(size_t)m->ny, (size_t)m->nx};
+  if (!status && m->npy) {
+    status = drt__npy_write(m->npy, power, shape, 2, as_float);
+    if (status) drt__cli_report("--npy", status);
+  }
+  if (!status && m->png) {
+    status = write_png(m->png, power, m, scene, c);
+    if (status) drt__cli_report("--png", status);
+  }
+  if (!status)
+    fprintf(stderr, "drt2d: %dx%d map on %s in %.3f s (%.3g evaluations/s)\n",
+            m->nx, m->ny, drt_context_device_name(ctx), elapsed,
+            evaluation_count(scene, &c->trace, n) / elapsed);
+  free(power);
+  return status ? DRT_EXIT_FAILURE : 0;
+}
+
+static int run_map(drt__cli_common *c, map_args *m) {
+  if (!m->png && !m->npy)
+    return usage_error("map", "nothing to write: give --png FILE and/or "
+                       "--npy FILE", "");
+  drt_scene *scene = drt__cli_load_scene(c);
+  if (!scene) return DRT_EXIT_FAILURE;
+  int rc = DRT_EXIT_FAILURE;
+  drt_context *ctx = NULL;
+  drt_status status = drt_trace_options_check(&c->trace, scene);
+  if (status) {
+    drt__cli_report("options", status);
+    rc = DRT_EXIT_USAGE;
+  } else if (grid_box(m, scene) == 0 && (ctx = drt__cli_open_context(c))) {
+    rc = compute_and_write(ctx, scene, c, m);
+  }
+  drt_context_destroy(ctx);
+  drt_scene_destroy(scene);
+  return rc;
+}
+
+/* Appends one point to a growing array. */
+static int push_point(double **xy, size_t *n, size_t *cap, double x,
+                      double y) {
+  if (*n == *cap) {
+    size_t grown_cap = *cap ? 2 * *cap : 1024;
+    double *grown = realloc(*xy, 2 * grown_cap * sizeof *grown);
+    if (!grown) return -1;
+    *xy = grown;
+    *cap = grown_cap;
+  }
+  (*xy)[2 * *n] = x;
+  (*xy)[2 * *n + 1] = y;
+  (*n)++;
+  return 0;
+}
+
+/* Parses one line: blank or comment (returns 0, *got = 0), "x y" (returns 0,
+ * *got = 1) or anything else (returns -1). */
+static int parse_point_line(char *line, double *x, double *y, int *got) {
+  char *hash = strchr(line, '#');
+  if (hash) *hash = '\0';
+  char *end;
+  *got = 0;
+  char *p = line;
+  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+  if (*p == '\0') return 0;
+  *x = strtod(p, &end);
+  if (end == p || (*end != ' ' && *end != '\t')) return -1;
+  p = end;
+  *y = strtod(p, &end);
+  if (end == p) return -1;
+  while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n') end++;
+  if (*end != '\0' || !isfinite(*x) || !isfinite(*y)) return -1;
+  *got = 1;
+  return 0;
+}
+
+static int read_points(const char *path, double **xy, size_t *n) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+  const char *shown = f == stdin ? "<stdin>" : path;
+  if (!f) {
+    fprintf(stderr, "drt2d: --points: %s: cannot open\n", path);
+    return -1;
+  }
+  char *line = NULL;
+  size_t line_cap = 0, cap = 0;
+  long line_no = 0;
+  int rc = 0;
+  *xy = NULL;
+  *n = 0;
+  while (rc == 0 && getline(&line, &line_cap, f) != -1) {
+    double x, y;
+    int got;
+    line_no++;
+    if (parse_point_line(line, &x, &y, &got)) {
+      fprintf(stderr, "drt2d: %s:%ld: expected two finite numbers 'x y'\n",
+              shown, line_no);
+      rc = -1;
+    } else if (got && push_point(xy, n, &cap, x, y)) {
+      fprintf(stderr, "drt2d: %s: out of memory\n", shown);
+      rc = -1;
+    }
+  }
+  if (rc == 0 && ferror(f)) {
+    fprintf(stderr, "drt2d: %s: read error\n", shown);
+    rc = -1;
+  }
+  free(line);
+  if (f != stdin) fclose(f);
+  if (rc) {
+    free(*xy);
+    *xy = NULL;
+  }
+  return rc;
+}
+
+static int eval_and_print(drt_context *ctx, drt_scene *scene,
+                          drt__cli_common *c, const double *xy, size_t n) {
+  double *power = malloc((n ? n : 1) * sizeof *power);
+  if (!power) {
+    fprintf(stderr, "drt2d: eval: out of memory\n");
+    return DRT_EXIT_FAILURE;
+  }
+  drt_status status = drt_eval_points(ctx, scene, &c->trace, xy, n, power);
+  if (status) {
+    drt__cli_report("eval", status);
+  } else {
+    int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+    printf("x,y,power\n");
+    for (size_t i = 0; i < n; i++) {
+      char x[DRT_NUMBER_CHARS], y[DRT_NUMBER_CHARS], p[DRT_NUMBER_CHARS];
+      drt__format_double(xy[2 * i], x);
+      drt__format_double(xy[2 * i + 1], y);
+      /* float results: 9 significant digits identify a float exactly */
+      if (is_float) snprintf(p, sizeof p, "%.9g", power[i]);
+      else drt__format_double(power[i], p);
+      printf("%s,%s,%s\n", x, y, p);
+    }
+  }
+  free(power);
+  return status ? DRT_EXIT_FAILURE : 0;
+}
+
+static int run_eval(drt__cli_common *c, map_args *m) {
+  if (!m->points)
+    return usage_error("eval", "give the points with --points FILE|-", "");
+  drt_scene *scene = drt__cli_load_scene(c);
+  if (!scene) return DRT_EXIT_FAILURE;
+  int rc = DRT_EXIT_FAILURE;
+  double *xy = NULL;
+  size_t n = 0;
+  drt_context *ctx = NULL;
+  drt_status status = drt_trace_options_check(&c->trace, scene);
+  if (status) {
+    drt__cli_report("options", status);
+    rc = DRT_EXIT_USAGE;
+  } else if (read_points(m->points, &xy, &n) == 0 &&
+             (ctx = drt__cli_open_context(c))) {
+    rc = eval_and_print(ctx, scene, c, xy, n);
+  }
+  free(xy);
+  drt_context_destroy(ctx);
+  drt_scene_destroy(scene);
+  return rc;
+}
+
+static const char *object_type_name(drt_object_type type) {
+  return type == DRT_OBJECT_WALL ? "wall"
+         : type == DRT_OBJECT_RIS ? "ris"
+                                  : "vertex";
+}
+
+static void print_object(size_t i, const drt_object *o) {
+  if (o->type == DRT_OBJECT_VERTEX)
+    printf("  %zu vertex (%.10g, %.10g)\n", i, o->ax, o->ay);
+  else
+    printf("  %zu %s (%.10g, %.10g) -> (%.10g, %.10g)%s\n", i,
+           object_type_name(o->type), o->ax, o->ay, o->bx, o->by,
+           o->type == DRT_OBJECT_RIS ? "" : "");
+  if (o->type == DRT_OBJECT_RIS) printf("      phi %.10g rad\n", o->phi);
+}
+
+static void print_points(const char *label, size_t n,
+                         const drt_point *(*get)(const drt_scene *, size_t),
+                         const drt_scene *scene) {
+  printf("%s: %zu\n", label, n);
+  for (size_t i = 0; i < n; i++) {
+    const drt_point *p = get(scene, i);
+    printf("  %s (%.10g, %.10g)\n", p->name, p->x, p->y);
+  }
+}
+
+static int run_info(drt__cli_common *c) {
+  drt_scene *scene = drt__cli_load_scene(c);
+  if (!scene) return DRT_EXIT_FAILURE;
+  size_t n = drt_scene_object_count(scene);
+  printf("scene: %s\nobjects: %zu\n", c->scene, n);
+  for (size_t i = 0; i < n; i++) print_object(i, drt_scene_object(scene, i));
+  print_points("transmitters", drt_scene_tx_count(scene), drt_scene_tx, scene);
+  print_points("receivers", drt_scene_rx_count(scene), drt_scene_rx, scene);
+  double box[4];
+  if (drt_scene_bbox(scene, box) == DRT_OK)
+    printf("bounding box: (%.10g, %.10g) -> (%.10g, %.10g)\n", box[0], box[1],
+           box[2], box[3]);
+  printf("candidates (orders %d:%d):\n", c->trace.order_min, c->trace.order_max);
+  double total = 0;
+  for (int k = c->trace.order_min; k <= c->trace.order_max; k++) {
+    size_t count = drt_candidate_count(n, k);
+    printf("  order %d: %zu\n", k, count);
+    total += (double)count;
+  }
+  printf("  total: %.0f\n", total);
+  drt_scene_destroy(scene);
+  return 0;
+}
+
+static int run_devices(void) {
+  char listing[16384];
+  drt_status status = drt_devices_describe(listing, sizeof listing);
+  if (status) {
+    drt__cli_report("devices", status);
+    return DRT_EXIT_FAILURE;
+  }
+  printf("%s", listing);
+  return 0;
+}
+
+static int command_code(const char *name) {
+  static const struct {
+    const char *name;
+    int code;
+  } commands[] = {{"map", CMD_MAP},
+                  {"eval", CMD_EVAL},
+                  {"info", CMD_INFO},
+                  {"devices", CMD_DEVICES}};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(name, commands[i].name) == 0) return commands[i].code;
+  return 0;
+}
+
+int drt_cli_main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "%s", command_help[0]);
+    return DRT_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    print_help(0);
+    return 0;
+  }
+  int command = command_code(argv[1]);
+  if (!command) {
+    fprintf(stderr, "drt2d: unknown command '%s' (commands: map, eval, info, "
+            "devices; see 'drt2d --help')\n", argv[1]);
+    return DRT_EXIT_USAGE;
+  }
+  drt__cli_common common;
+  drt__cli_common_init(&common);
+  map_args m = {.nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5};
+  int rc = parse_args(argc - 1, argv + 1, argv[1], command, &common, &m);
+  if (rc >= 0) return rc;
+  switch (command) {
+  case CMD_MAP:
+    return run_map(&common, &m);
+  case CMD_EVAL:
+    return run_eval(&common, &m);
+  case CMD_INFO:
+    return run_info(&common);
+  default:
+    return run_devices();
+  }
+}

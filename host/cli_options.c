@@ -1,0 +1,269 @@
+/* cli_options.c — strict parsing of option values and the common options:
+ * malformed numbers are errors that name the option, never guesses. */
+#include "cli_options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad_value(const char *option, const char *text, const char *want) {
+  fprintf(stderr, "drt2d: --%s: invalid value '%s' (expected %s)\n", option,
+          text, want);
+  return -1;
+}
+
+void drt__cli_common_init(drt__cli_common *c) {
+  memset(c, 0, sizeof *c);
+  c->scene = "square-obstacle";
+  drt_trace_options_init(&c->trace);
+  drt_context_options_init(&c->context);
+}
+
+/* A finite double spanning exactly [text, end). */
+static int parse_double_span(const char *text, const char *end, double *value) {
+  if (text == end || *text == ' ' || *text == '\t') return -1;
+  char buf[64];
+  size_t len = (size_t)(end - text);
+  if (len >= sizeof buf) return -1;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  char *stop;
+  errno = 0;
+  double v = strtod(buf, &stop);
+  if (*stop != '\0' || errno == ERANGE || !isfinite(v)) return -1;
+  *value = v;
+  return 0;
+}
+
+int drt__parse_double(const char *option, const char *text, double *value) {
+  if (parse_double_span(text, text + strlen(text), value))
+    return bad_value(option, text, "a finite number");
+  return 0;
+}
+
+/* A decimal integer in [lo, hi] spanning exactly [text, end). */
+static int parse_int_span(const char *text, const char *end, long lo, long hi,
+                          long *value) {
+  char buf[32], *stop;
+  size_t len = (size_t)(end - text);
+  if (len == 0 || len >= sizeof buf || text[0] < '0' || text[0] > '9')
+    return -1;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  errno = 0;
+  long v = strtol(buf, &stop, 10);
+  if (*stop || errno || v < lo || v > hi) return -1;
+  *value = v;
+  return 0;
+}
+
+int drt__parse_int(const char *option, const char *text, long lo, long hi,
+                   long *value) {
+  if (parse_int_span(text, text + strlen(text), lo, hi, value)) {
+    char want[96];
+    snprintf(want, sizeof want, "an integer from %ld to %ld", lo, hi);
+    return bad_value(option, text, want);
+  }
+  return 0;
+}
+
+/* Splits text at the separators in seps into up to n finite numbers;
+ * returns how many were read, or -1 if a field is not a number. */
+static int parse_numbers(const char *text, char sep, double *values, int n) {
+  int count = 0;
+  const char *start = text;
+  for (;;) {
+    const char *end = strchr(start, sep);
+    if (!end) end = start + strlen(start);
+    if (count == n || parse_double_span(start, end, &values[count])) return -1;
+    count++;
+    if (*end == '\0') return count;
+    start = end + 1;
+  }
+}
+
+int drt__parse_point(const char *option, const char *text, double xy[2]) {
+  if (parse_numbers(text, ',', xy, 2) != 2)
+    return bad_value(option, text, "X,Y with two finite numbers");
+  return 0;
+}
+
+int drt__parse_order(const char *option, const char *text, int *kmin,
+                     int *kmax) {
+  char want[96];
+  snprintf(want, sizeof want, "K or KMIN:KMAX, integers 0 <= KMIN <= KMAX <= %d",
+           DRT_MAX_ORDER);
+  const char *colon = strchr(text, ':');
+  const char *end = text + strlen(text);
+  long lo, hi;
+  if (parse_int_span(text, colon ? colon : end, 0, DRT_MAX_ORDER, &lo))
+    return bad_value(option, text, want);
+  hi = lo;
+  if (colon && parse_int_span(colon + 1, end, 0, DRT_MAX_ORDER, &hi))
+    return bad_value(option, text, want);
+  if (lo > hi) return bad_value(option, text, want);
+  *kmin = (int)lo;
+  *kmax = (int)hi;
+  return 0;
+}
+
+int drt__parse_grid(const char *option, const char *text, int *nx, int *ny) {
+  const char *want = "N or NXxNY, integers from 1 to 65536";
+  const char *x = strchr(text, 'x');
+  const char *end = text + strlen(text);
+  long a, b;
+  if (parse_int_span(text, x ? x : end, 1, 65536, &a))
+    return bad_value(option, text, want);
+  b = a;
+  if (x && parse_int_span(x + 1, end, 1, 65536, &b))
+    return bad_value(option, text, want);
+  *nx = (int)a;
+  *ny = (int)b;
+  return 0;
+}
+
+int drt__parse_bbox(const char *option, const char *text, double box[4]) {
+  if (parse_numbers(text, ',', box, 4) != 4 || !(box[2] > box[0]) ||
+      !(box[3] > box[1]))
+    return bad_value(option, text, "X0,Y0,X1,Y1 with X1 > X0 and Y1 > Y0");
+  return 0;
+}
+
+int drt__parse_range(const char *option, const char *text, double *lo,
+                     double *hi) {
+  double v[2];
+  if (parse_numbers(text, ',', v, 2) != 2 || !(v[1] > v[0]))
+    return bad_value(option, text, "LO,HI with HI > LO");
+  *lo = v[0];
+  *hi = v[1];
+  return 0;
+}
+
+static int parse_smoothing(const char *text, drt_smoothing *smoothing) {
+  static const char *names[] = {"none", "sigmoid", "hard-sigmoid"};
+  for (int i = 0; i < 3; i++)
+    if (strcmp(text, names[i]) == 0) {
+      *smoothing = (drt_smoothing)i;
+      return 0;
+    }
+  return bad_value("smoothing", text, "none, sigmoid or hard-sigmoid");
+}
+
+static int parse_device(const char *text, drt_context_options *o) {
+  static const struct {
+    const char *name;
+    drt_device_kind kind;
+  } kinds[] = {{"auto", DRT_DEVICE_AUTO},
+               {"cpu", DRT_DEVICE_CPU},
+               {"gpu", DRT_DEVICE_GPU},
+               {"ref", DRT_DEVICE_REF}};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(text, kinds[i].name) == 0) {
+      o->device = kinds[i].kind;
+      return 0;
+    }
+  long index;
+  if (parse_int_span(text, text + strlen(text), 0, 1023, &index))
+    return bad_value("device", text, "auto, cpu, gpu, ref or a device number");
+  o->device = DRT_DEVICE_INDEX;
+  o->index = (int)index;
+  return 0;
+}
+
+static int parse_precision(const char *text, drt_precision *precision) {
+  if (strcmp(text, "float") == 0) *precision = DRT_PRECISION_FLOAT;
+  else if (strcmp(text, "double") == 0) *precision = DRT_PRECISION_DOUBLE;
+  else return bad_value("precision", text, "float or double");
+  return 0;
+}
+
+static int add_point(const char *option, const char *text,
+                     double points[][2], int *count) {
+  if (*count == DRT_CLI_MAX_POINTS) {
+    fprintf(stderr, "drt2d: --%s: at most %d may be given\n", option,
+            DRT_CLI_MAX_POINTS);
+    return -1;
+  }
+  if (drt__parse_point(option, text, points[*count])) return -1;
+  (*count)++;
+  return 0;
+}
+
+int drt__cli_common_option(drt__cli_common *c, const char *name,
+                           const char *value) {
+  int rc = 0;
+  long seed_value;
+  if (strcmp(name, "scene") == 0) c->scene = value;
+  else if (strcmp(name, "tx") == 0) rc = add_point(name, value, c->tx, &c->n_tx);
+  else if (strcmp(name, "rx") == 0) rc = add_point(name, value, c->rx, &c->n_rx);
+  else if (strcmp(name, "order") == 0)
+    rc = drt__parse_order(name, value, &c->trace.order_min, &c->trace.order_max);
+  else if (strcmp(name, "method") == 0) {
+    if (strcmp(value, "im") != 0)
+      rc = bad_value(name, value, "im (the image method)");
+  } else if (strcmp(name, "smoothing") == 0)
+    rc = parse_smoothing(value, &c->trace.smoothing);
+  else if (strcmp(name, "alpha") == 0) {
+    rc = drt__parse_double(name, value, &c->trace.alpha);
+    if (!rc && !(c->trace.alpha > 0)) rc = bad_value(name, value, "a number > 0");
+  } else if (strcmp(name, "device") == 0) rc = parse_device(value, &c->context);
+  else if (strcmp(name, "precision") == 0) {
+    rc = parse_precision(value, &c->context.precision);
+    c->precision_given = 1;
+  } else if (strcmp(name, "seed") == 0) {
+    rc = drt__parse_int(name, value, 0, 2147483647L, &seed_value);
+    c->seed = (unsigned long long)seed_value;
+  } else return 0;
+  return rc ? -1 : 1;
+}
+
+void drt__cli_report(const char *what, drt_status status) {
+  const char *detail = drt_last_error();
+  fprintf(stderr, "drt2d: %s: %s\n", what, *detail ? detail : drt_strerror(status));
+}
+
+static drt_status replace_points(drt_scene *scene, const drt__cli_common *c) {
+  drt_status status = DRT_OK;
+  if (c->n_tx) drt_scene_clear_tx(scene);
+  for (int i = 0; i < c->n_tx && !status; i++)
+    status = drt_scene_add_tx(scene, NULL, c->tx[i][0], c->tx[i][1]);
+  if (c->n_rx) drt_scene_clear_rx(scene);
+  for (int i = 0; i < c->n_rx && !status; i++)
+    status = drt_scene_add_rx(scene, NULL, c->rx[i][0], c->rx[i][1]);
+  return status;
+}
+
+static int looks_like_file(const char *name) {
+  return strchr(name, '/') || strchr(name, '.');
+}
+
+drt_scene *drt__cli_load_scene(const drt__cli_common *c) {
+  drt_scene *scene = NULL;
+  drt_status status = looks_like_file(c->scene)
+                          ? drt_scene_load(c->scene, &scene)
+                          : drt_scene_builtin(c->scene, &scene);
+  if (!status) status = replace_points(scene, c);
+  if (status) {
+    drt__cli_report("--scene", status);
+    drt_scene_destroy(scene);
+    return NULL;
+  }
+  return scene;
+}
+
+drt_context *drt__cli_open_context(const drt__cli_common *c) {
+  drt_context_options options = c->context;
+  /* The ref evaluator computes in double; float is only the default of the
+   * OpenCL devices, so ref without --precision means double. */
+  if (options.device == DRT_DEVICE_REF && !c->precision_given)
+    options.precision = DRT_PRECISION_DOUBLE;
+  drt_context *context = NULL;
+  drt_status status = drt_context_create(&options, &context);
+  if (status) {
+    drt__cli_report("device", status);
+    return NULL;
+  }
+  return context;
+}

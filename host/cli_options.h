@@ -1,0 +1,55 @@
+/* cli_options.h — strict parsers for command-line values, and the options
+ * shared by every drt2d command. */
+#ifndef DRT_HOST_CLI_OPTIONS_H
+#define DRT_HOST_CLI_OPTIONS_H
+
+#include <stddef.h>
+
+#include "drt2d.h"
+
+#define DRT_CLI_MAX_POINTS 64
+
+/* Options common to map, eval and info. */
+typedef struct drt__cli_common {
+  const char *scene; /* built-in name or file; default "square-obstacle" */
+  double tx[DRT_CLI_MAX_POINTS][2];
+  int n_tx;
+  double rx[DRT_CLI_MAX_POINTS][2];
+  int n_rx;
+  drt_trace_options trace;
+  drt_context_options context;
+  int precision_given;
+  unsigned long long seed;
+} drt__cli_common;
+
+void drt__cli_common_init(drt__cli_common *common);
+
+/* Each parser returns 0 on success, or prints "drt2d: --OPTION: why" to
+ * stderr and returns -1. `option` is the option's name, for the message. */
+int drt__parse_double(const char *option, const char *text, double *value);
+int drt__parse_int(const char *option, const char *text, long lo, long hi,
+                   long *value);
+int drt__parse_point(const char *option, const char *text, double xy[2]);
+int drt__parse_order(const char *option, const char *text, int *kmin,
+                     int *kmax);
+int drt__parse_grid(const char *option, const char *text, int *nx, int *ny);
+int drt__parse_bbox(const char *option, const char *text, double box[4]);
+int drt__parse_range(const char *option, const char *text, double *lo,
+                     double *hi);
+
+/* Handles one common option (by name, without "--"); returns 1 if it was
+ * one and parsed, 0 if not a common option, -1 on a bad value. */
+int drt__cli_common_option(drt__cli_common *common, const char *name,
+                           const char *value);
+
+/* Loads the scene and applies --tx/--rx; prints the error and returns NULL
+ * on failure. */
+drt_scene *drt__cli_load_scene(const drt__cli_common *common);
+
+/* Creates the context for --device/--precision; prints errors. */
+drt_context *drt__cli_open_context(const drt__cli_common *common);
+
+/* Prints "drt2d: <what>: <last error>" for a failed library call. */
+void drt__cli_report(const char *what, drt_status status);
+
+#endif

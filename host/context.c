@@ -1,0 +1,148 @@
+/* context.c — creating a context: the ref evaluator or an OpenCL device with
+ * its program built for the chosen precision. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_runtime.h"
+#include "context_impl.h"
+#include "error.h"
+
+void drt_context_options_init(drt_context_options *options) {
+  memset(options, 0, sizeof *options);
+  options->device = DRT_DEVICE_AUTO;
+  options->precision = DRT_PRECISION_FLOAT;
+}
+
+static drt_status create_kernels(drt_context *ctx) {
+  drt_status status = DRT_OK;
+  cl_int err;
+  ctx->trace_im = clCreateKernel(ctx->program, "trace_im", &err);
+  DRT_CL_CHECK(err);
+  ctx->reduce_chunks = clCreateKernel(ctx->program, "reduce_chunks", &err);
+  DRT_CL_CHECK(err);
+  size_t kernel_wg = 0;
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace_im, ctx->device,
+                                        CL_KERNEL_WORK_GROUP_SIZE,
+                                        sizeof kernel_wg, &kernel_wg, NULL));
+  ctx->work_group = kernel_wg < 64 ? kernel_wg : 64;
+error:
+  return status;
+}
+
+static drt_status query_device(drt_context *ctx) {
+  drt_status status = DRT_OK;
+  DRT_CL_CHECK(clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_COMPUTE_UNITS,
+                               sizeof ctx->compute_units, &ctx->compute_units,
+                               NULL));
+  DRT_CL_CHECK(clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE,
+                               sizeof ctx->max_alloc, &ctx->max_alloc, NULL));
+error:
+  return status;
+}
+
+static drt_status open_device(drt_context *ctx, const drt_context_options *o) {
+  drt__cl_device_list list;
+  drt_status status = drt__cl_list_devices(&list);
+  if (status) return status;
+  size_t picked = 0;
+  status = drt__cl_pick_device(&list, o->device, o->index, &picked);
+  if (status) goto error;
+  ctx->device = list.devices[picked];
+  drt__cl_describe_device(list.platforms[picked], ctx->device,
+                          ctx->device_name, sizeof ctx->device_name);
+  if (ctx->precision == DRT_PRECISION_DOUBLE && !drt__cl_has_fp64(ctx->device)) {
+    status = drt__fail(DRT_ENOFP64, "%s has no double precision; use "
+                       "--precision float", ctx->device_name);
+    goto error;
+  }
+  cl_int err;
+  cl_context_properties props[] = {
+      CL_CONTEXT_PLATFORM, (cl_context_properties)list.platforms[picked], 0};
+  ctx->cl = clCreateContext(props, 1, &ctx->device, NULL, NULL, &err);
+  DRT_CL_CHECK(err);
+  ctx->queue = clCreateCommandQueue(ctx->cl, ctx->device, 0, &err);
+  DRT_CL_CHECK(err);
+error:
+  drt__cl_free_device_list(&list);
+  return status;
+}
+
+static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
+  drt_status status = open_device(ctx, o);
+  if (!status) status = query_device(ctx);
+  if (status) return status;
+  const char *options = ctx->precision == DRT_PRECISION_DOUBLE
+                            ? "-cl-std=CL1.2 -DDRT_DOUBLE"
+                            : "-cl-std=CL1.2";
+  status = drt__cl_build_program(ctx->cl, ctx->device, "trace_im.cl", options,
+                                 &ctx->program);
+  return status ? status : create_kernels(ctx);
+}
+
+drt_status drt_context_create(const drt_context_options *options,
+                              drt_context **out) {
+  drt_context_options defaults;
+  if (!options) {
+    drt_context_options_init(&defaults);
+    options = &defaults;
+  }
+  *out = NULL;
+  drt_context *ctx = calloc(1, sizeof *ctx);
+  if (!ctx) return drt__fail(DRT_ENOMEM, "context: out of memory");
+  ctx->precision = options->precision;
+  drt_status status = DRT_OK;
+  if (options->device == DRT_DEVICE_REF) {
+    ctx->is_ref = 1;
+    if (options->precision != DRT_PRECISION_DOUBLE)
+      status = drt__fail(DRT_EINVAL, "the ref device computes in double "
+                         "precision only; use --precision double");
+    snprintf(ctx->device_name, sizeof ctx->device_name,
+             "ref (serial C reference evaluator, double)");
+  } else {
+    status = open_opencl(ctx, options);
+  }
+  if (status) {
+    drt_context_destroy(ctx);
+    return status;
+  }
+  *out = ctx;
+  return DRT_OK;
+}
+
+void drt_context_destroy(drt_context *ctx) {
+  if (!ctx) return;
+  if (ctx->trace_im) clReleaseKernel(ctx->trace_im);
+  if (ctx->reduce_chunks) clReleaseKernel(ctx->reduce_chunks);
+  if (ctx->program) clReleaseProgram(ctx->program);
+  if (ctx->queue) clReleaseCommandQueue(ctx->queue);
+  if (ctx->cl) clReleaseContext(ctx->cl);
+  free(ctx);
+}
+
+const char *drt_context_device_name(const drt_context *ctx) {
+  return ctx->device_name;
+}
+
+drt_precision drt_context_precision(const drt_context *ctx) {
+  return ctx->precision;
+}
+
+drt_status drt_devices_describe(char *buf, size_t size) {
+  drt__cl_device_list list;
+  drt_status status = drt__cl_list_devices(&list);
+  if (status) return status;
+  size_t auto_pick = 0;
+  status = drt__cl_pick_device(&list, DRT_DEVICE_AUTO, 0, &auto_pick);
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < list.count && !status && used < size; i++) {
+    char name[512];
+    drt__cl_describe_device(list.platforms[i], list.devices[i], name,
+                            sizeof name);
+    used += snprintf(buf + used, size - used, "%zu: %s%s\n", i, name,
+                     i == auto_pick ? "  <- auto" : "");
+  }
+  drt__cl_free_device_list(&list);
+  return status;
+}

@@ -1,0 +1,30 @@
+/* context_impl.h — the inside of a drt_context, shared by the engine. */
+#ifndef DRT_HOST_CONTEXT_IMPL_H
+#define DRT_HOST_CONTEXT_IMPL_H
+
+#include <CL/cl.h>
+
+#include "drt2d.h"
+
+struct drt_context {
+  int is_ref;              /* serial C evaluator, no OpenCL objects */
+  drt_precision precision;
+  char device_name[512];
+  cl_device_id device;
+  cl_context cl;
+  cl_command_queue queue;
+  cl_program program;
+  cl_kernel trace_im;
+  cl_kernel reduce_chunks;
+  cl_uint compute_units;
+  size_t work_group;       /* work-group size used for cell dimension */
+  cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+};
+
+/* Bytes of one `real` on this context. */
+static inline size_t drt__real_size(const struct drt_context *context) {
+  return context->precision == DRT_PRECISION_DOUBLE ? sizeof(double)
+                                                    : sizeof(float);
+}
+
+#endif

@@ -1,0 +1,29 @@
+/* figure.h — power maps drawn as PNG figures: dB colour scale with a colour
+ * bar, walls, transmitters and receivers, north up. */
+#ifndef DRT_HOST_FIGURE_H
+#define DRT_HOST_FIGURE_H
+
+#include <stddef.h>
+
+#include "drt2d.h"
+
+typedef struct drt__figure {
+  const double *db;     /* ny * nx values in dB, row r at y0 + r dy (south
+                           first); NaN or -inf is drawn as the lowest colour */
+  int nx, ny;
+  double bbox[4];       /* x0, y0, x1, y1 of the grid */
+  double db_lo, db_hi;  /* colour scale range; values outside are clipped */
+  const drt_object *objects; /* drawn on top: walls as lines, vertices as dots */
+  size_t n_objects;
+  const drt_point *tx;  /* drawn as marked transmitters */
+  size_t n_tx;
+  const drt_point *rx;  /* drawn as marked receivers */
+  size_t n_rx;
+  const char *title;    /* one line above the map, may be NULL */
+  const char *unit;     /* colour-bar label, e.g. "dB rel. P0" */
+} drt__figure;
+
+/* Renders the figure and writes it to path atomically (temp file + rename). */
+drt_status drt__figure_write_png(const drt__figure *figure, const char *path);
+
+#endif

@@ -1,0 +1,236 @@
+/* ref_eval.c — the serial C reference evaluator (DESIGN §5–§8), written as
+ * plainly as possible and independently of the kernel headers. */
+#include "ref_eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "candidates.h"
+#include "error.h"
+
+typedef struct {
+  double x, y;
+} vec;
+
+static vec v_sub(vec a, vec b) { return (vec){a.x - b.x, a.y - b.y}; }
+static double v_dot(vec a, vec b) { return a.x * b.x + a.y * b.y; }
+static double v_len(vec a) { return sqrt(a.x * a.x + a.y * a.y); }
+
+static vec v_unit(vec a) {
+  double len = v_len(a);
+  if (len == 0) return a;
+  return (vec){a.x / len, a.y / len};
+}
+
+static vec wall_a(const drt_object *o) { return (vec){o->ax, o->ay}; }
+static vec wall_b(const drt_object *o) { return (vec){o->bx, o->by}; }
+
+static vec wall_normal(const drt_object *o) {
+  vec t = v_sub(wall_b(o), wall_a(o));
+  return v_unit((vec){t.y, -t.x});
+}
+
+/* s(x; alpha) of the smoothed modes. */
+static double smooth(double x, drt_smoothing mode, double alpha) {
+  if (mode == DRT_SMOOTHING_SIGMOID) return 1.0 / (1.0 + exp(-alpha * x));
+  if (isnan(x)) return NAN;
+  double y = alpha * x + 3.0;
+  if (y < 0) y = 0;
+  if (y > 6) y = 6;
+  return y / 6.0;
+}
+
+/* Truth of x >= y (and, smoothed, of x > y). */
+static double is_ge(double x, double y, drt_smoothing mode, double alpha) {
+  if (mode == DRT_SMOOTHING_NONE) return x >= y ? 1.0 : 0.0;
+  return smooth(x - y, mode, alpha);
+}
+
+/* Truth of x < y, strict in exact mode. */
+static double is_lt(double x, double y, drt_smoothing mode, double alpha) {
+  if (mode == DRT_SMOOTHING_NONE) return x < y ? 1.0 : 0.0;
+  return smooth(y - x, mode, alpha);
+}
+
+/* min and max that keep a NaN. */
+static double and2(double a, double b) {
+  if (isnan(a) || isnan(b)) return NAN;
+  return a < b ? a : b;
+}
+
+static double or2(double a, double b) {
+  if (isnan(a) || isnan(b)) return NAN;
+  return a > b ? a : b;
+}
+
+static double in_range(double t, drt_smoothing mode, double alpha) {
+  const double tol = 0.005;
+  return and2(is_ge(t, -tol, mode, alpha),
+              is_ge(1.0 + tol, t, mode, alpha));
+}
+
+/* Does segment p1p2 meet segment p3p4 (DESIGN §5)? */
+static double segments_meet(vec p1, vec p2, vec p3, vec p4,
+                            drt_smoothing mode, double alpha) {
+  vec A = v_sub(p2, p1), B = v_sub(p3, p4), C = v_sub(p1, p3);
+  double a = B.y * C.x - B.x * C.y;
+  double b = A.x * C.y - A.y * C.x;
+  double d = A.y * B.x - A.x * B.y;
+  if (d == 0) return 0.0; /* parallel: t = +inf, never inside [0, 1] */
+  return and2(in_range(a / d, mode, alpha), in_range(b / d, mode, alpha));
+}
+
+static void image_method(const drt_scene *scene, const int *objects, int k,
+                         vec *p) {
+  vec images[DRT_MAX_ORDER + 1];
+  images[0] = p[0];
+  for (int j = 1; j <= k; j++) {
+    const drt_object *o = drt_scene_object(scene, objects[j - 1]);
+    vec n = wall_normal(o);
+    double dist = v_dot(v_sub(images[j - 1], wall_a(o)), n);
+    images[j] = (vec){images[j - 1].x - 2 * dist * n.x,
+                      images[j - 1].y - 2 * dist * n.y};
+  }
+  vec q = p[k + 1];
+  for (int j = k; j >= 1; j--) {
+    const drt_object *o = drt_scene_object(scene, objects[j - 1]);
+    vec n = wall_normal(o);
+    vec u = v_sub(q, images[j]);
+    vec v = v_sub(wall_a(o), q);
+    double un = v_dot(u, n);
+    if (un != 0) {
+      double t = v_dot(v, n) / un;
+      q = (vec){q.x + t * u.x, q.y + t * u.y};
+    }
+    p[j] = q;
+  }
+}
+
+static double reflection_residual(vec prev, vec at, vec next, vec n) {
+  vec i = v_unit(v_sub(at, prev));
+  vec r = v_unit(v_sub(next, at));
+  double in = v_dot(i, n);
+  vec e = {r.x - (i.x - 2 * in * n.x), r.y - (i.y - 2 * in * n.y)};
+  return v_dot(e, e);
+}
+
+static double ris_residual(vec at, vec next, vec n, double phi) {
+  vec r = v_unit(v_sub(next, at));
+  vec back = {-r.x, -r.y};
+  double sin_a = back.x * n.y - back.y * n.x;
+  double cos_a = v_dot(back, n);
+  return (sin_a - sin(phi)) * (sin_a - sin(phi)) +
+         (cos_a - cos(phi)) * (cos_a - cos(phi));
+}
+
+static double path_loss(const drt_scene *scene, const int *objects, int k,
+                        const vec *p) {
+  double loss = 0;
+  for (int j = 1; j <= k; j++) {
+    const drt_object *o = drt_scene_object(scene, objects[j - 1]);
+    if (o->type == DRT_OBJECT_WALL)
+      loss += reflection_residual(p[j - 1], p[j], p[j + 1], wall_normal(o));
+    else if (o->type == DRT_OBJECT_RIS)
+      loss += ris_residual(p[j], p[j + 1], wall_normal(o), o->phi);
+  }
+  return loss;
+}
+
+static double on_objects(const drt_scene *scene, const int *objects, int k,
+                         const vec *p, drt_smoothing mode, double alpha) {
+  double on = 1.0;
+  for (int j = 1; j <= k; j++) {
+    const drt_object *o = drt_scene_object(scene, objects[j - 1]);
+    if (o->type == DRT_OBJECT_VERTEX) continue;
+    vec t = v_sub(wall_b(o), wall_a(o));
+    double tt = v_dot(t, t);
+    double u = v_dot(t, v_sub(p[j], wall_a(o))) / (tt == 0 ? 1 : tt);
+    on = and2(on, and2(is_ge(u, 0, mode, alpha), is_ge(1, u, mode, alpha)));
+  }
+  return on;
+}
+
+static double obstructed(const drt_scene *scene, const int *objects, int k,
+                         const vec *p, drt_smoothing mode, double alpha) {
+  double blocked = 0.0;
+  for (int j = 0; j <= k; j++) {
+    for (size_t m = 0; m < drt_scene_object_count(scene); m++) {
+      const drt_object *o = drt_scene_object(scene, m);
+      int is_start = j > 0 && objects[j - 1] == (int)m;
+      int is_end = j < k && objects[j] == (int)m;
+      if (is_start || is_end || o->type == DRT_OBJECT_VERTEX) continue;
+      blocked = or2(blocked, segments_meet(p[j], p[j + 1], wall_a(o),
+                                           wall_b(o), mode, alpha));
+    }
+  }
+  return blocked;
+}
+
+void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
+                    double tx_x, double tx_y, double rx_x, double rx_y,
+                    drt_smoothing smoothing, double alpha, drt__ref_path *path) {
+  vec p[DRT_MAX_ORDER + 2];
+  p[0] = (vec){tx_x, tx_y};
+  p[order + 1] = (vec){rx_x, rx_y};
+  image_method(scene, objects, order, p);
+  path->order = order;
+  for (int j = 0; j <= order + 1; j++) {
+    path->x[j] = p[j].x;
+    path->y[j] = p[j].y;
+  }
+  path->loss = path_loss(scene, objects, order, p);
+  path->on_objects = on_objects(scene, objects, order, p, smoothing, alpha);
+  path->obstructed = obstructed(scene, objects, order, p, smoothing, alpha);
+  double converged = is_lt(path->loss, 0.01, smoothing, alpha);
+  path->validity =
+      and2(and2(path->on_objects, 1.0 - path->obstructed), converged);
+  double length = 0;
+  for (int j = 0; j <= order; j++) length += v_len(v_sub(p[j + 1], p[j]));
+  double h = DRT_HEIGHT;
+  double power = pow(DRT_REFLECTION_COEF, order) / (h * h + length * length);
+  path->power = (isnan(path->validity) || path->validity == 0)
+                    ? 0.0
+                    : path->validity * power;
+}
+
+/* Power at one moving point, summed over fixed endpoints and candidates. */
+static double power_at(const drt_scene *scene, const drt_trace_options *opt,
+                       const drt__candidates *sets, double x, double y) {
+  int vary_tx = opt->vary == DRT_VARY_TX;
+  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene)
+                           : drt_scene_tx_count(scene);
+  double total = 0;
+  for (int k = opt->order_min; k <= opt->order_max; k++) {
+    const drt__candidates *set = &sets[k - opt->order_min];
+    for (size_t c = 0; c < set->count; c++) {
+      for (size_t f = 0; f < n_fixed; f++) {
+        const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
+                                         : drt_scene_tx(scene, f);
+        drt__ref_path path;
+        if (vary_tx)
+          drt__ref_trace(scene, set->indices + c * k, k, x, y, fixed->x,
+                         fixed->y, opt->smoothing, opt->alpha, &path);
+        else
+          drt__ref_trace(scene, set->indices + c * k, k, fixed->x, fixed->y,
+                         x, y, opt->smoothing, opt->alpha, &path);
+        total += path.power;
+      }
+    }
+  }
+  return total;
+}
+
+drt_status drt__ref_eval(const drt_scene *scene,
+                         const drt_trace_options *options, const double *xy,
+                         size_t n, double *power) {
+  drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
+  int n_orders = options->order_max - options->order_min + 1;
+  drt_status status = DRT_OK;
+  for (int i = 0; i < n_orders && !status; i++)
+    status = drt__candidates_build(drt_scene_object_count(scene),
+                                   options->order_min + i, &sets[i]);
+  for (size_t i = 0; i < n && !status; i++)
+    power[i] = power_at(scene, options, sets, xy[2 * i], xy[2 * i + 1]);
+  for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
+  return status;
+}

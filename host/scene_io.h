@@ -1,0 +1,34 @@
+/* scene_io.h — scene file readers and writers, one per format. */
+#ifndef DRT_HOST_SCENE_IO_H
+#define DRT_HOST_SCENE_IO_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "drt2d.h"
+
+/* drt2d's own JSON scene format (README "Scene file format"). Errors name the
+ * file and, for syntax errors, the line and column; schema errors name the
+ * offending field. */
+drt_status drt__scene_load_json(const char *path, drt_scene **out);
+
+/* GeoJSON: every edge of every Polygon/MultiPolygon ring (and LineString)
+ * becomes a wall, lon/lat projected to metres by a local equirectangular
+ * projection about the centre of the data's bounding box. */
+drt_status drt__scene_load_geojson(const char *path, drt_scene **out);
+
+/* Shared by the JSON and GeoJSON readers (defined in scene_json.c). */
+/* Parses a JSON file; syntax errors give FILE:LINE:COL (DRT_EPARSE). */
+drt_status drt__json_parse_file(const char *path, cJSON **root);
+/* Records "FILE: WHERE: message" as a DRT_ESCHEMA error. */
+drt_status drt__json_schema_fail(const char *path, const char *where,
+                                 const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Builds the locator "parent.key" or "parent[index]" (key NULL). */
+void drt__json_locate(char *out, size_t size, const char *parent,
+                      const char *key, int index);
+
+/* Reads a whole file into a NUL-terminated buffer (free with free()). */
+drt_status drt__read_file(const char *path, char **text, size_t *length);
+
+#endif

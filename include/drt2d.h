@@ -1,0 +1,213 @@
+/* drt2d.h — public API of drt2d, a differentiable 2D radio ray tracer. */
+#ifndef DRT2D_H
+#define DRT2D_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* One table generates the enum, drt_strerror and drt_status_name. */
+#define DRT_STATUS_MAP(X)                                                      \
+  X(OK, 0, "success")                                                          \
+  X(EINVAL, -1, "invalid argument")                                            \
+  X(ENOMEM, -2, "out of memory")                                               \
+  X(EIO, -3, "input/output error")                                             \
+  X(EPARSE, -4, "malformed input file")                                        \
+  X(ESCHEMA, -5, "input file does not follow the scene format")                \
+  X(ENODEVICE, -6, "no OpenCL platform or device found")                       \
+  X(ENOFP64, -7, "device does not support double precision")                   \
+  X(ECL, -8, "OpenCL call failed")                                             \
+  X(EBUILD, -9, "OpenCL program build failed")                                 \
+  X(EUNSUPPORTED, -10, "operation not supported for this input")               \
+  X(ETOOBIG, -11, "work does not fit in memory")
+
+typedef enum drt_status {
+#define DRT__STATUS_ENUM(name, code, text) DRT_##name = code,
+  DRT_STATUS_MAP(DRT__STATUS_ENUM)
+#undef DRT__STATUS_ENUM
+} drt_status;
+
+/* Short, static description of a status code. */
+const char *drt_strerror(drt_status status);
+/* The code's name, e.g. "DRT_EINVAL". */
+const char *drt_status_name(drt_status status);
+/* Details of the last failure on this thread (file, line, option, OpenCL
+ * call, build log...). Empty string when nothing failed yet. */
+const char *drt_last_error(void);
+
+/* ------------------------------------------------------------------------ */
+/* Scenes                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct drt_scene drt_scene;
+
+typedef enum drt_object_type {
+  DRT_OBJECT_WALL = 0,   /* segment a->b, specular reflection */
+  DRT_OBJECT_RIS = 1,    /* segment a->b, outgoing ray at angle phi to normal */
+  DRT_OBJECT_VERTEX = 2, /* point a, corner diffraction */
+} drt_object_type;
+
+typedef struct drt_object {
+  drt_object_type type;
+  double ax, ay; /* first endpoint, or the vertex */
+  double bx, by; /* second endpoint (equal to a for a vertex) */
+  double phi;    /* RIS angle in radians, 0 otherwise */
+} drt_object;
+
+typedef struct drt_point {
+  char name[32];
+  double x, y;
+} drt_point;
+
+/* An empty scene. */
+drt_status drt_scene_create(drt_scene **out);
+/* destroy(NULL) is a no-op. */
+void drt_scene_destroy(drt_scene *scene);
+/* A built-in scene: "square", "square-wall", "square-obstacle", "basic" or
+ * "random:SEED:NWALLS". */
+drt_status drt_scene_builtin(const char *name, drt_scene **out);
+/* A scene file: ".json" (drt2d scene format) or ".geojson". */
+drt_status drt_scene_load(const char *path, drt_scene **out);
+/* Writes the scene in the drt2d JSON format (atomically: temp file + rename). */
+drt_status drt_scene_save_json(const drt_scene *scene, const char *path);
+
+drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object);
+drt_status drt_scene_add_wall(drt_scene *scene, double ax, double ay, double bx,
+                              double by);
+/* name may be NULL: a default name ("tx0", "rx1", ...) is given. */
+drt_status drt_scene_add_tx(drt_scene *scene, const char *name, double x,
+                            double y);
+drt_status drt_scene_add_rx(drt_scene *scene, const char *name, double x,
+                            double y);
+void drt_scene_clear_tx(drt_scene *scene);
+void drt_scene_clear_rx(drt_scene *scene);
+
+size_t drt_scene_object_count(const drt_scene *scene);
+const drt_object *drt_scene_object(const drt_scene *scene, size_t index);
+size_t drt_scene_tx_count(const drt_scene *scene);
+const drt_point *drt_scene_tx(const drt_scene *scene, size_t index);
+size_t drt_scene_rx_count(const drt_scene *scene);
+const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
+/* Min/max over all object points, transmitters and receivers:
+ * box = {x0, y0, x1, y1}. Fails on an empty scene. */
+drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
+
+/* Number of path candidates of order k (DESIGN §3): 1 for k = 0,
+ * n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
+size_t drt_candidate_count(size_t n_objects, int order);
+
+/* ------------------------------------------------------------------------ */
+/* Tracing options                                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef enum drt_method {
+  DRT_METHOD_IM = 0, /* image method, walls only */
+} drt_method;
+
+typedef enum drt_smoothing {
+  DRT_SMOOTHING_NONE = 0,         /* exact yes/no tests */
+  DRT_SMOOTHING_SIGMOID = 1,      /* 1 / (1 + exp(-alpha x)) */
+  DRT_SMOOTHING_HARD_SIGMOID = 2, /* clamp(alpha x + 3, 0, 6) / 6 */
+} drt_smoothing;
+
+typedef enum drt_vary {
+  DRT_VARY_RX = 0, /* the moving point is the receiver (coverage map) */
+  DRT_VARY_TX = 1, /* the moving point is the transmitter */
+} drt_vary;
+
+#define DRT_MAX_ORDER 8
+
+typedef struct drt_trace_options {
+  int order_min, order_max;  /* default 0, 1 */
+  drt_method method;         /* default DRT_METHOD_IM */
+  drt_smoothing smoothing;   /* default DRT_SMOOTHING_NONE */
+  double alpha;              /* default 100 */
+  drt_vary vary;             /* default DRT_VARY_RX */
+} drt_trace_options;
+
+void drt_trace_options_init(drt_trace_options *options);
+/* Checks ranges and combinations (e.g. IM on a non-wall object). */
+drt_status drt_trace_options_check(const drt_trace_options *options,
+                                   const drt_scene *scene);
+
+/* Path constants of DESIGN §8. */
+#define DRT_REFLECTION_COEF 0.5
+#define DRT_HEIGHT 0.1
+#define DRT_P0 (1.0 / (DRT_HEIGHT * DRT_HEIGHT))
+
+/* ------------------------------------------------------------------------ */
+/* Contexts: where the work runs                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct drt_context drt_context;
+
+typedef enum drt_device_kind {
+  DRT_DEVICE_AUTO = 0, /* a GPU if any, else a CPU (POCL) */
+  DRT_DEVICE_CPU = 1,
+  DRT_DEVICE_GPU = 2,
+  DRT_DEVICE_REF = 3,   /* the serial C reference evaluator, no OpenCL */
+  DRT_DEVICE_INDEX = 4, /* the device numbered `index` in drt_devices_list */
+} drt_device_kind;
+
+typedef enum drt_precision {
+  DRT_PRECISION_FLOAT = 0,
+  DRT_PRECISION_DOUBLE = 1,
+} drt_precision;
+
+typedef struct drt_context_options {
+  drt_device_kind device; /* default DRT_DEVICE_AUTO */
+  int index;              /* with DRT_DEVICE_INDEX */
+  drt_precision precision; /* default float; the ref device is double only */
+} drt_context_options;
+
+void drt_context_options_init(drt_context_options *options);
+drt_status drt_context_create(const drt_context_options *options,
+                              drt_context **out);
+void drt_context_destroy(drt_context *context);
+/* Human-readable name of the device in use ("ref (serial C, double)"). */
+const char *drt_context_device_name(const drt_context *context);
+drt_precision drt_context_precision(const drt_context *context);
+
+/* Writes a listing of every OpenCL platform and device, numbered as
+ * DRT_DEVICE_INDEX expects, and which one DRT_DEVICE_AUTO picks, into buf. */
+drt_status drt_devices_describe(char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Evaluation                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Received power at n points xy[2i], xy[2i+1] of the moving endpoint (see
+ * options->vary), summed over the fixed endpoints and every candidate of the
+ * requested orders. power has n entries. */
+drt_status drt_eval_points(drt_context *context, const drt_scene *scene,
+                           const drt_trace_options *options, const double *xy,
+                           size_t n, double *power);
+
+typedef struct drt_grid {
+  int nx, ny;       /* points per axis, both ends included */
+  double bbox[4];   /* x0, y0, x1, y1 */
+} drt_grid;
+
+/* Grid point (row r, column c): x = x0 + c (x1-x0)/(nx-1), y = y0 + r
+ * (y1-y0)/(ny-1) (a single point sits at x0 or y0). */
+void drt_grid_point(const drt_grid *grid, int row, int col, double *x,
+                    double *y);
+
+/* Power map: power[r * nx + c] at grid point (r, c). Computed in tiles, so
+ * device memory stays bounded whatever the grid size. */
+drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
+                           const drt_trace_options *options,
+                           const drt_grid *grid, double *power);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DRT2D_H */

@@ -1,0 +1,85 @@
+/* drt_geometry.h — 2D vectors and the geometry primitives of DESIGN §5. */
+#ifndef DRT_GEOMETRY_H
+#define DRT_GEOMETRY_H
+
+#include "drt_cl_compat.h"
+#include "drt_smooth.h"
+
+typedef struct drt_vec2 {
+  real x, y;
+} drt_vec2;
+
+/* Tolerance of the segment intersection test (DESIGN §5). */
+#define DRT_SEGMENT_TOL ((real)0.005)
+
+DRT_FN drt_vec2 drt_v2(real x, real y) {
+  drt_vec2 v = {x, y};
+  return v;
+}
+DRT_FN drt_vec2 drt_add(drt_vec2 a, drt_vec2 b) {
+  return drt_v2(a.x + b.x, a.y + b.y);
+}
+DRT_FN drt_vec2 drt_sub(drt_vec2 a, drt_vec2 b) {
+  return drt_v2(a.x - b.x, a.y - b.y);
+}
+DRT_FN drt_vec2 drt_scale(drt_vec2 a, real s) {
+  return drt_v2(a.x * s, a.y * s);
+}
+DRT_FN real drt_dot(drt_vec2 a, drt_vec2 b) { return a.x * b.x + a.y * b.y; }
+DRT_FN real drt_cross(drt_vec2 a, drt_vec2 b) { return a.x * b.y - a.y * b.x; }
+DRT_FN real drt_norm(drt_vec2 a) { return sqrt(drt_dot(a, a)); }
+
+/* v / |v|, and v unchanged when |v| = 0. */
+DRT_FN drt_vec2 drt_normalize(drt_vec2 v) {
+  real length = drt_norm(v);
+  return length == (real)0 ? v : drt_scale(v, (real)1 / length);
+}
+
+/* Unit normal of the wall a->b: normalize((t_y, -t_x)) with t = b - a. */
+DRT_FN drt_vec2 drt_wall_normal(drt_vec2 a, drt_vec2 b) {
+  drt_vec2 t = drt_sub(b, a);
+  return drt_normalize(drt_v2(t.y, -t.x));
+}
+
+/* Parametric coordinate of p on the wall a->b (0 at a, 1 at b). */
+DRT_FN real drt_wall_param(drt_vec2 p, drt_vec2 a, drt_vec2 b) {
+  drt_vec2 t = drt_sub(b, a);
+  real tt = drt_dot(t, t);
+  return drt_dot(t, drt_sub(p, a)) / (tt == (real)0 ? (real)1 : tt);
+}
+
+/* Mirror image of p in the line through a with unit normal n. */
+DRT_FN drt_vec2 drt_mirror(drt_vec2 p, drt_vec2 a, drt_vec2 n) {
+  return drt_sub(p, drt_scale(n, (real)2 * drt_dot(drt_sub(p, a), n)));
+}
+
+/* Residual of the law of specular reflection at `at` between `from` and `to`
+ * on a surface of unit normal n: |r - (i - 2 (i.n) n)|^2. */
+DRT_FN real drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
+                                    drt_vec2 n) {
+  drt_vec2 i = drt_normalize(drt_sub(at, from));
+  drt_vec2 r = drt_normalize(drt_sub(to, at));
+  drt_vec2 mirrored = drt_sub(i, drt_scale(n, (real)2 * drt_dot(i, n)));
+  drt_vec2 e = drt_sub(r, mirrored);
+  return drt_dot(e, e);
+}
+
+/* Truth of "t lies in [-tol, 1 + tol]". */
+DRT_FN real drt_in_unit_interval(real t, drt_smoothing_params p) {
+  return drt_and(drt_greater_equal(t, -DRT_SEGMENT_TOL, p),
+                 drt_less_equal(t, (real)1 + DRT_SEGMENT_TOL, p));
+}
+
+/* Truth of "segment p1p2 meets segment p3p4", extremities included within
+ * DRT_SEGMENT_TOL. Parallel segments never meet (t = +inf). */
+DRT_FN real drt_segments_meet(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
+                              drt_vec2 p4, drt_smoothing_params p) {
+  drt_vec2 A = drt_sub(p2, p1), B = drt_sub(p3, p4), C = drt_sub(p1, p3);
+  real a = B.y * C.x - B.x * C.y;
+  real b = A.x * C.y - A.y * C.x;
+  real d = A.y * B.x - A.x * B.y;
+  if (d == (real)0) return (real)0;
+  return drt_and(drt_in_unit_interval(a / d, p), drt_in_unit_interval(b / d, p));
+}
+
+#endif

@@ -1,0 +1,181 @@
+/* test_cli.c — the drt2d command line, driven in-process: exit codes for bad
+ * usage, no output file on failure, and .npy maps that match the library. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "testutil.h"
+
+static char dir[64];
+
+static void make_dir(void) {
+  snprintf(dir, sizeof dir, "/tmp/drt2d-cli-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void) {
+  char command[128];
+  snprintf(command, sizeof command, "rm -rf %s", dir);
+  ck_assert_int_eq(system(command), 0);
+}
+
+static const char *in_dir(const char *name) {
+  static char path[2][128];
+  static int which;
+  which ^= 1;
+  snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
+  return path[which];
+}
+
+/* Runs drt2d with a NULL-terminated argument list. */
+static int run(const char *first, ...) {
+  char *argv[64] = {"drt2d", (char *)first};
+  int argc = 2;
+  va_list args;
+  va_start(args, first);
+  const char *a;
+  while ((a = va_arg(args, const char *)) && argc < 63) argv[argc++] = (char *)a;
+  va_end(args);
+  fflush(stdout);
+  return drt_cli_main(argc, argv);
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+START_TEST(bad_usage_exits_2_and_writes_nothing) {
+  const char *png = in_dir("bad.png");
+  const char *bad[][4] = {
+      {"map", "--grid", "0", NULL},      {"map", "--tx", "1,", NULL},
+      {"map", "--alpha", "-1", NULL},    {"map", "--alpha", "nan", NULL},
+      {"map", "--order", "2:1", NULL},   {"map", "--order", "9", NULL},
+      {"map", "--grid", "10x", NULL},    {"map", "--smoothing", "soft", NULL},
+      {"map", "--bbox", "0,0,1", NULL},  {"map", "--db-range", "5,-50", NULL},
+      {"map", "--vary", "both", NULL},   {"map", "--device", "tpu", NULL},
+      {"map", "--precision", "half", NULL}, {"map", "--method", "fpt", NULL},
+      {"map", "--frobnicate", "1", NULL}, {"eval", "--grid", "3", NULL},
+      {"map", "--tx", "1e999,0", NULL},  {"info", "--png", "x", NULL},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc = run(bad[i][0], bad[i][1], bad[i][2], "--png", png, NULL);
+    ck_assert_msg(rc == DRT_EXIT_USAGE, "%s %s %s -> %d", bad[i][0], bad[i][1],
+                  bad[i][2], rc);
+    ck_assert(!exists(png));
+  }
+  ck_assert_int_eq(run("map", NULL), DRT_EXIT_USAGE); /* no output named */
+  ck_assert_int_eq(run("fly", NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(run("map", "--png", NULL), DRT_EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(failures_exit_1_and_write_nothing) {
+  const char *npy = in_dir("fail.npy");
+  ck_assert_int_eq(run("map", "--scene", "nowhere.json", "--npy", npy, NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_int_eq(run("map", "--scene", "random:1", "--npy", npy, NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_int_eq(run("map", "--npy", "/nonexistent/dir/x.npy", "--grid", "5",
+                       NULL), DRT_EXIT_FAILURE);
+  ck_assert(!exists(npy));
+}
+END_TEST
+
+/* Reads an .npy file written by drt2d: header dict and float64 data. */
+static double *read_npy(const char *path, char *header, size_t header_size,
+                        size_t count) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  unsigned char magic[10];
+  ck_assert_uint_eq(fread(magic, 1, 10, f), 10);
+  ck_assert(memcmp(magic, "\x93NUMPY\x01\x00", 8) == 0);
+  size_t len = magic[8] | (magic[9] << 8);
+  ck_assert_uint_eq((10 + len) % 64, 0);
+  ck_assert(len < header_size);
+  ck_assert_uint_eq(fread(header, 1, len, f), len);
+  header[len] = '\0';
+  double *data = malloc(count * sizeof *data);
+  ck_assert_uint_eq(fread(data, sizeof *data, count, f), count);
+  ck_assert_int_eq(fgetc(f), EOF); /* nothing after the data */
+  fclose(f);
+  return data;
+}
+
+START_TEST(map_npy_matches_library) {
+  const char *npy = in_dir("map.npy");
+  ck_assert_int_eq(run("map", "--scene", "square-wall", "--grid", "7x5",
+                       "--order", "0:1", "--device", "ref", "--npy", npy, NULL),
+                   0);
+  char header[256];
+  double *data = read_npy(npy, header, sizeof header, 35);
+  ck_assert_ptr_nonnull(strstr(header, "'descr': '<f8'"));
+  ck_assert_ptr_nonnull(strstr(header, "'shape': (5, 7)"));
+  ck_assert_ptr_nonnull(strstr(header, "'fortran_order': False"));
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("square-wall", &scene));
+  drt_context_options co;
+  drt_context_options_init(&co);
+  co.device = DRT_DEVICE_REF;
+  co.precision = DRT_PRECISION_DOUBLE;
+  drt_context *ctx;
+  DRT_CHECK_OK(drt_context_create(&co, &ctx));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  /* row r is y = y0 + r dy: row 0 is the south edge */
+  for (int r = 0; r < 5; r++)
+    for (int c = 0; c < 7; c++) {
+      double xy[2] = {c / 6.0, r / 4.0}, p;
+      DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, 1, &p));
+      ck_assert_double_eq_tol(data[r * 7 + c], p, 1e-12 * (p + 1e-300));
+    }
+  free(data);
+  drt_context_destroy(ctx);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
+START_TEST(map_png_and_float_npy) {
+  const char *png = in_dir("map.png");
+  const char *npy = in_dir("map32.npy");
+  ck_assert_int_eq(run("map", "--grid", "40", "--smoothing", "hard-sigmoid",
+                       "--alpha", "50", "--png", png, "--npy", npy, NULL), 0);
+  ck_assert(exists(png));
+  FILE *f = fopen(npy, "rb");
+  ck_assert_ptr_nonnull(f);
+  char head[128] = {0};
+  ck_assert_uint_eq(fread(head, 1, 127, f), 127);
+  fclose(f);
+  ck_assert_ptr_nonnull(strstr(head + 10, "'descr': '<f4'"));
+  ck_assert_ptr_nonnull(strstr(head + 10, "'shape': (40, 40)"));
+}
+END_TEST
+
+START_TEST(help_and_info_succeed) {
+  ck_assert_int_eq(run("--help", NULL), 0);
+  ck_assert_int_eq(run("map", "--help", NULL), 0);
+  ck_assert_int_eq(run("info", "--scene", "basic", "--order", "0:3", NULL), 0);
+  ck_assert_int_eq(run("devices", NULL), 0);
+}
+END_TEST
+
+static Suite *cli_suite(void) {
+  Suite *s = suite_create("cli");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 120);
+  tcase_add_checked_fixture(tc, make_dir, remove_dir);
+  tcase_add_test(tc, bad_usage_exits_2_and_writes_nothing);
+  tcase_add_test(tc, failures_exit_1_and_write_nothing);
+  tcase_add_test(tc, map_npy_matches_library);
+  tcase_add_test(tc, map_png_and_float_npy);
+  tcase_add_test(tc, help_and_info_succeed);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return drt_test_run(cli_suite()); }

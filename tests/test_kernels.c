@@ -1,0 +1,203 @@
+/* test_kernels.c — tier 2: the OpenCL kernels against the serial ref
+ * evaluator on 10,000 random points per built-in scene, orders 0..2, every
+ * smoothing mode, float and double.
+ *
+ * Tolerances. Double kernels do the same arithmetic as the ref in another
+ * order, so they agree to ~1e-15 relative; the bound is 1e-9 relative (plus
+ * 1e-12 absolute), leaving room for ill-conditioned image constructions
+ * near grazing incidence. Float kernels carry 2^-24 ~ 6e-8 relative
+ * rounding into the margins of the smoothed tests; a crossing parameter
+ * t = a/d of two nearly parallel segments amplifies it to ~1e-5, and the
+ * hard sigmoid's slope alpha/6 ~ 17 turns that into ~2e-4 of the validity
+ * (seen: 2.8e-4). The float bound is 1e-3 relative plus 1e-5 absolute
+ * (1e-7 P0, -70 dB: the resolution of a float validity 1 - s near 1 on
+ * the strongest paths).
+ * Near a discontinuity of the exact tests (a shadow edge, a wall end) the
+ * kernel may take the other branch. Such a point is accepted only if the
+ * kernel's value is the ref's value at a point within DELTA of it (one of
+ * the 8 neighbours at +-DELTA): a backward-error test. Those points are
+ * counted and printed; more than 0.5 % of them fails the test. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rng.h"
+#include "testutil.h"
+
+#define N_POINTS 10000
+
+static const char *scenes[] = {"square", "square-wall", "square-obstacle",
+                               "basic"};
+static const drt_smoothing modes[] = {DRT_SMOOTHING_NONE, DRT_SMOOTHING_SIGMOID,
+                                      DRT_SMOOTHING_HARD_SIGMOID};
+static const char *mode_names[] = {"none", "sigmoid", "hard-sigmoid"};
+
+static drt_context *contexts[2]; /* float, double */
+static drt_context *ref;
+
+static void open_contexts(void) {
+  drt_context_options o;
+  drt_context_options_init(&o);
+  o.device = DRT_DEVICE_REF;
+  o.precision = DRT_PRECISION_DOUBLE;
+  DRT_CHECK_OK(drt_context_create(&o, &ref));
+  o.device = DRT_DEVICE_AUTO;
+  for (int p = 0; p < 2; p++) {
+    o.precision = p ? DRT_PRECISION_DOUBLE : DRT_PRECISION_FLOAT;
+    DRT_CHECK_OK(drt_context_create(&o, &contexts[p]));
+  }
+}
+
+static void close_contexts(void) {
+  drt_context_destroy(ref);
+  for (int p = 0; p < 2; p++) drt_context_destroy(contexts[p]);
+}
+
+static int within(double value, double expected, int is_double) {
+  double rtol = is_double ? 1e-9 : 1e-3;
+  double atol = is_double ? 1e-12 : 1e-5;
+  return fabs(value - expected) <= rtol * fabs(expected) + atol;
+}
+
+/* Is `value` the ref's answer at one of the 8 neighbours at distance delta? */
+static int matches_a_neighbour(const drt_scene *scene,
+                               const drt_trace_options *o, const double *xy,
+                               double value, int is_double) {
+  double delta = is_double ? 1e-10 : 1e-6;
+  double near[16], power[8];
+  int k = 0;
+  for (int dx = -1; dx <= 1; dx++)
+    for (int dy = -1; dy <= 1; dy++) {
+      if (!dx && !dy) continue;
+      near[2 * k] = xy[0] + dx * delta;
+      near[2 * k + 1] = xy[1] + dy * delta;
+      k++;
+    }
+  DRT_CHECK_OK(drt_eval_points(ref, scene, o, near, 8, power));
+  for (int i = 0; i < 8; i++)
+    if (within(value, power[i], is_double)) return 1;
+  return 0;
+}
+
+/* Compares one (scene, order, mode) on both precisions. */
+static void compare(const char *name, int order, int m) {
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin(name, &scene));
+  double box[4];
+  DRT_CHECK_OK(drt_scene_bbox(scene, box));
+  double *xy = malloc(2 * N_POINTS * sizeof *xy);
+  double *expected = malloc(N_POINTS * sizeof *expected);
+  double *got = malloc(N_POINTS * sizeof *got);
+  drt__rng rng;
+  drt__rng_seed(&rng, 1000 + order * 10 + m);
+  for (int i = 0; i < N_POINTS; i++) {
+    xy[2 * i] = box[0] + (box[2] - box[0]) * drt__rng_uniform(&rng);
+    xy[2 * i + 1] = box[1] + (box[3] - box[1]) * drt__rng_uniform(&rng);
+  }
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.order_min = o.order_max = order;
+  o.smoothing = modes[m];
+  DRT_CHECK_OK(drt_eval_points(ref, scene, &o, xy, N_POINTS, expected));
+  for (int p = 0; p < 2; p++) {
+    DRT_CHECK_OK(drt_eval_points(contexts[p], scene, &o, xy, N_POINTS, got));
+    int exempt = 0, failed = 0;
+    double worst = 0;
+    for (int i = 0; i < N_POINTS; i++) {
+      double rel = fabs(got[i] - expected[i]) / fmax(fabs(expected[i]), 1e-300);
+      if (within(got[i], expected[i], p)) {
+        if (rel > worst && expected[i] != 0) worst = rel;
+        continue;
+      }
+      if (matches_a_neighbour(scene, &o, xy + 2 * i, got[i], p)) {
+        exempt++;
+        continue;
+      }
+      if (failed++ < 3)
+        fprintf(stderr, "  mismatch at (%.17g, %.17g): kernel %.10g ref %.10g\n",
+                xy[2 * i], xy[2 * i + 1], got[i], expected[i]);
+    }
+    printf("%-16s order %d %-12s %-6s: worst rel. error %.2e, %d near "
+           "discontinuities, %d failures\n",
+           name, order, mode_names[m], p ? "double" : "float", worst, exempt,
+           failed);
+    ck_assert_msg(failed == 0, "%s order %d %s %s: %d points out of tolerance",
+                  name, order, mode_names[m], p ? "double" : "float", failed);
+    ck_assert_msg(exempt <= N_POINTS / 200, "%d points near discontinuities",
+                  exempt);
+  }
+  free(xy);
+  free(expected);
+  free(got);
+  drt_scene_destroy(scene);
+}
+
+START_TEST(kernels_match_ref) {
+  int scene = _i / 9, order = (_i / 3) % 3, mode = _i % 3;
+  compare(scenes[scene], order, mode);
+}
+END_TEST
+
+START_TEST(eval_and_map_agree) {
+  /* The map path (grid points generated on the host, tiled) and the eval
+   * path must give the same numbers for the same points. */
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
+  drt_grid grid = {37, 23, {-0.1, 0.05, 1.1, 0.95}};
+  size_t n = 37 * 23;
+  double *xy = malloc(2 * n * sizeof *xy), *a = malloc(n * sizeof *a);
+  double *b = malloc(n * sizeof *b);
+  for (int r = 0; r < 23; r++)
+    for (int c = 0; c < 37; c++)
+      drt_grid_point(&grid, r, c, &xy[2 * (r * 37 + c)], &xy[2 * (r * 37 + c) + 1]);
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.order_max = 2;
+  DRT_CHECK_OK(drt_map_compute(contexts[1], scene, &o, &grid, a));
+  DRT_CHECK_OK(drt_eval_points(contexts[1], scene, &o, xy, n, b));
+  for (size_t i = 0; i < n; i++) ck_assert_double_eq(a[i], b[i]);
+  /* first and last grid points sit exactly on the box corners */
+  ck_assert(xy[0] == -0.1 && xy[1] == 0.05);
+  ck_assert(xy[2 * n - 2] == 1.1 && xy[2 * n - 1] == 0.95);
+  free(xy);
+  free(a);
+  free(b);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
+START_TEST(transmitter_map_is_reciprocal) {
+  /* Paths are reversible: the power at rx from tx equals, in a transmitter
+   * map, the power at tx from rx. */
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("basic", &scene));
+  double xy[2] = {0.7, 0.3}, forward, backward;
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.order_max = 2;
+  o.smoothing = DRT_SMOOTHING_SIGMOID;
+  DRT_CHECK_OK(drt_eval_points(contexts[1], scene, &o, xy, 1, &forward));
+  drt_scene_clear_tx(scene);
+  drt_scene_clear_rx(scene);
+  DRT_CHECK_OK(drt_scene_add_rx(scene, NULL, 0.1, 0.1));
+  o.vary = DRT_VARY_TX;
+  DRT_CHECK_OK(drt_eval_points(contexts[1], scene, &o, xy, 1, &backward));
+  ck_assert_double_eq_tol(forward, backward, 1e-12 * forward);
+  ck_assert(forward > 0);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
+static Suite *kernels_suite(void) {
+  Suite *s = suite_create("kernels");
+  TCase *tc = tcase_create("vs ref");
+  tcase_set_timeout(tc, 600);
+  tcase_add_unchecked_fixture(tc, open_contexts, close_contexts);
+  tcase_add_loop_test(tc, kernels_match_ref, 0, 4 * 3 * 3);
+  tcase_add_test(tc, eval_and_map_agree);
+  tcase_add_test(tc, transmitter_map_is_reciprocal);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return drt_test_run(kernels_suite()); }
