@@ -1,0 +1,504 @@
+/* scene_json.c — reads and writes drt2d's own JSON scene format. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "error.h"
+#include "format.h"
+#include "scene_io.h"
+
+/* Room for a locator such as "transmitters[12].position[1]"; a longer one
+ * is cut short, which only shortens an error message. */
+enum { LOCATOR_MAX = 96 };
+
+/* ------------------------------------------------------------------------ */
+/* Parsing and error reporting (also used by the GeoJSON reader)            */
+/* ------------------------------------------------------------------------ */
+
+/* 1-based line and column of `at` in text. Columns count characters, so the
+ * continuation bytes of a UTF-8 sequence do not advance them. */
+static void text_position(const char *text, const char *at, int *line,
+                          int *column) {
+  *line = 1;
+  *column = 1;
+  for (const char *p = text; p < at; p++) {
+    if (*p == '\n') {
+      ++*line;
+      *column = 1;
+    } else if (((unsigned char)*p & 0xC0) != 0x80) {
+      ++*column;
+    }
+  }
+}
+
+static drt_status syntax_error(const char *path, const char *text,
+                               const char *at, const char *why) {
+  int line, column;
+  text_position(text, at, &line, &column);
+  return drt__fail(DRT_EPARSE, "%s:%d:%d: JSON syntax error%s", path, line,
+                   column, why);
+}
+
+drt_status drt__json_parse_file(const char *path, cJSON **root) {
+  *root = NULL;
+  char *text;
+  size_t length;
+  drt_status status = drt__read_file(path, &text, &length);
+  if (status) return status;
+  /* cJSON stops at the first NUL byte and would ignore whatever follows. */
+  size_t text_length = strlen(text);
+  if (text_length < length) {
+    status = syntax_error(path, text, text + text_length, " (NUL byte)");
+    free(text);
+    return status;
+  }
+  const char *end = NULL;
+  *root = cJSON_ParseWithOpts(text, &end, 1);
+  if (!*root) {
+    if (!end) end = text;
+    status = syntax_error(path, text, end,
+                          *end ? "" : " (unexpected end of file)");
+  }
+  free(text);
+  return status;
+}
+
+/* Appends text to out (size bytes), cutting it short if it does not fit. */
+static void append_cut(char *out, size_t size, const char *text) {
+  size_t used = strlen(out), length = strlen(text);
+  if (length > size - 1 - used) length = size - 1 - used;
+  memcpy(out + used, text, length);
+  out[used + length] = '\0';
+}
+
+/* "parent.key", or "parent[index]" when key is NULL. A locator too long for
+ * out is cut short, which only shortens an error message. */
+void drt__json_locate(char *out, size_t size, const char *parent,
+                      const char *key, int index) {
+  char index_text[16];
+  snprintf(index_text, sizeof index_text, "[%d]", index);
+  out[0] = '\0';
+  append_cut(out, size, parent);
+  if (key && *parent) append_cut(out, size, ".");
+  append_cut(out, size, key ? key : index_text);
+}
+
+drt_status drt__json_schema_fail(const char *path, const char *where,
+                                 const char *format, ...) {
+  char message[512];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof message, format, args);
+  va_end(args);
+  if (!where || !*where)
+    return drt__fail(DRT_ESCHEMA, "%s: %s", path, message);
+  return drt__fail(DRT_ESCHEMA, "%s: %s: %s", path, where, message);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading: small checkers, each naming the field it rejects                */
+/* ------------------------------------------------------------------------ */
+
+/* The file being read and the scene being built. */
+typedef struct json_reader {
+  const char *path;
+  drt_scene *scene;
+} json_reader;
+
+static void locate_key(char out[LOCATOR_MAX], const char *parent,
+                       const char *key) {
+  drt__json_locate(out, LOCATOR_MAX, parent, key, 0);
+}
+
+static void locate_index(char out[LOCATOR_MAX], const char *parent,
+                         int index) {
+  drt__json_locate(out, LOCATOR_MAX, parent, NULL, index);
+}
+
+static int is_allowed(const char *key, const char *const *allowed) {
+  for (; *allowed; allowed++)
+    if (strcmp(key, *allowed) == 0) return 1;
+  return 0;
+}
+
+/* "a, b, c": the allowed keys, for error messages. */
+static void list_keys(char *out, size_t size, const char *const *allowed) {
+  out[0] = '\0';
+  for (size_t used = 0; *allowed; allowed++) {
+    int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+                     *allowed);
+    if (n < 0 || (size_t)n >= size - used) return;
+    used += (size_t)n;
+  }
+}
+
+/* Every key of object must be allowed and appear once: a misspelt key must
+ * not silently fall back to a default. */
+static drt_status check_keys(const json_reader *r, const cJSON *object,
+                             const char *where, const char *const *allowed) {
+  for (const cJSON *item = object->child; item; item = item->next) {
+    if (!is_allowed(item->string, allowed)) {
+      char expected[160];
+      list_keys(expected, sizeof expected, allowed);
+      return drt__json_schema_fail(r->path, where,
+                                   "unknown key \"%s\" (expected %s)",
+                                   item->string, expected);
+    }
+    for (const cJSON *earlier = object->child; earlier != item;
+         earlier = earlier->next)
+      if (strcmp(earlier->string, item->string) == 0)
+        return drt__json_schema_fail(r->path, where, "duplicate key \"%s\"",
+                                     item->string);
+  }
+  return DRT_OK;
+}
+
+static drt_status require_key(const json_reader *r, const cJSON *object,
+                              const char *where, const char *key,
+                              const cJSON **item) {
+  *item = cJSON_GetObjectItemCaseSensitive(object, key);
+  if (!*item)
+    return drt__json_schema_fail(r->path, where, "missing key \"%s\"", key);
+  return DRT_OK;
+}
+
+/* cJSON turns out-of-range literals such as 1e999 into infinities. */
+static drt_status read_number(const json_reader *r, const cJSON *item,
+                              const char *where, double *value) {
+  if (!cJSON_IsNumber(item))
+    return drt__json_schema_fail(r->path, where, "expected a number");
+  if (!isfinite(item->valuedouble))
+    return drt__json_schema_fail(r->path, where,
+                                 "number is out of range (not finite)");
+  *value = item->valuedouble;
+  return DRT_OK;
+}
+
+static drt_status read_xy(const json_reader *r, const cJSON *item,
+                          const char *where, double xy[2]) {
+  if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) != 2 ||
+      !cJSON_IsNumber(item->child) || !cJSON_IsNumber(item->child->next))
+    return drt__json_schema_fail(r->path, where,
+                                 "expected an array of 2 numbers");
+  const cJSON *element = item->child;
+  for (int i = 0; i < 2; i++, element = element->next) {
+    char at[LOCATOR_MAX];
+    locate_index(at, where, i);
+    drt_status status = read_number(r, element, at, &xy[i]);
+    if (status) return status;
+  }
+  return DRT_OK;
+}
+
+/* The value of object[key] as a point, the key being required. */
+static drt_status read_xy_key(const json_reader *r, const cJSON *object,
+                              const char *where, const char *key,
+                              double xy[2]) {
+  const cJSON *item;
+  drt_status status = require_key(r, object, where, key, &item);
+  if (status) return status;
+  char at[LOCATOR_MAX];
+  locate_key(at, where, key);
+  return read_xy(r, item, at, xy);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading: transmitters and receivers                                      */
+/* ------------------------------------------------------------------------ */
+
+/* What differs between the transmitter and receiver lists. */
+typedef struct point_list {
+  const char *key;  /* "transmitters" */
+  const char *noun; /* "transmitter" */
+  drt_status (*add)(drt_scene *, const char *, double, double);
+  size_t (*count)(const drt_scene *);
+  const drt_point *(*get)(const drt_scene *, size_t);
+} point_list;
+
+static const point_list transmitter_list = {
+    "transmitters", "transmitter", drt_scene_add_tx, drt_scene_tx_count,
+    drt_scene_tx};
+static const point_list receiver_list = {"receivers", "receiver",
+                                         drt_scene_add_rx, drt_scene_rx_count,
+                                         drt_scene_rx};
+
+/* name is NULL when the key is absent (the scene then picks "tx0", ...). */
+static drt_status read_name(const json_reader *r, const cJSON *object,
+                            const char *where, const char **name) {
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, "name");
+  *name = NULL;
+  if (!item) return DRT_OK;
+  char at[LOCATOR_MAX];
+  locate_key(at, where, "name");
+  size_t limit = sizeof((drt_point *)0)->name - 1;
+  if (!cJSON_IsString(item))
+    return drt__json_schema_fail(r->path, at, "expected a string");
+  if (item->valuestring[0] == '\0')
+    return drt__json_schema_fail(r->path, at, "name is empty");
+  if (strlen(item->valuestring) > limit)
+    return drt__json_schema_fail(r->path, at,
+                                 "name \"%s\" is longer than %zu bytes",
+                                 item->valuestring, limit);
+  *name = item->valuestring;
+  return DRT_OK;
+}
+
+/* Checked after adding, so a default name ("tx0") and an explicit one can
+ * collide too: outputs refer to points by name. */
+static drt_status check_unique_name(const json_reader *r,
+                                    const point_list *list,
+                                    const char *where) {
+  size_t last = list->count(r->scene) - 1;
+  const char *name = list->get(r->scene, last)->name;
+  for (size_t i = 0; i < last; i++)
+    if (strcmp(list->get(r->scene, i)->name, name) == 0)
+      return drt__json_schema_fail(r->path, where,
+                                   "duplicate %s name \"%s\" (also %s[%zu])",
+                                   list->noun, name, list->key, i);
+  return DRT_OK;
+}
+
+static const char *const point_keys[] = {"name", "position", NULL};
+
+static drt_status read_point(const json_reader *r, const point_list *list,
+                             const cJSON *item, const char *where) {
+  if (!cJSON_IsObject(item))
+    return drt__json_schema_fail(r->path, where, "expected an object");
+  drt_status status = check_keys(r, item, where, point_keys);
+  const char *name = NULL;
+  if (!status) status = read_name(r, item, where, &name);
+  double xy[2] = {0, 0};
+  if (!status) status = read_xy_key(r, item, where, "position", xy);
+  if (!status) status = list->add(r->scene, name, xy[0], xy[1]);
+  return status ? status : check_unique_name(r, list, where);
+}
+
+/* The list is optional: a scene may get its endpoints elsewhere. */
+static drt_status read_points(const json_reader *r, const cJSON *root,
+                              const point_list *list) {
+  const cJSON *array = cJSON_GetObjectItemCaseSensitive(root, list->key);
+  if (!array) return DRT_OK;
+  if (!cJSON_IsArray(array))
+    return drt__json_schema_fail(r->path, list->key, "expected an array");
+  int index = 0;
+  for (const cJSON *item = array->child; item; item = item->next, index++) {
+    char where[LOCATOR_MAX];
+    locate_index(where, list->key, index);
+    drt_status status = read_point(r, list, item, where);
+    if (status) return status;
+  }
+  return DRT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading: objects                                                         */
+/* ------------------------------------------------------------------------ */
+
+static const char *const wall_keys[] = {"type", "a", "b", NULL};
+static const char *const ris_keys[] = {"type", "a", "b", "phi", NULL};
+static const char *const vertex_keys[] = {"type", "position", NULL};
+
+typedef struct object_kind {
+  const char *name;
+  drt_object_type type;
+  const char *const *keys;
+} object_kind;
+
+static const object_kind object_kinds[] = {
+    {"wall", DRT_OBJECT_WALL, wall_keys},
+    {"ris", DRT_OBJECT_RIS, ris_keys},
+    {"vertex", DRT_OBJECT_VERTEX, vertex_keys},
+};
+
+static drt_status read_kind(const json_reader *r, const cJSON *item,
+                            const char *where, const object_kind **kind) {
+  const cJSON *type;
+  drt_status status = require_key(r, item, where, "type", &type);
+  if (status) return status;
+  char at[LOCATOR_MAX];
+  locate_key(at, where, "type");
+  if (!cJSON_IsString(type))
+    return drt__json_schema_fail(r->path, at, "expected a string");
+  for (size_t i = 0; i < sizeof object_kinds / sizeof *object_kinds; i++) {
+    if (strcmp(type->valuestring, object_kinds[i].name) == 0) {
+      *kind = &object_kinds[i];
+      return DRT_OK;
+    }
+  }
+  return drt__json_schema_fail(
+      r->path, at, "unknown object type \"%s\" (expected wall, ris or vertex)",
+      type->valuestring);
+}
+
+/* The fields of an object of a known kind, checked as the scene would check
+ * them, so the error names the object instead of failing later. */
+static drt_status read_geometry(const json_reader *r, const cJSON *item,
+                                const char *where, const object_kind *kind,
+                                drt_object *object) {
+  double a[2], b[2];
+  if (kind->type == DRT_OBJECT_VERTEX) {
+    drt_status status = read_xy_key(r, item, where, "position", a);
+    if (status) return status;
+    *object = (drt_object){kind->type, a[0], a[1], a[0], a[1], 0.0};
+    return DRT_OK;
+  }
+  drt_status status = read_xy_key(r, item, where, "a", a);
+  if (!status) status = read_xy_key(r, item, where, "b", b);
+  if (status) return status;
+  if (a[0] == b[0] && a[1] == b[1])
+    return drt__json_schema_fail(r->path, where, "%s has zero length",
+                                 kind->name);
+  *object = (drt_object){kind->type, a[0], a[1], b[0], b[1], 0.0};
+  if (kind->type != DRT_OBJECT_RIS) return DRT_OK;
+  const cJSON *phi;
+  status = require_key(r, item, where, "phi", &phi);
+  char at[LOCATOR_MAX];
+  locate_key(at, where, "phi");
+  return status ? status : read_number(r, phi, at, &object->phi);
+}
+
+static drt_status read_object(const json_reader *r, const cJSON *item,
+                              const char *where) {
+  if (!cJSON_IsObject(item))
+    return drt__json_schema_fail(r->path, where, "expected an object");
+  const object_kind *kind = NULL;
+  drt_status status = read_kind(r, item, where, &kind);
+  if (!status) status = check_keys(r, item, where, kind->keys);
+  drt_object object = {0};
+  if (!status) status = read_geometry(r, item, where, kind, &object);
+  return status ? status : drt_scene_add_object(r->scene, &object);
+}
+
+static drt_status read_objects(const json_reader *r, const cJSON *root) {
+  const cJSON *array;
+  drt_status status = require_key(r, root, "", "objects", &array);
+  if (status) return status;
+  if (!cJSON_IsArray(array))
+    return drt__json_schema_fail(r->path, "objects", "expected an array");
+  int index = 0;
+  for (const cJSON *item = array->child; item; item = item->next, index++) {
+    char where[LOCATOR_MAX];
+    locate_index(where, "objects", index);
+    status = read_object(r, item, where);
+    if (status) return status;
+  }
+  return DRT_OK;
+}
+
+static const char *const top_level_keys[] = {"transmitters", "receivers",
+                                             "objects", NULL};
+
+static drt_status read_scene(const json_reader *r, const cJSON *root) {
+  if (!cJSON_IsObject(root))
+    return drt__json_schema_fail(r->path, NULL,
+                                 "expected a JSON object at the top level");
+  drt_status status = check_keys(r, root, "", top_level_keys);
+  if (!status) status = read_points(r, root, &transmitter_list);
+  if (!status) status = read_points(r, root, &receiver_list);
+  return status ? status : read_objects(r, root);
+}
+
+drt_status drt__scene_load_json(const char *path, drt_scene **out) {
+  *out = NULL;
+  cJSON *root;
+  drt_status status = drt__json_parse_file(path, &root);
+  if (status) return status;
+  json_reader reader = {path, NULL};
+  status = drt_scene_create(&reader.scene);
+  if (!status) status = read_scene(&reader, root);
+  cJSON_Delete(root);
+  if (status) {
+    drt_scene_destroy(reader.scene);
+    return status;
+  }
+  *out = reader.scene;
+  return DRT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static void write_string(FILE *f, const char *text) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+static void write_xy(FILE *f, double x, double y) {
+  char xs[DRT_NUMBER_CHARS], ys[DRT_NUMBER_CHARS];
+  drt__format_double(x, xs);
+  drt__format_double(y, ys);
+  fprintf(f, "[%s, %s]", xs, ys);
+}
+
+static void write_points(FILE *f, const drt_scene *scene,
+                         const point_list *list) {
+  size_t n = list->count(scene);
+  fprintf(f, "  \"%s\": [%s", list->key, n ? "\n" : "");
+  for (size_t i = 0; i < n; i++) {
+    const drt_point *p = list->get(scene, i);
+    fputs("    {\"name\": ", f);
+    write_string(f, p->name);
+    fputs(", \"position\": ", f);
+    write_xy(f, p->x, p->y);
+    fputs(i + 1 < n ? "},\n" : "}\n", f);
+  }
+  fprintf(f, "%s],\n", n ? "  " : "");
+}
+
+static void write_object(FILE *f, const drt_object *o) {
+  if (o->type == DRT_OBJECT_VERTEX) {
+    fputs("{\"type\": \"vertex\", \"position\": ", f);
+    write_xy(f, o->ax, o->ay);
+    fputc('}', f);
+    return;
+  }
+  fprintf(f, "{\"type\": \"%s\", \"a\": ",
+          o->type == DRT_OBJECT_RIS ? "ris" : "wall");
+  write_xy(f, o->ax, o->ay);
+  fputs(", \"b\": ", f);
+  write_xy(f, o->bx, o->by);
+  if (o->type == DRT_OBJECT_RIS) {
+    char phi[DRT_NUMBER_CHARS];
+    drt__format_double(o->phi, phi);
+    fprintf(f, ", \"phi\": %s", phi);
+  }
+  fputc('}', f);
+}
+
+static void write_scene(FILE *f, const drt_scene *scene) {
+  fputs("{\n", f);
+  write_points(f, scene, &transmitter_list);
+  write_points(f, scene, &receiver_list);
+  size_t n = drt_scene_object_count(scene);
+  fprintf(f, "  \"objects\": [%s", n ? "\n" : "");
+  for (size_t i = 0; i < n; i++) {
+    fputs("    ", f);
+    write_object(f, drt_scene_object(scene, i));
+    fputs(i + 1 < n ? ",\n" : "\n", f);
+  }
+  fprintf(f, "%s]\n}\n", n ? "  " : "");
+}
+
+drt_status drt_scene_save_json(const drt_scene *scene, const char *path) {
+  if (!scene || !path)
+    return drt__fail(DRT_EINVAL, "drt_scene_save_json: scene and path must "
+                                 "not be NULL");
+  drt__atomic_file file;
+  drt_status status = drt__atomic_open(&file, path);
+  if (status) return status;
+  write_scene(file.stream, scene);
+  return drt__atomic_commit(&file);
+}
