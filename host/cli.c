@@ -202,14 +202,16 @@ static void to_db(double *values, size_t n) {
 
 static drt_status write_png(const char *path, double *power, const map_args *m,
                             const drt_scene *scene, const drt__cli_common *c) {
-  char title[256];
   static const char *modes[] = {"exact", "sigmoid", "hard sigmoid"};
-  snprintf(title, sizeof title, "%s  %s map  orders %d:%d  %s%s%.3g",
-           c->scene, c->trace.vary == DRT_VARY_TX ? "transmitter" : "receiver",
-           c->trace.order_min, c->trace.order_max, modes[c->trace.smoothing],
-           c->trace.smoothing ? " alpha=" : "",
-           c->trace.smoothing ? c->trace.alpha : 0.0);
-  if (!c->trace.smoothing) title[strlen(title) - 1] = '\0';
+  const char *slash = strrchr(c->scene, '/');
+  char smoothing[64] = "";
+  if (c->trace.smoothing)
+    snprintf(smoothing, sizeof smoothing, " alpha=%g", c->trace.alpha);
+  char title[256];
+  snprintf(title, sizeof title, "%s, %s map, orders %d:%d, %s%s",
+           slash ? slash + 1 : c->scene,
+           c->trace.vary == DRT_VARY_TX ? "tx" : "rx", c->trace.order_min,
+           c->trace.order_max, modes[c->trace.smoothing], smoothing);
   to_db(power, (size_t)m->nx * m->ny);
   drt__figure fig = {
       .db = power, .nx = m->nx, .ny = m->ny,
