@@ -10,9 +10,6 @@
 #define DRT__EARTH_RADIUS_M 6371008.8 /* IUGG mean radius */
 #define DRT__PI 3.14159265358979323846
 
-/* Room for "features[146].geometry.geometries[3].coordinates[0][12][7]";
- * a longer locator is cut short, which only shortens an error message. */
-enum { LOCATOR_MAX = 128 };
 /* GeometryCollections nested deeper than this are refused (RFC 7946 already
  * advises against nesting them at all). */
 enum { MAX_COLLECTION_DEPTH = 16 };
@@ -32,16 +29,6 @@ struct geo_pass {
   double metres_per_lon, metres_per_lat;     /* metres per degree */
   drt_scene *scene;                          /* filled by the second pass */
 };
-
-static void locate_key(char out[LOCATOR_MAX], const char *parent,
-                       const char *key) {
-  drt__json_locate(out, LOCATOR_MAX, parent, key, 0);
-}
-
-static void locate_index(char out[LOCATOR_MAX], const char *parent,
-                         int index) {
-  drt__json_locate(out, LOCATOR_MAX, parent, NULL, index);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Positions                                                                */
@@ -76,8 +63,8 @@ static drt_status measure_line(geo_pass *pass, const cJSON *positions,
   double first[2] = {0, 0}, lonlat[2] = {0, 0};
   int index = 0;
   for (const cJSON *item = positions->child; item; item = item->next) {
-    char at[LOCATOR_MAX];
-    locate_index(at, where, index);
+    char at[DRT_LOCATOR_MAX];
+    drt__json_locate_index(at, where, index);
     drt_status status = read_position(pass, item, at, lonlat);
     if (status) return status;
     pass->lon_min = fmin(pass->lon_min, lonlat[0]);
@@ -166,8 +153,8 @@ static drt_status walk_coordinates(geo_pass *pass, const cJSON *item,
   if (levels == 0) return walk_line(pass, item, where, is_ring);
   int index = 0;
   for (const cJSON *child = item->child; child; child = child->next) {
-    char at[LOCATOR_MAX];
-    locate_index(at, where, index++);
+    char at[DRT_LOCATOR_MAX];
+    drt__json_locate_index(at, where, index++);
     drt_status status = walk_coordinates(pass, child, at, levels - 1, is_ring);
     if (status) return status;
   }
@@ -184,8 +171,8 @@ static drt_status walk_geometry(geo_pass *pass, const cJSON *geometry,
 
 static drt_status walk_collection(geo_pass *pass, const cJSON *collection,
                                   const char *where, int depth) {
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "geometries");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "geometries");
   const cJSON *geometries =
       cJSON_GetObjectItemCaseSensitive(collection, "geometries");
   if (!cJSON_IsArray(geometries))
@@ -195,8 +182,8 @@ static drt_status walk_collection(geo_pass *pass, const cJSON *collection,
                                  "GeometryCollections nested too deeply");
   int index = 0;
   for (const cJSON *item = geometries->child; item; item = item->next) {
-    char item_at[LOCATOR_MAX];
-    locate_index(item_at, at, index++);
+    char item_at[DRT_LOCATOR_MAX];
+    drt__json_locate_index(item_at, at, index++);
     drt_status status = walk_geometry(pass, item, item_at, depth + 1);
     if (status) return status;
   }
@@ -218,8 +205,8 @@ static drt_status walk_geometry(geo_pass *pass, const cJSON *geometry,
         "unsupported geometry type \"%s\" (supported: Polygon, MultiPolygon, "
         "LineString, MultiLineString, GeometryCollection)",
         type);
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "coordinates");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "coordinates");
   const cJSON *coordinates =
       cJSON_GetObjectItemCaseSensitive(geometry, "coordinates");
   if (!coordinates)
@@ -245,8 +232,8 @@ static drt_status walk_feature(geo_pass *pass, const cJSON *feature,
     return drt__json_schema_fail(pass->path, where,
                                  "missing key \"geometry\"");
   if (cJSON_IsNull(geometry)) return DRT_OK;
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "geometry");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "geometry");
   return walk_geometry(pass, geometry, at, 0);
 }
 
@@ -257,8 +244,8 @@ static drt_status walk_features(geo_pass *pass, const cJSON *collection) {
     return drt__json_schema_fail(pass->path, "features", "expected an array");
   int index = 0;
   for (const cJSON *item = features->child; item; item = item->next) {
-    char at[LOCATOR_MAX];
-    locate_index(at, "features", index++);
+    char at[DRT_LOCATOR_MAX];
+    drt__json_locate_index(at, "features", index++);
     drt_status status = walk_feature(pass, item, at);
     if (status) return status;
   }

@@ -24,9 +24,14 @@ drt_status drt__json_parse_file(const char *path, cJSON **root);
 drt_status drt__json_schema_fail(const char *path, const char *where,
                                  const char *format, ...)
     __attribute__((format(printf, 3, 4)));
-/* Builds the locator "parent.key" or "parent[index]" (key NULL). */
-void drt__json_locate(char *out, size_t size, const char *parent,
-                      const char *key, int index);
+/* Room for a locator such as "features[146].geometry.coordinates[0][12][7]";
+ * a longer one is cut short, which only shortens an error message. */
+#define DRT_LOCATOR_MAX 128
+/* The locators "parent.key" and "parent[index]". */
+void drt__json_locate_key(char out[DRT_LOCATOR_MAX], const char *parent,
+                          const char *key);
+void drt__json_locate_index(char out[DRT_LOCATOR_MAX], const char *parent,
+                            int index);
 
 /* Reads a whole file into a NUL-terminated buffer (free with free()). */
 drt_status drt__read_file(const char *path, char **text, size_t *length);

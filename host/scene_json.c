@@ -11,10 +11,6 @@
 #include "format.h"
 #include "scene_io.h"
 
-/* Room for a locator such as "transmitters[12].position[1]"; a longer one
- * is cut short, which only shortens an error message. */
-enum { LOCATOR_MAX = 96 };
-
 /* ------------------------------------------------------------------------ */
 /* Parsing and error reporting (also used by the GeoJSON reader)            */
 /* ------------------------------------------------------------------------ */
@@ -75,16 +71,21 @@ static void append_cut(char *out, size_t size, const char *text) {
   out[used + length] = '\0';
 }
 
-/* "parent.key", or "parent[index]" when key is NULL. A locator too long for
- * out is cut short, which only shortens an error message. */
-void drt__json_locate(char *out, size_t size, const char *parent,
-                      const char *key, int index) {
+void drt__json_locate_key(char out[DRT_LOCATOR_MAX], const char *parent,
+                          const char *key) {
+  out[0] = '\0';
+  append_cut(out, DRT_LOCATOR_MAX, parent);
+  if (*parent) append_cut(out, DRT_LOCATOR_MAX, ".");
+  append_cut(out, DRT_LOCATOR_MAX, key);
+}
+
+void drt__json_locate_index(char out[DRT_LOCATOR_MAX], const char *parent,
+                            int index) {
   char index_text[16];
   snprintf(index_text, sizeof index_text, "[%d]", index);
   out[0] = '\0';
-  append_cut(out, size, parent);
-  if (key && *parent) append_cut(out, size, ".");
-  append_cut(out, size, key ? key : index_text);
+  append_cut(out, DRT_LOCATOR_MAX, parent);
+  append_cut(out, DRT_LOCATOR_MAX, index_text);
 }
 
 drt_status drt__json_schema_fail(const char *path, const char *where,
@@ -108,16 +109,6 @@ typedef struct json_reader {
   const char *path;
   drt_scene *scene;
 } json_reader;
-
-static void locate_key(char out[LOCATOR_MAX], const char *parent,
-                       const char *key) {
-  drt__json_locate(out, LOCATOR_MAX, parent, key, 0);
-}
-
-static void locate_index(char out[LOCATOR_MAX], const char *parent,
-                         int index) {
-  drt__json_locate(out, LOCATOR_MAX, parent, NULL, index);
-}
 
 static int is_allowed(const char *key, const char *const *allowed) {
   for (; *allowed; allowed++)
@@ -186,8 +177,8 @@ static drt_status read_xy(const json_reader *r, const cJSON *item,
                                  "expected an array of 2 numbers");
   const cJSON *element = item->child;
   for (int i = 0; i < 2; i++, element = element->next) {
-    char at[LOCATOR_MAX];
-    locate_index(at, where, i);
+    char at[DRT_LOCATOR_MAX];
+    drt__json_locate_index(at, where, i);
     drt_status status = read_number(r, element, at, &xy[i]);
     if (status) return status;
   }
@@ -201,8 +192,8 @@ static drt_status read_xy_key(const json_reader *r, const cJSON *object,
   const cJSON *item;
   drt_status status = require_key(r, object, where, key, &item);
   if (status) return status;
-  char at[LOCATOR_MAX];
-  locate_key(at, where, key);
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, key);
   return read_xy(r, item, at, xy);
 }
 
@@ -232,8 +223,8 @@ static drt_status read_name(const json_reader *r, const cJSON *object,
   const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, "name");
   *name = NULL;
   if (!item) return DRT_OK;
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "name");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "name");
   size_t limit = sizeof((drt_point *)0)->name - 1;
   if (!cJSON_IsString(item))
     return drt__json_schema_fail(r->path, at, "expected a string");
@@ -286,8 +277,8 @@ static drt_status read_points(const json_reader *r, const cJSON *root,
     return drt__json_schema_fail(r->path, list->key, "expected an array");
   int index = 0;
   for (const cJSON *item = array->child; item; item = item->next, index++) {
-    char where[LOCATOR_MAX];
-    locate_index(where, list->key, index);
+    char where[DRT_LOCATOR_MAX];
+    drt__json_locate_index(where, list->key, index);
     drt_status status = read_point(r, list, item, where);
     if (status) return status;
   }
@@ -319,8 +310,8 @@ static drt_status read_kind(const json_reader *r, const cJSON *item,
   const cJSON *type;
   drt_status status = require_key(r, item, where, "type", &type);
   if (status) return status;
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "type");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "type");
   if (!cJSON_IsString(type))
     return drt__json_schema_fail(r->path, at, "expected a string");
   for (size_t i = 0; i < sizeof object_kinds / sizeof *object_kinds; i++) {
@@ -356,8 +347,8 @@ static drt_status read_geometry(const json_reader *r, const cJSON *item,
   if (kind->type != DRT_OBJECT_RIS) return DRT_OK;
   const cJSON *phi;
   status = require_key(r, item, where, "phi", &phi);
-  char at[LOCATOR_MAX];
-  locate_key(at, where, "phi");
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "phi");
   return status ? status : read_number(r, phi, at, &object->phi);
 }
 
@@ -381,8 +372,8 @@ static drt_status read_objects(const json_reader *r, const cJSON *root) {
     return drt__json_schema_fail(r->path, "objects", "expected an array");
   int index = 0;
   for (const cJSON *item = array->child; item; item = item->next, index++) {
-    char where[LOCATOR_MAX];
-    locate_index(where, "objects", index);
+    char where[DRT_LOCATOR_MAX];
+    drt__json_locate_index(where, "objects", index);
     status = read_object(r, item, where);
     if (status) return status;
   }
