@@ -14,20 +14,35 @@ void drt_context_options_init(drt_context_options *options) {
   options->precision = DRT_PRECISION_FLOAT;
 }
 
-static drt_status create_kernels(drt_context *ctx) {
+static const char *const method_programs[DRT_METHOD_COUNT] = {
+    "trace_im.cl", "trace_fpt.cl", "trace_mpt.cl"};
+
+static drt_status create_kernels(drt_context *ctx, drt_method method) {
   drt_status status = DRT_OK;
   cl_int err;
-  ctx->trace_im = clCreateKernel(ctx->program, "trace_im", &err);
+  ctx->trace[method] = clCreateKernel(ctx->program[method], "trace", &err);
   DRT_CL_CHECK(err);
-  ctx->reduce_chunks = clCreateKernel(ctx->program, "reduce_chunks", &err);
+  ctx->reduce_chunks[method] =
+      clCreateKernel(ctx->program[method], "reduce_chunks", &err);
   DRT_CL_CHECK(err);
   size_t kernel_wg = 0;
-  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace_im, ctx->device,
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace[method], ctx->device,
                                         CL_KERNEL_WORK_GROUP_SIZE,
                                         sizeof kernel_wg, &kernel_wg, NULL));
-  ctx->work_group = kernel_wg < 64 ? kernel_wg : 64;
+  ctx->work_group[method] = kernel_wg < 64 ? kernel_wg : 64;
 error:
   return status;
+}
+
+drt_status drt__context_method(drt_context *ctx, drt_method method) {
+  if (ctx->trace[method]) return DRT_OK;
+  const char *options = ctx->precision == DRT_PRECISION_DOUBLE
+                            ? "-cl-std=CL1.2 -DDRT_DOUBLE"
+                            : "-cl-std=CL1.2";
+  drt_status status =
+      drt__cl_build_program(ctx->cl, ctx->device, method_programs[method],
+                            options, &ctx->program[method]);
+  return status ? status : create_kernels(ctx, method);
 }
 
 static drt_status query_device(drt_context *ctx) {
@@ -68,16 +83,12 @@ error:
   return status;
 }
 
+/* Opens the device and builds the image-method program at once, so a
+ * broken kernel or driver shows when the context is created. */
 static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
   drt_status status = open_device(ctx, o);
   if (!status) status = query_device(ctx);
-  if (status) return status;
-  const char *options = ctx->precision == DRT_PRECISION_DOUBLE
-                            ? "-cl-std=CL1.2 -DDRT_DOUBLE"
-                            : "-cl-std=CL1.2";
-  status = drt__cl_build_program(ctx->cl, ctx->device, "trace_im.cl", options,
-                                 &ctx->program);
-  return status ? status : create_kernels(ctx);
+  return status ? status : drt__context_method(ctx, DRT_METHOD_IM);
 }
 
 drt_status drt_context_create(const drt_context_options *options,
@@ -112,9 +123,11 @@ drt_status drt_context_create(const drt_context_options *options,
 
 void drt_context_destroy(drt_context *ctx) {
   if (!ctx) return;
-  if (ctx->trace_im) clReleaseKernel(ctx->trace_im);
-  if (ctx->reduce_chunks) clReleaseKernel(ctx->reduce_chunks);
-  if (ctx->program) clReleaseProgram(ctx->program);
+  for (int m = 0; m < DRT_METHOD_COUNT; m++) {
+    if (ctx->trace[m]) clReleaseKernel(ctx->trace[m]);
+    if (ctx->reduce_chunks[m]) clReleaseKernel(ctx->reduce_chunks[m]);
+    if (ctx->program[m]) clReleaseProgram(ctx->program[m]);
+  }
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);
   if (ctx->cl) clReleaseContext(ctx->cl);
   free(ctx);
@@ -126,6 +139,10 @@ const char *drt_context_device_name(const drt_context *ctx) {
 
 drt_precision drt_context_precision(const drt_context *ctx) {
   return ctx->precision;
+}
+
+void drt_context_last_stats(const drt_context *ctx, drt_eval_stats *stats) {
+  *stats = ctx->last_stats;
 }
 
 drt_status drt_devices_describe(char *buf, size_t size) {

@@ -13,13 +13,18 @@ struct drt_context {
   cl_device_id device;
   cl_context cl;
   cl_command_queue queue;
-  cl_program program;
-  cl_kernel trace_im;
-  cl_kernel reduce_chunks;
+  /* One program per path method, built on first use. */
+  cl_program program[DRT_METHOD_COUNT];
+  cl_kernel trace[DRT_METHOD_COUNT];
+  cl_kernel reduce_chunks[DRT_METHOD_COUNT];
+  size_t work_group[DRT_METHOD_COUNT]; /* work-group size over cells */
   cl_uint compute_units;
-  size_t work_group;       /* work-group size used for cell dimension */
   cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+  drt_eval_stats last_stats;
 };
+
+/* Builds the program of `method` if not built yet. */
+drt_status drt__context_method(struct drt_context *context, drt_method method);
 
 /* Bytes of one `real` on this context. */
 static inline size_t drt__real_size(const struct drt_context *context) {

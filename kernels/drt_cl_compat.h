@@ -5,19 +5,27 @@
 
 #ifdef __OPENCL_VERSION__
 
+/* No fused multiply-adds: the kernels then round exactly like the host
+ * build of the same headers, so device and ref results can be compared
+ * bit for bit in double precision. */
+#pragma OPENCL FP_CONTRACT OFF
+
 #ifdef DRT_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double real;
 #else
 typedef float real;
 #endif
+typedef ulong drt_u64;
 #define DRT_FN static inline
 #define DRT_GLOBAL __global
 
 #else /* host C11: always double */
 
 #include <math.h>
+#include <stdint.h>
 typedef double real;
+typedef uint64_t drt_u64;
 #define DRT_FN static inline
 #define DRT_GLOBAL
 

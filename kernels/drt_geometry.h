@@ -53,15 +53,29 @@ DRT_FN drt_vec2 drt_mirror(drt_vec2 p, drt_vec2 a, drt_vec2 n) {
   return drt_sub(p, drt_scale(n, (real)2 * drt_dot(drt_sub(p, a), n)));
 }
 
-/* Residual of the law of specular reflection at `at` between `from` and `to`
- * on a surface of unit normal n: |r - (i - 2 (i.n) n)|^2. */
-DRT_FN real drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
-                                    drt_vec2 n) {
+/* Error vector of the law of specular reflection at `at` between `from`
+ * and `to` on a surface of unit normal n: r - (i - 2 (i.n) n). */
+DRT_FN drt_vec2 drt_reflection_error(drt_vec2 from, drt_vec2 at, drt_vec2 to,
+                                     drt_vec2 n) {
   drt_vec2 i = drt_normalize(drt_sub(at, from));
   drt_vec2 r = drt_normalize(drt_sub(to, at));
-  drt_vec2 mirrored = drt_sub(i, drt_scale(n, (real)2 * drt_dot(i, n)));
-  drt_vec2 e = drt_sub(r, mirrored);
+  return drt_sub(r, drt_sub(i, drt_scale(n, (real)2 * drt_dot(i, n))));
+}
+
+/* Its squared norm, the reflection residual of DESIGN §5. */
+DRT_FN real drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
+                                    drt_vec2 n) {
+  drt_vec2 e = drt_reflection_error(from, at, to, n);
   return drt_dot(e, e);
+}
+
+/* Error vector of a RIS at `at` sending the ray to `to`: with a the angle
+ * of the outgoing ray to the normal, (sin a - sin phi, cos a - cos phi),
+ * sin a = cross(-r, n), cos a = (-r).n. */
+DRT_FN drt_vec2 drt_ris_error(drt_vec2 at, drt_vec2 to, drt_vec2 n,
+                              real sin_phi, real cos_phi) {
+  drt_vec2 back = drt_scale(drt_normalize(drt_sub(to, at)), (real)-1);
+  return drt_v2(drt_cross(back, n) - sin_phi, drt_dot(back, n) - cos_phi);
 }
 
 /* Truth of "t lies in [-tol, 1 + tol]". */

@@ -5,51 +5,46 @@
 
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
-#include "drt_path_im.h"
+#include "drt_interactions.h"
 #include "drt_smooth.h"
 
 #define DRT_LOSS_TOL ((real)0.01)
 #define DRT_R ((real)0.5)
 #define DRT_H ((real)0.1)
 
-/* Residual of the interaction law at path[j] with object o (DESIGN §5). */
-DRT_FN real drt_interaction_residual(const drt_vec2 *path, int j, int o,
-                                     DRT_GLOBAL const real *segments,
-                                     DRT_GLOBAL const int *types,
-                                     DRT_GLOBAL const real *phis) {
-  if (types[o] == DRT_OBJ_VERTEX) return (real)0;
-  drt_vec2 n = drt_wall_normal(drt_object_a(segments, o),
-                               drt_object_b(segments, o));
-  if (types[o] == DRT_OBJ_WALL)
-    return drt_reflection_residual(path[j - 1], path[j], path[j + 1], n);
-  drt_vec2 back = drt_scale(drt_normalize(drt_sub(path[j + 1], path[j])), -1);
-  real sin_a = drt_cross(back, n) - sin(phis[o]);
-  real cos_a = drt_dot(back, n) - cos(phis[o]);
-  return sin_a * sin_a + cos_a * cos_a;
+/* Residual vector of the interaction law at path[j + 1] (interaction j):
+ * reflection r - (i - 2 (i.n) n); RIS (sin a - sin phi, cos a - cos phi)
+ * with a the angle of the outgoing ray to the normal; vertex 0. */
+DRT_FN drt_vec2 drt_interaction_error(const drt_interactions *in,
+                                      const drt_vec2 *path, int j) {
+  if (in->type[j] == DRT_OBJ_WALL)
+    return drt_reflection_error(path[j], path[j + 1], path[j + 2], in->n[j]);
+  if (in->type[j] == DRT_OBJ_RIS)
+    return drt_ris_error(path[j + 1], path[j + 2], in->n[j], in->sin_phi[j],
+                         in->cos_phi[j]);
+  return drt_v2(0, 0);
 }
 
-/* Sum of the interaction residuals: about 0 for a path obeying the laws. */
-DRT_FN real drt_path_loss(const drt_vec2 *path, DRT_GLOBAL const int *cand,
-                          int k, DRT_GLOBAL const real *segments,
-                          DRT_GLOBAL const int *types,
-                          DRT_GLOBAL const real *phis) {
+/* Sum of the squared interaction residuals: about 0 for a path obeying the
+ * laws (DESIGN §6 "loss"). */
+DRT_FN real drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
   real loss = 0;
-  for (int j = 1; j <= k; j++)
-    loss += drt_interaction_residual(path, j, cand[j - 1], segments, types, phis);
+  for (int j = 0; j < in->k; j++) {
+    drt_vec2 e = drt_interaction_error(in, path, j);
+    loss += drt_dot(e, e);
+  }
   return loss;
 }
 
 /* Truth of "every interaction point lies on its object". */
-DRT_FN real drt_on_objects(const drt_vec2 *path, DRT_GLOBAL const int *cand,
-                           int k, DRT_GLOBAL const real *segments,
-                           DRT_GLOBAL const int *types,
+DRT_FN real drt_on_objects(const drt_interactions *in, const drt_vec2 *path,
                            drt_smoothing_params p) {
   real on = 1;
-  for (int j = 1; j <= k; j++) {
-    int o = cand[j - 1];
-    if (types[o] == DRT_OBJ_VERTEX) continue;
-    real u = drt_wall_param(path[j], drt_object_a(segments, o),
-                            drt_object_b(segments, o));
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 t = in->t[j];
+    real tt = drt_dot(t, t);
+    real u = drt_dot(t, drt_sub(path[j + 1], in->a[j])) / (tt == (real)0 ? (real)1 : tt);
     on = drt_and(on, drt_and(drt_greater_equal(u, 0, p),
                              drt_less_equal(u, 1, p)));
   }
@@ -87,21 +82,20 @@ DRT_FN real drt_path_length(const drt_vec2 *path, int k) {
 /* V * R^k / (h^2 + L^2), where V = on_objects and not obstructed and
  * loss < tol. A NaN or zero V contributes exactly 0; the obstruction test,
  * the costly part, is skipped once V is known to be 0. */
-DRT_FN real drt_path_contribution(const drt_vec2 *path,
-                                  DRT_GLOBAL const int *cand, int k,
+DRT_FN real drt_path_contribution(const drt_interactions *in,
+                                  const drt_vec2 *path,
+                                  DRT_GLOBAL const int *cand,
                                   DRT_GLOBAL const real *segments,
-                                  DRT_GLOBAL const int *types,
-                                  DRT_GLOBAL const real *phis, int n_objects,
+                                  DRT_GLOBAL const int *types, int n_objects,
                                   drt_smoothing_params p) {
-  real loss = drt_path_loss(path, cand, k, segments, types, phis);
-  real v = drt_and(drt_on_objects(path, cand, k, segments, types, p),
-                   drt_less(loss, DRT_LOSS_TOL, p));
+  real v = drt_and(drt_on_objects(in, path, p),
+                   drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
   if (!(v > (real)0)) return 0;
-  v = drt_and(v, drt_not(drt_obstructed(path, cand, k, segments, types,
+  v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments, types,
                                         n_objects, p)));
   if (!(v > (real)0)) return 0;
-  real length = drt_path_length(path, k);
-  return v * pown(DRT_R, k) / (DRT_H * DRT_H + length * length);
+  real length = drt_path_length(path, in->k);
+  return v * pown(DRT_R, in->k) / (DRT_H * DRT_H + length * length);
 }
 
 #endif

@@ -1,0 +1,330 @@
+/* session.c — device side of an evaluation: uploads, one kernel launch per
+ * (tile, order), the chunk reduction, and read-back. */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_runtime.h"
+#include "context_impl.h"
+#include "error.h"
+
+/* Work-items to aim for per compute unit when splitting candidates. */
+#define DRT_ITEMS_PER_UNIT 2048
+
+/* Writes n doubles into dst as the context's real type. */
+static void store_reals(const drt_context *ctx, const double *src, size_t n,
+                        void *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  float *f = dst;
+  for (size_t i = 0; i < n; i++) f[i] = (float)src[i];
+}
+
+static void load_reals(const drt_context *ctx, const void *src, size_t n,
+                       double *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  const float *f = src;
+  for (size_t i = 0; i < n; i++) dst[i] = f[i];
+}
+
+/* A read-only device buffer holding `bytes` bytes copied from host. */
+static drt_status upload(drt_context *ctx, const void *host, size_t bytes,
+                         cl_mem *buffer) {
+  drt_status status = DRT_OK;
+  cl_int err;
+  /* Zero-sized buffers are invalid in OpenCL: keep one dummy element. */
+  static const double dummy = 0;
+  *buffer = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                           bytes ? bytes : sizeof dummy,
+                           bytes ? (void *)host : (void *)&dummy, &err);
+  DRT_CL_CHECK(err);
+error:
+  return status;
+}
+
+/* Uploads n doubles as the context's real type. */
+static drt_status upload_reals(drt_context *ctx, const double *values,
+                               size_t n, cl_mem *buffer) {
+  void *reals = malloc((n ? n : 1) * sizeof(double));
+  if (!reals) return drt__fail(DRT_ENOMEM, "upload: out of memory");
+  store_reals(ctx, values, n, reals);
+  drt_status status = upload(ctx, reals, n * drt__real_size(ctx), buffer);
+  free(reals);
+  return status;
+}
+
+static drt_status upload_scene(drt__session *s) {
+  size_t n = drt_scene_object_count(s->scene);
+  double *coords = malloc((n ? n : 1) * 5 * sizeof *coords);
+  int *types = malloc((n ? n : 1) * sizeof *types);
+  drt_status status = DRT_OK;
+  if (!coords || !types) {
+    status = drt__fail(DRT_ENOMEM, "scene upload: out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const drt_object *o = drt_scene_object(s->scene, i);
+    double c[4] = {o->ax, o->ay, o->bx, o->by};
+    memcpy(coords + 4 * i, c, sizeof c);
+    coords[4 * n + i] = o->phi;
+    types[i] = (int)o->type;
+  }
+  status = upload_reals(s->ctx, coords, 4 * n, &s->segments);
+  if (!status) status = upload_reals(s->ctx, coords + 4 * n, n, &s->phis);
+  if (!status) status = upload(s->ctx, types, n * sizeof *types, &s->types);
+done:
+  free(coords);
+  free(types);
+  return status;
+}
+
+static drt_status upload_fixed(drt__session *s) {
+  int vary_tx = s->opt->vary == DRT_VARY_TX;
+  size_t n = vary_tx ? drt_scene_rx_count(s->scene)
+                     : drt_scene_tx_count(s->scene);
+  double *xy = malloc((n ? n : 1) * 2 * sizeof *xy);
+  if (!xy) return drt__fail(DRT_ENOMEM, "endpoint upload: out of memory");
+  for (size_t i = 0; i < n; i++) {
+    const drt_point *p = vary_tx ? drt_scene_rx(s->scene, i)
+                                 : drt_scene_tx(s->scene, i);
+    xy[2 * i] = p->x;
+    xy[2 * i + 1] = p->y;
+  }
+  drt_status status = upload_reals(s->ctx, xy, 2 * n, &s->fixed);
+  s->n_fixed = (int)n;
+  free(xy);
+  return status;
+}
+
+static drt_status upload_candidates(drt__session *s) {
+  int *objects;
+  size_t n_objects;
+  drt_status status =
+      drt__candidate_objects(s->scene, s->opt->only, &objects, &n_objects);
+  for (int i = 0; i < s->n_orders && !status; i++) {
+    drt__candidates *set = &s->sets[i];
+    status = drt__candidates_build(objects, n_objects, s->opt->order_min + i,
+                                   set);
+    if (!status && set->count > INT32_MAX)
+      status = drt__fail(DRT_ETOOBIG, "%zu candidates of order %d exceed "
+                         "the kernels' 32-bit candidate index",
+                         set->count, set->order);
+    if (!status)
+      status = upload(s->ctx, set->indices,
+                      set->count * set->order * sizeof(int),
+                      &s->candidates[i]);
+  }
+  free(objects);
+  return status;
+}
+
+static drt_status create_work_buffers(drt__session *s) {
+  drt_status status = DRT_OK;
+  cl_int err;
+  size_t rs = drt__real_size(s->ctx);
+  s->moving = clCreateBuffer(s->ctx->cl, CL_MEM_READ_ONLY,
+                             2 * DRT_TILE_CELLS * rs, NULL, &err);
+  DRT_CL_CHECK(err);
+  s->partial = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
+                              DRT_PARTIAL_SLOTS * rs, NULL, &err);
+  DRT_CL_CHECK(err);
+  s->iterations = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
+                                 DRT_PARTIAL_SLOTS * sizeof(cl_uint), NULL, &err);
+  DRT_CL_CHECK(err);
+  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY, DRT_TILE_CELLS * rs,
+                          NULL, &err);
+  DRT_CL_CHECK(err);
+  s->staging = malloc(2 * DRT_TILE_CELLS * rs);
+  s->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *s->counts);
+  if (!s->staging || !s->counts)
+    status = drt__fail(DRT_ENOMEM, "tile: out of memory");
+error:
+  return status;
+}
+
+drt_status drt__session_open(drt__session *s, drt_context *ctx,
+                             const drt_scene *scene,
+                             const drt_trace_options *opt) {
+  memset(s, 0, sizeof *s);
+  s->ctx = ctx;
+  s->scene = scene;
+  s->opt = opt;
+  s->n_orders = opt->order_max - opt->order_min + 1;
+  drt_status status = drt__context_method(ctx, opt->method);
+  if (!status) status = upload_scene(s);
+  if (!status) status = upload_fixed(s);
+  if (!status) status = upload_candidates(s);
+  if (!status) status = create_work_buffers(s);
+  if (status) drt__session_close(s);
+  return status;
+}
+
+void drt__session_close(drt__session *s) {
+  for (int i = 0; i < s->n_orders; i++) {
+    drt__candidates_free(&s->sets[i]);
+    if (s->candidates[i]) clReleaseMemObject(s->candidates[i]);
+  }
+  cl_mem *buffers[] = {&s->segments, &s->types,      &s->phis, &s->fixed,
+                       &s->moving,   &s->partial,    &s->iterations, &s->out};
+  for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+    if (*buffers[i]) clReleaseMemObject(*buffers[i]);
+  free(s->staging);
+  free(s->counts);
+  memset(s, 0, sizeof *s);
+}
+
+/* Chunks to split n_candidates into so the device has enough work-items:
+ * one chunk when the cells alone fill it. */
+static size_t chunk_count(const drt__session *s, size_t n_cells,
+                          size_t n_candidates) {
+  size_t target = (size_t)s->ctx->compute_units * DRT_ITEMS_PER_UNIT;
+  size_t chunks = (target + n_cells - 1) / n_cells;
+  size_t most = DRT_PARTIAL_SLOTS / n_cells;
+  if (chunks > most) chunks = most;
+  if (chunks > n_candidates) chunks = n_candidates;
+  return chunks ? chunks : 1;
+}
+
+static size_t round_up(size_t n, size_t multiple) {
+  return (n + multiple - 1) / multiple * multiple;
+}
+
+/* The trace kernel's arguments, in order. */
+static drt_status set_trace_args(drt__session *s, cl_kernel k, int i,
+                                 cl_int n_cells, cl_ulong first_cell,
+                                 cl_int chunk) {
+  drt_status status = DRT_OK;
+  const drt__candidates *set = &s->sets[i];
+  cl_int order = set->order, n_cand = (cl_int)set->count;
+  cl_int n_obj = (cl_int)drt_scene_object_count(s->scene);
+  cl_int vary_tx = s->opt->vary == DRT_VARY_TX, mode = s->opt->smoothing;
+  cl_ulong seed = s->opt->seed;
+  double alpha_d = s->opt->alpha;
+  float alpha_f = (float)alpha_d;
+  int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;
+  int a = 0;
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->moving));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &first_cell));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->fixed));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &s->n_fixed));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &vary_tx));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->segments));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->types));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->phis));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_obj));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->candidates[i]));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &order));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cand));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &chunk));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &mode));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, is_double ? sizeof alpha_d : sizeof alpha_f,
+                              is_double ? (void *)&alpha_d : (void *)&alpha_f));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &seed));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->iterations));
+error:
+  return status;
+}
+
+/* Adds the power of one order's candidates into the partial sums; *chunks
+ * becomes the largest chunk count so far. */
+static drt_status launch_order(drt__session *s, int i, int n_cells,
+                               size_t first_cell, size_t *chunks) {
+  const drt__candidates *set = &s->sets[i];
+  if (set->count == 0) return DRT_OK;
+  size_t wanted = chunk_count(s, n_cells, set->count);
+  cl_int chunk = (cl_int)((set->count + wanted - 1) / wanted);
+  size_t used = (set->count + chunk - 1) / chunk;
+  if (used > *chunks) *chunks = used;
+  cl_kernel k = s->ctx->trace[s->opt->method];
+  drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
+  if (status) return status;
+  size_t wg = s->ctx->work_group[s->opt->method];
+  size_t global[2] = {round_up((size_t)n_cells, wg), used};
+  size_t local[2] = {wg, 1};
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,
+                                      0, NULL, NULL));
+error:
+  return status;
+}
+
+static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
+  drt_status status = DRT_OK;
+  cl_kernel k = s->ctx->reduce_chunks[s->opt->method];
+  cl_int n_chunks = (cl_int)chunks;
+  DRT_CL_CHECK(clSetKernelArg(k, 0, sizeof(cl_mem), &s->partial));
+  DRT_CL_CHECK(clSetKernelArg(k, 1, sizeof(cl_int), &n_cells));
+  DRT_CL_CHECK(clSetKernelArg(k, 2, sizeof(cl_int), &n_chunks));
+  DRT_CL_CHECK(clSetKernelArg(k, 3, sizeof(cl_mem), &s->out));
+  size_t wg = s->ctx->work_group[s->opt->method];
+  size_t global = round_up((size_t)n_cells, wg);
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 1, NULL, &global, &wg,
+                                      0, NULL, NULL));
+error:
+  return status;
+}
+
+/* Zeroes the partial sums and iteration counts: slots past an order's
+ * chunk count stay zero for the reduction. */
+static drt_status clear_slots(drt__session *s) {
+  drt_status status = DRT_OK;
+  size_t rs = drt__real_size(s->ctx);
+  const double zero_d = 0;
+  const float zero_f = 0;
+  const cl_uint zero_u = 0;
+  DRT_CL_CHECK(clEnqueueFillBuffer(
+      s->ctx->queue, s->partial,
+      rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f, rs,
+      0, DRT_PARTIAL_SLOTS * rs, 0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueFillBuffer(s->ctx->queue, s->iterations, &zero_u,
+                                   sizeof zero_u, 0,
+                                   DRT_PARTIAL_SLOTS * sizeof zero_u, 0, NULL,
+                                   NULL));
+error:
+  return status;
+}
+
+/* Sum of the iteration counts of the first `slots` slots. */
+static drt_status read_iterations(drt__session *s, size_t slots,
+                                  double *iterations) {
+  drt_status status = DRT_OK;
+  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->iterations, CL_TRUE, 0,
+                                   slots * sizeof(cl_uint), s->counts, 0, NULL,
+                                   NULL));
+  double total = 0;
+  for (size_t i = 0; i < slots; i++) total += s->counts[i];
+  *iterations += total;
+error:
+  return status;
+}
+
+drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
+                             size_t first_cell, double *power,
+                             double *iterations) {
+  drt_status status = DRT_OK;
+  size_t rs = drt__real_size(s->ctx);
+  int n_cells = (int)n;
+  store_reals(s->ctx, xy, 2 * n, s->staging);
+  DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
+                                    2 * n * rs, s->staging, 0, NULL, NULL));
+  status = clear_slots(s);
+  size_t chunks = 1;
+  for (int i = 0; i < s->n_orders && !status; i++)
+    status = launch_order(s, i, n_cells, first_cell, &chunks);
+  if (!status) status = reduce_tile(s, n_cells, chunks);
+  if (status) return status;
+  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0, n * rs,
+                                   s->staging, 0, NULL, NULL));
+  load_reals(s->ctx, s->staging, n, power);
+  if (s->opt->method != DRT_METHOD_IM)
+    status = read_iterations(s, chunks * n, iterations);
+error:
+  return status;
+}

@@ -1,0 +1,41 @@
+/* session.h — one evaluation on an OpenCL device: the scene, endpoints and
+ * candidates uploaded once, then tiles of points traced through it. */
+#ifndef DRT_HOST_SESSION_H
+#define DRT_HOST_SESSION_H
+
+#include <CL/cl.h>
+
+#include "candidates.h"
+#include "drt2d.h"
+
+/* Cells per tile, and the size of the per-(cell, chunk) partial-sum buffer:
+ * what bounds device memory whatever the grid size. */
+#define DRT_TILE_CELLS ((size_t)1 << 18)
+#define DRT_PARTIAL_SLOTS ((size_t)1 << 20)
+
+typedef struct drt__session {
+  drt_context *ctx;
+  const drt_scene *scene;
+  const drt_trace_options *opt;
+  int n_orders;
+  int n_fixed;
+  drt__candidates sets[DRT_MAX_ORDER + 1];
+  cl_mem candidates[DRT_MAX_ORDER + 1];
+  cl_mem segments, types, phis, fixed, moving, partial, iterations, out;
+  void *staging;     /* host-side tile in device precision */
+  cl_uint *counts;   /* host-side iteration counts of a tile */
+} drt__session;
+
+/* Builds the method's program if needed and uploads everything. */
+drt_status drt__session_open(drt__session *s, drt_context *ctx,
+                             const drt_scene *scene,
+                             const drt_trace_options *opt);
+/* Power at n <= DRT_TILE_CELLS points, the first being global cell
+ * `first_cell` (the key of its random starts); adds the solver iterations
+ * to *iterations. */
+drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
+                             size_t first_cell, double *power,
+                             double *iterations);
+void drt__session_close(drt__session *s);
+
+#endif

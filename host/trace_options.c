@@ -1,0 +1,74 @@
+/* trace_options.c — defaults and validation of the tracing options. */
+#include <math.h>
+#include <string.h>
+
+#include "drt2d.h"
+#include "error.h"
+
+void drt_trace_options_init(drt_trace_options *o) {
+  memset(o, 0, sizeof *o);
+  o->order_min = 0;
+  o->order_max = 1;
+  o->method = DRT_METHOD_IM;
+  o->smoothing = DRT_SMOOTHING_NONE;
+  o->alpha = 100.0;
+  o->vary = DRT_VARY_RX;
+  o->only = DRT_ONLY_ALL;
+  o->seed = 0;
+}
+
+static const char *object_type_name(drt_object_type type) {
+  return type == DRT_OBJECT_WALL ? "wall"
+         : type == DRT_OBJECT_RIS ? "ris"
+                                  : "vertex";
+}
+
+size_t drt_scene_candidate_objects(const drt_scene *scene,
+                                   const drt_trace_options *o) {
+  size_t count = 0;
+  for (size_t i = 0; i < drt_scene_object_count(scene); i++)
+    count += (o->only >> drt_scene_object(scene, i)->type) & 1u;
+  return count;
+}
+
+/* The image method has no closed form for a RIS or a vertex. */
+static drt_status check_image_method_objects(const drt_trace_options *o,
+                                             const drt_scene *scene) {
+  if (o->method != DRT_METHOD_IM || o->order_max == 0) return DRT_OK;
+  for (size_t i = 0; i < drt_scene_object_count(scene); i++) {
+    drt_object_type type = drt_scene_object(scene, i)->type;
+    if (type != DRT_OBJECT_WALL && (o->only >> type & 1u))
+      return drt__fail(DRT_EUNSUPPORTED,
+                       "the image method handles walls only, but object %zu "
+                       "is a %s: use --method fpt or mpt, or --only wall",
+                       i, object_type_name(type));
+  }
+  return DRT_OK;
+}
+
+drt_status drt_trace_options_check(const drt_trace_options *o,
+                                   const drt_scene *scene) {
+  if (o->order_min < 0 || o->order_max < o->order_min ||
+      o->order_max > DRT_MAX_ORDER)
+    return drt__fail(DRT_EINVAL, "order range %d:%d must satisfy 0 <= KMIN <= "
+                     "KMAX <= %d", o->order_min, o->order_max, DRT_MAX_ORDER);
+  if (!(o->alpha > 0) || !isfinite(o->alpha))
+    return drt__fail(DRT_EINVAL, "alpha must be a finite number > 0, not %g",
+                     o->alpha);
+  if (o->method < DRT_METHOD_IM || o->method >= DRT_METHOD_COUNT)
+    return drt__fail(DRT_EINVAL, "unknown path method %d", (int)o->method);
+  if (o->smoothing < DRT_SMOOTHING_NONE || o->smoothing > DRT_SMOOTHING_HARD_SIGMOID)
+    return drt__fail(DRT_EINVAL, "unknown smoothing %d", (int)o->smoothing);
+  if (o->only == 0 || (o->only & ~DRT_ONLY_ALL))
+    return drt__fail(DRT_EINVAL, "object-type mask 0x%x is empty or unknown",
+                     o->only);
+  drt_status status = check_image_method_objects(o, scene);
+  if (status) return status;
+  size_t n_fixed = o->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                          : drt_scene_tx_count(scene);
+  if (n_fixed == 0)
+    return drt__fail(DRT_EINVAL, "the scene has no %s; give one (--%s X,Y)",
+                     o->vary == DRT_VARY_TX ? "receiver" : "transmitter",
+                     o->vary == DRT_VARY_TX ? "rx" : "tx");
+  return DRT_OK;
+}

@@ -1,0 +1,63 @@
+/* drt_trace_kernel.h — the tracing kernels shared by every path method. A
+ * trace_<method>.cl program defines DRT_FIND_PATH(in, tx, rx, seed, cell,
+ * candidate, path), which fills the path points and returns the solver's
+ * iteration count, then includes this file. */
+#include "drt_cl_compat.h"
+#include "drt_geometry.h"
+#include "drt_interactions.h"
+#include "drt_smooth.h"
+#include "drt_validity.h"
+
+/* One work-item per (cell, chunk of candidates of one order): it adds the
+ * power of its candidates, over every fixed endpoint, into its own slot of
+ * `partial` (chunk-major), so sums are deterministic without atomics, and
+ * its solver iterations into the same slot of `iterations`. `moving` holds
+ * the grid points (cell_offset + cell is a cell's global index, the key of
+ * its random starts); vary_tx says whether they are the transmitter. */
+__kernel void trace(
+    __global const real *moving, const int n_cells, const ulong cell_offset,
+    __global const real *fixed, const int n_fixed, const int vary_tx,
+    __global const real *segments, __global const int *types,
+    __global const real *phis, const int n_objects,
+    __global const int *candidates, const int order, const int n_candidates,
+    const int chunk, const int mode, const real alpha, const ulong seed,
+    __global real *partial, __global uint *iterations) {
+  const int cell = get_global_id(0);
+  const int chunk_index = get_global_id(1);
+  if (cell >= n_cells) return;
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_vec2 here = drt_v2(moving[2 * cell], moving[2 * cell + 1]);
+  const int first = chunk_index * chunk;
+  const int last = min(first + chunk, n_candidates);
+  drt_vec2 path[DRT_MAX_ORDER + 2];
+  drt_interactions in;
+  real sum = 0;
+  uint steps = 0;
+  for (int c = first; c < last; c++) {
+    __global const int *cand = candidates + (size_t)c * order;
+    drt_load_interactions(cand, order, segments, types, phis, &in);
+    for (int f = 0; f < n_fixed; f++) {
+      const drt_vec2 there = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
+      const drt_vec2 tx = vary_tx ? here : there;
+      const drt_vec2 rx = vary_tx ? there : here;
+      /* Random starts are keyed by the global cell, the order and the
+       * (candidate, fixed endpoint) pair. */
+      const ulong key = ((ulong)order << 56) ^ ((ulong)c * n_fixed + f);
+      steps += DRT_FIND_PATH(&in, tx, rx, seed, cell_offset + cell, key, path);
+      sum += drt_path_contribution(&in, path, cand, segments, types, n_objects, p);
+    }
+  }
+  const size_t slot = (size_t)chunk_index * n_cells + cell;
+  partial[slot] += sum;
+  iterations[slot] += steps;
+}
+
+/* out[cell] = sum over chunks of partial, in chunk order. */
+__kernel void reduce_chunks(__global const real *partial, const int n_cells,
+                            const int n_chunks, __global real *out) {
+  const int cell = get_global_id(0);
+  if (cell >= n_cells) return;
+  real sum = 0;
+  for (int c = 0; c < n_chunks; c++) sum += partial[(size_t)c * n_cells + cell];
+  out[cell] = sum;
+}
