@@ -23,8 +23,8 @@ static int next_sequence(int *seq, int k, int n) {
   return 0;
 }
 
-drt_status drt__candidates_build(size_t n_objects, int order,
-                                 drt__candidates *out) {
+drt_status drt__candidates_build(const int *objects, size_t n_objects,
+                                 int order, drt__candidates *out) {
   memset(out, 0, sizeof *out);
   out->order = order;
   if (order < 0 || order > DRT_MAX_ORDER)
@@ -46,11 +46,24 @@ drt_status drt__candidates_build(size_t n_objects, int order,
   for (int j = 0; j < order; j++) seq[j] = j % 2;
   size_t c = 0;
   do {
-    memcpy(indices + c * order, seq, order * sizeof *seq);
+    for (int j = 0; j < order; j++)
+      indices[c * order + j] = objects ? objects[seq[j]] : seq[j];
     c++;
   } while (next_sequence(seq, order, (int)n_objects));
   out->count = c;
   out->indices = indices;
+  return DRT_OK;
+}
+
+drt_status drt__candidate_objects(const drt_scene *scene, unsigned only,
+                                  int **objects, size_t *count) {
+  size_t n = drt_scene_object_count(scene);
+  *count = 0;
+  *objects = malloc((n ? n : 1) * sizeof **objects);
+  if (!*objects) return drt__fail(DRT_ENOMEM, "candidates: out of memory");
+  for (size_t i = 0; i < n; i++)
+    if (only & (1u << drt_scene_object(scene, i)->type))
+      (*objects)[(*count)++] = (int)i;
   return DRT_OK;
 }
 

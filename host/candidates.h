@@ -17,11 +17,16 @@ typedef struct drt__candidates {
 /* Most bytes of candidate indices one order may take. */
 #define DRT_MAX_CANDIDATE_BYTES ((size_t)1 << 30)
 
-/* Every sequence of `order` object indices in [0, n_objects), no index
- * repeated back to back, in lexicographic order. Refuses (DRT_ETOOBIG, with
- * the numbers) a set larger than DRT_MAX_CANDIDATE_BYTES. */
-drt_status drt__candidates_build(size_t n_objects, int order,
-                                 drt__candidates *out);
+/* Every sequence of `order` indices taken from objects[0..n_objects) (all
+ * of 0..n_objects-1 when objects is NULL), no index repeated back to back,
+ * in lexicographic order of positions in `objects`. Refuses (DRT_ETOOBIG,
+ * with the numbers) a set larger than DRT_MAX_CANDIDATE_BYTES. */
+drt_status drt__candidates_build(const int *objects, size_t n_objects,
+                                 int order, drt__candidates *out);
+/* The indices of the scene objects whose type is in `only` (DRT_ONLY_*
+ * bits); *objects must be freed. */
+drt_status drt__candidate_objects(const drt_scene *scene, unsigned only,
+                                  int **objects, size_t *count);
 void drt__candidates_free(drt__candidates *candidates);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "candidates.h"
+#include "drt_path_fpt.h"
+#include "drt_path_mpt.h"
 #include "error.h"
 
 typedef struct {
@@ -166,13 +168,54 @@ static double obstructed(const drt_scene *scene, const int *objects, int k,
   return blocked;
 }
 
+/* The candidate's objects in the kernels' solver layout. */
+static void solver_interactions(const drt_scene *scene, const int *objects,
+                                int k, drt_interactions *in) {
+  in->k = k;
+  in->m = 0;
+  for (int j = 0; j < k; j++) {
+    const drt_object *o = drt_scene_object(scene, objects[j]);
+    vec n = wall_normal(o);
+    in->type[j] = (int)o->type;
+    in->a[j] = drt_v2(o->ax, o->ay);
+    in->t[j] = drt_v2(o->bx - o->ax, o->by - o->ay);
+    in->n[j] = drt_v2(n.x, n.y);
+    in->sin_phi[j] = sin(o->phi);
+    in->cos_phi[j] = cos(o->phi);
+    in->unknown[j] = o->type == DRT_OBJECT_VERTEX ? -1 : in->m++;
+  }
+}
+
+/* Path points p[0..k+1] (p[0], p[k+1] given) by options->method; returns
+ * the solver's iterations. */
+static int find_path(const drt_scene *scene, const int *objects, int k,
+                     const drt_trace_options *opt, uint64_t cell, uint64_t key,
+                     vec *p) {
+  if (opt->method == DRT_METHOD_IM) {
+    image_method(scene, objects, k, p);
+    return 0;
+  }
+  drt_interactions in;
+  drt_vec2 points[DRT_MAX_ORDER + 2];
+  solver_interactions(scene, objects, k, &in);
+  drt_vec2 tx = drt_v2(p[0].x, p[0].y), rx = drt_v2(p[k + 1].x, p[k + 1].y);
+  int iterations = opt->method == DRT_METHOD_FPT
+                       ? drt_fermat_path(&in, tx, rx, points)
+                       : drt_min_path(&in, tx, rx, opt->seed, cell, key, points);
+  for (int j = 1; j <= k; j++) p[j] = (vec){points[j].x, points[j].y};
+  return iterations;
+}
+
 void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
-                    double tx_x, double tx_y, double rx_x, double rx_y,
-                    drt_smoothing smoothing, double alpha, drt__ref_path *path) {
+                    const double tx[2], const double rx[2],
+                    const drt_trace_options *opt, uint64_t cell, uint64_t key,
+                    drt__ref_path *path) {
+  drt_smoothing smoothing = opt->smoothing;
+  double alpha = opt->alpha;
   vec p[DRT_MAX_ORDER + 2];
-  p[0] = (vec){tx_x, tx_y};
-  p[order + 1] = (vec){rx_x, rx_y};
-  image_method(scene, objects, order, p);
+  p[0] = (vec){tx[0], tx[1]};
+  p[order + 1] = (vec){rx[0], rx[1]};
+  path->iterations = find_path(scene, objects, order, opt, cell, key, p);
   path->order = order;
   for (int j = 0; j <= order + 1; j++) {
     path->x[j] = p[j].x;
@@ -193,9 +236,11 @@ void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
                     : path->validity * power;
 }
 
-/* Power at one moving point, summed over fixed endpoints and candidates. */
+/* Power at one moving point (global cell `cell`), summed over fixed
+ * endpoints and candidates; adds solver iterations to *iterations. */
 static double power_at(const drt_scene *scene, const drt_trace_options *opt,
-                       const drt__candidates *sets, double x, double y) {
+                       const drt__candidates *sets, const double here[2],
+                       uint64_t cell, double *iterations) {
   int vary_tx = opt->vary == DRT_VARY_TX;
   size_t n_fixed = vary_tx ? drt_scene_rx_count(scene)
                            : drt_scene_tx_count(scene);
@@ -206,14 +251,13 @@ static double power_at(const drt_scene *scene, const drt_trace_options *opt,
       for (size_t f = 0; f < n_fixed; f++) {
         const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
                                          : drt_scene_tx(scene, f);
+        const double there[2] = {fixed->x, fixed->y};
+        uint64_t key = ((uint64_t)k << 56) ^ ((uint64_t)c * n_fixed + f);
         drt__ref_path path;
-        if (vary_tx)
-          drt__ref_trace(scene, set->indices + c * k, k, x, y, fixed->x,
-                         fixed->y, opt->smoothing, opt->alpha, &path);
-        else
-          drt__ref_trace(scene, set->indices + c * k, k, fixed->x, fixed->y,
-                         x, y, opt->smoothing, opt->alpha, &path);
+        drt__ref_trace(scene, set->indices + c * k, k, vary_tx ? here : there,
+                       vary_tx ? there : here, opt, cell, key, &path);
         total += path.power;
+        *iterations += path.iterations;
       }
     }
   }
@@ -222,15 +266,21 @@ static double power_at(const drt_scene *scene, const drt_trace_options *opt,
 
 drt_status drt__ref_eval(const drt_scene *scene,
                          const drt_trace_options *options, const double *xy,
-                         size_t n, double *power) {
+                         size_t n, size_t first_cell, double *power,
+                         double *iterations) {
   drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
   int n_orders = options->order_max - options->order_min + 1;
-  drt_status status = DRT_OK;
+  int *objects;
+  size_t n_objects;
+  drt_status status =
+      drt__candidate_objects(scene, options->only, &objects, &n_objects);
   for (int i = 0; i < n_orders && !status; i++)
-    status = drt__candidates_build(drt_scene_object_count(scene),
-                                   options->order_min + i, &sets[i]);
+    status = drt__candidates_build(objects, n_objects, options->order_min + i,
+                                   &sets[i]);
   for (size_t i = 0; i < n && !status; i++)
-    power[i] = power_at(scene, options, sets, xy[2 * i], xy[2 * i + 1]);
+    power[i] = power_at(scene, options, sets, xy + 2 * i, first_cell + i,
+                        iterations);
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
+  free(objects);
   return status;
 }

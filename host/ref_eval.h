@@ -1,9 +1,12 @@
-/* ref_eval.h — the serial C reference evaluator: plain double-precision code,
- * written apart from the kernels on purpose, so it can check them. */
+/* ref_eval.h — the serial C reference evaluator: plain double-precision code.
+ * Its image method, validity and power are written apart from the kernels
+ * on purpose, so they check them; the FPT/MPT solvers are the kernels' own
+ * (checked against the image method and closed forms instead). */
 #ifndef DRT_HOST_REF_EVAL_H
 #define DRT_HOST_REF_EVAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "drt2d.h"
 
@@ -16,17 +19,22 @@ typedef struct drt__ref_path {
   double obstructed;
   double validity;
   double power;      /* validity * R^k / (h^2 + L^2), 0 when V is NaN */
+  int iterations;    /* of the FPT/MPT solver */
 } drt__ref_path;
 
-/* Traces candidate `objects` (order entries) from (tx_x, tx_y) to
- * (rx_x, rx_y) with the image method. */
+/* Traces candidate `objects` (order entries) from tx to rx with
+ * options->method; cell and key select MPT's random starts as the kernels
+ * do (global cell index; order << 56 ^ (candidate * n_fixed + fixed)). */
 void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
-                    double tx_x, double tx_y, double rx_x, double rx_y,
-                    drt_smoothing smoothing, double alpha, drt__ref_path *path);
+                    const double tx[2], const double rx[2],
+                    const drt_trace_options *options, uint64_t cell,
+                    uint64_t key, drt__ref_path *path);
 
-/* Power at n points of the moving endpoint, as drt_eval_points. */
+/* Power at n points of the moving endpoint, as drt_eval_points; the first
+ * point is global cell first_cell. Adds solver iterations to *iterations. */
 drt_status drt__ref_eval(const drt_scene *scene,
                          const drt_trace_options *options, const double *xy,
-                         size_t n, double *power);
+                         size_t n, size_t first_cell, double *power,
+                         double *iterations);
 
 #endif

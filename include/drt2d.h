@@ -99,8 +99,8 @@ const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
  * box = {x0, y0, x1, y1}. Fails on an empty scene. */
 drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
 
-/* Number of path candidates of order k (DESIGN §3): 1 for k = 0,
- * n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
+/* Number of path candidates of order k (DESIGN §3) over n objects: 1 for
+ * k = 0, n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
 size_t drt_candidate_count(size_t n_objects, int order);
 
 /* ------------------------------------------------------------------------ */
@@ -108,8 +108,11 @@ size_t drt_candidate_count(size_t n_objects, int order);
 /* ------------------------------------------------------------------------ */
 
 typedef enum drt_method {
-  DRT_METHOD_IM = 0, /* image method, walls only */
+  DRT_METHOD_IM = 0,  /* image method: closed form, walls only */
+  DRT_METHOD_FPT = 1, /* Fermat path tracing: shortest path, Newton */
+  DRT_METHOD_MPT = 2, /* min-path tracing: least interaction error, LM */
 } drt_method;
+#define DRT_METHOD_COUNT 3
 
 typedef enum drt_smoothing {
   DRT_SMOOTHING_NONE = 0,         /* exact yes/no tests */
@@ -124,18 +127,30 @@ typedef enum drt_vary {
 
 #define DRT_MAX_ORDER 8
 
+/* Bits of drt_trace_options.only: which object types candidates may use. */
+#define DRT_ONLY_WALL (1u << DRT_OBJECT_WALL)
+#define DRT_ONLY_RIS (1u << DRT_OBJECT_RIS)
+#define DRT_ONLY_VERTEX (1u << DRT_OBJECT_VERTEX)
+#define DRT_ONLY_ALL (DRT_ONLY_WALL | DRT_ONLY_RIS | DRT_ONLY_VERTEX)
+
 typedef struct drt_trace_options {
   int order_min, order_max;  /* default 0, 1 */
   drt_method method;         /* default DRT_METHOD_IM */
   drt_smoothing smoothing;   /* default DRT_SMOOTHING_NONE */
   double alpha;              /* default 100 */
   drt_vary vary;             /* default DRT_VARY_RX */
+  unsigned only;             /* DRT_ONLY_* bits; default DRT_ONLY_ALL. Every
+                                object still obstructs. */
+  uint64_t seed;             /* random starts of MPT; default 0 */
 } drt_trace_options;
 
 void drt_trace_options_init(drt_trace_options *options);
 /* Checks ranges and combinations (e.g. IM on a non-wall object). */
 drt_status drt_trace_options_check(const drt_trace_options *options,
                                    const drt_scene *scene);
+/* Objects of the scene that candidates may use under options->only. */
+size_t drt_scene_candidate_objects(const drt_scene *scene,
+                                   const drt_trace_options *options);
 
 /* Path constants of DESIGN §8. */
 #define DRT_REFLECTION_COEF 0.5
@@ -205,6 +220,14 @@ void drt_grid_point(const drt_grid *grid, int row, int col, double *x,
 drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
                            const drt_trace_options *options,
                            const drt_grid *grid, double *power);
+
+/* Work done by the last drt_eval_points or drt_map_compute on a context. */
+typedef struct drt_eval_stats {
+  double paths;             /* (point x fixed endpoint x candidate) traced */
+  double solver_iterations; /* summed over those paths (0 for IM) */
+} drt_eval_stats;
+
+void drt_context_last_stats(const drt_context *context, drt_eval_stats *stats);
 
 #ifdef __cplusplus
 }

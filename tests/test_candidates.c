@@ -42,7 +42,7 @@ START_TEST(enumeration_is_valid_unique_and_sorted) {
   for (int n = 1; n <= 5; n++)
     for (int k = 0; k <= 4; k++) {
       drt__candidates set;
-      DRT_CHECK_OK(drt__candidates_build(n, k, &set));
+      DRT_CHECK_OK(drt__candidates_build(NULL, n, k, &set));
       ck_assert_uint_eq(set.count, drt_candidate_count(n, k));
       for (size_t c = 0; c < set.count && k > 0; c++) {
         const int *seq = set.indices + c * k;
@@ -65,7 +65,7 @@ END_TEST
 
 START_TEST(too_many_candidates_are_refused_with_numbers) {
   drt__candidates set;
-  drt_status status = drt__candidates_build(100000, 3, &set);
+  drt_status status = drt__candidates_build(NULL, 100000, 3, &set);
   ck_assert_int_eq(status, DRT_ETOOBIG);
   ck_assert_ptr_nonnull(strstr(drt_last_error(), "candidates"));
   ck_assert_ptr_nonnull(strstr(drt_last_error(), "100000 objects"));

@@ -155,7 +155,10 @@ START_TEST(ref_path_points_obey_reflection) {
   drt_scene *s = scene_with_walls(floor_wall, 1, 0.0, 1.0);
   drt__ref_path path;
   const int cand[1] = {0};
-  drt__ref_trace(s, cand, 1, 0.0, 1.0, 3.0, 2.0, DRT_SMOOTHING_NONE, 100, &path);
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  const double tx[2] = {0.0, 1.0}, rx[2] = {3.0, 2.0};
+  drt__ref_trace(s, cand, 1, tx, rx, &o, 0, 0, &path);
   /* similar triangles: x = 3 * 1 / (1 + 2) = 1 */
   ck_assert_double_eq_tol(path.x[1], 1.0, 1e-15);
   ck_assert_double_eq_tol(path.y[1], 0.0, 1e-15);

@@ -1,0 +1,160 @@
+/* drt_path_mpt.h — min-path tracing (DESIGN §6): the interaction points
+ * that minimise the sum of squared interaction errors, by Levenberg-
+ * Marquardt from seeded random starts. Handles any mix of walls, RIS and
+ * vertices. */
+#ifndef DRT_PATH_MPT_H
+#define DRT_PATH_MPT_H
+
+#include "drt_cl_compat.h"
+#include "drt_geometry.h"
+#include "drt_interactions.h"
+#include "drt_linalg.h"
+#include "drt_random.h"
+#include "drt_solver.h"
+#include "drt_validity.h"
+
+/* Starts tried at most, and the loss under which no restart is needed
+ * (a path obeying its laws converges to ~1e-20 in double, ~1e-12 in
+ * float; a loss above this is a local minimum or no path at all). */
+#define DRT_MPT_STARTS 3
+#define DRT_MPT_GOOD_LOSS ((real)1e-8)
+/* Relative loss decrease under which an accepted step counts as stalled. */
+#define DRT_MPT_STALL ((real)1e-4)
+
+/* (I - d d^T / |d|^2) w / |d| for d = to - from: how the unit vector along
+ * d turns when `to` moves by w. Zero for a zero-length d. */
+DRT_FN drt_vec2 drt_unit_turn(drt_vec2 from, drt_vec2 to, drt_vec2 w) {
+  drt_vec2 d = drt_sub(to, from);
+  real l = drt_norm(d);
+  if (l == (real)0) return drt_v2(0, 0);
+  drt_vec2 nh = drt_v2(-d.y / l, d.x / l);
+  return drt_scale(nh, drt_dot(nh, w) / l);
+}
+
+/* Mirror of w in the line of unit normal n: (I - 2 n n^T) w. */
+DRT_FN drt_vec2 drt_reflect(drt_vec2 w, drt_vec2 n) {
+  return drt_sub(w, drt_scale(n, (real)2 * drt_dot(n, w)));
+}
+
+/* Derivative of a RIS error by the (unnormalised) back direction:
+ * d(cross(b, n), b.n)/db applied to w. */
+DRT_FN drt_vec2 drt_ris_turn(drt_vec2 n, drt_vec2 w) {
+  return drt_v2(n.y * w.x - n.x * w.y, n.x * w.x + n.y * w.y);
+}
+
+/* Columns d e_j / d theta of interaction j's error for the thetas of path
+ * points j, j+1, j+2 (interactions j-1, j, j+1); col_unknown is -1 where a
+ * point has no theta. */
+DRT_FN void drt_error_columns(const drt_interactions *in, const drt_vec2 *path,
+                              int j, drt_vec2 *col, int *col_unknown) {
+  col_unknown[0] = j > 0 ? in->unknown[j - 1] : -1;
+  col_unknown[1] = in->unknown[j];
+  col_unknown[2] = j + 1 < in->k ? in->unknown[j + 1] : -1;
+  drt_vec2 t_prev = j > 0 ? in->t[j - 1] : drt_v2(0, 0);
+  drt_vec2 t_here = in->t[j];
+  drt_vec2 t_next = j + 1 < in->k ? in->t[j + 1] : drt_v2(0, 0);
+  drt_vec2 n = in->n[j];
+  const drt_vec2 p0 = path[j], p1 = path[j + 1], p2 = path[j + 2];
+  if (in->type[j] == DRT_OBJ_WALL) { /* e = r - reflect(i) */
+    col[0] = drt_reflect(drt_unit_turn(p0, p1, t_prev), n);
+    col[1] = drt_sub(drt_scale(drt_reflect(drt_unit_turn(p0, p1, t_here), n), -1),
+                     drt_unit_turn(p1, p2, t_here));
+    col[2] = drt_unit_turn(p1, p2, t_next);
+  } else { /* RIS: e depends on the outgoing direction r = -b only */
+    col[0] = drt_v2(0, 0);
+    col[1] = drt_ris_turn(n, drt_unit_turn(p1, p2, t_here));
+    col[2] = drt_scale(drt_ris_turn(n, drt_unit_turn(p1, p2, t_next)), -1);
+  }
+}
+
+/* Loss f = sum |e_j|^2 with the Gauss-Newton normal matrix A = J^T J
+ * (m x m) and b = J^T e. */
+DRT_FN real drt_min_path_terms(const drt_interactions *in, const drt_vec2 *path,
+                               real *A, real *b) {
+  int m = in->m;
+  for (int i = 0; i < m; i++) b[i] = 0;
+  for (int i = 0; i < m * m; i++) A[i] = 0;
+  real loss = 0;
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 e = drt_interaction_error(in, path, j);
+    loss += drt_dot(e, e);
+    drt_vec2 col[3];
+    int cu[3];
+    drt_error_columns(in, path, j, col, cu);
+    for (int a = 0; a < 3; a++) {
+      if (cu[a] < 0) continue;
+      b[cu[a]] += drt_dot(col[a], e);
+      for (int c = 0; c < 3; c++)
+        if (cu[c] >= 0) A[cu[a] * m + cu[c]] += drt_dot(col[a], col[c]);
+    }
+  }
+  return loss;
+}
+
+/* Levenberg-Marquardt from theta (updated in place); returns the loss at
+ * the end and adds the iterations to *iterations. */
+DRT_FN real drt_min_path_descend(const drt_interactions *in, drt_vec2 tx,
+                                 drt_vec2 rx, real *theta, drt_vec2 *path,
+                                 int *iterations) {
+  real A[DRT_MAX_ORDER * DRT_MAX_ORDER], b[DRT_MAX_ORDER];
+  real step[DRT_MAX_ORDER], trial[DRT_MAX_ORDER];
+  int m = in->m;
+  real lambda = (real)1e-3;
+  drt_points_from_theta(in, theta, tx, rx, path);
+  real loss = drt_min_path_terms(in, path, A, b);
+  for (int it = 0; it < DRT_SOLVER_MAX_ITER && loss > (real)0; it++) {
+    (*iterations)++;
+    for (int u = 0; u < m; u++) {
+      A[u * m + u] *= (real)1 + lambda; /* Marquardt's diagonal scaling */
+      step[u] = -b[u];
+    }
+    drt_damp_diagonal(A, m, DRT_SOLVER_DAMPING);
+    int solved = drt_cholesky_solve(A, step, m);
+    for (int u = 0; u < m; u++) trial[u] = theta[u] + step[u];
+    drt_points_from_theta(in, trial, tx, rx, path);
+    real trial_loss = drt_path_loss(in, path);
+    if (solved && trial_loss < loss) {
+      for (int u = 0; u < m; u++) theta[u] = trial[u];
+      lambda = fmax(lambda * (real)0.3, (real)1e-12);
+      real previous = loss;
+      loss = drt_min_path_terms(in, path, A, b);
+      if (drt_max_abs(step, m) <= DRT_SOLVER_XTOL) break;
+      /* Stalled above the good-loss level: a local minimum (or no path at
+       * all); converging towards 0 would drop the loss much faster. */
+      if (loss > DRT_MPT_GOOD_LOSS && previous - loss <= DRT_MPT_STALL * previous)
+        break;
+    } else {
+      lambda *= 10;
+      if (lambda > (real)1e12) break;
+      drt_points_from_theta(in, theta, tx, rx, path);
+      loss = drt_min_path_terms(in, path, A, b);
+    }
+  }
+  return loss;
+}
+
+/* Fills path[0..k+1] with the points of least loss found from up to
+ * DRT_MPT_STARTS seeded random starts, theta uniform in [0, 1) as in the
+ * reference toolbox. Returns the total number of iterations. */
+DRT_FN int drt_min_path(const drt_interactions *in, drt_vec2 tx, drt_vec2 rx,
+                        drt_u64 seed, drt_u64 cell, drt_u64 candidate,
+                        drt_vec2 *path) {
+  real theta[DRT_MAX_ORDER], best[DRT_MAX_ORDER];
+  int iterations = 0;
+  real best_loss = INFINITY;
+  for (int start = 0; start < DRT_MPT_STARTS && in->m > 0; start++) {
+    for (int u = 0; u < in->m; u++)
+      theta[u] = drt_uniform01(drt_draw_key(seed, cell, candidate, start, u));
+    real loss = drt_min_path_descend(in, tx, rx, theta, path, &iterations);
+    if (loss < best_loss || start == 0) {
+      best_loss = loss;
+      for (int u = 0; u < in->m; u++) best[u] = theta[u];
+    }
+    if (best_loss <= DRT_MPT_GOOD_LOSS) break;
+  }
+  drt_points_from_theta(in, best, tx, rx, path);
+  return iterations;
+}
+
+#endif
