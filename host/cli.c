@@ -25,7 +25,8 @@ static const struct cli_option {
   int commands;
 } cli_options[] = {
     {"scene", CMD_TRACE},   {"tx", CMD_TRACE},        {"rx", CMD_TRACE},
-    {"order", CMD_TRACE},   {"method", CMD_TRACE},    {"smoothing", CMD_TRACE},
+    {"order", CMD_TRACE},   {"method", CMD_TRACE},    {"only", CMD_TRACE},
+    {"smoothing", CMD_TRACE},
     {"alpha", CMD_TRACE},   {"device", CMD_MAP | CMD_EVAL},
     {"precision", CMD_MAP | CMD_EVAL},                {"seed", CMD_TRACE},
     {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
@@ -63,10 +64,14 @@ static const char *common_help =
     "  --tx X,Y            transmitter (repeatable; replaces the scene's)\n"
     "  --rx X,Y            receiver (repeatable; replaces the scene's)\n"
     "  --order K|KMIN:KMAX interaction orders (default 0:1)\n"
-    "  --method im         path method: image method (default)\n"
+    "  --method M          path method: im (image method, walls only;\n"
+    "                      default), fpt (Fermat: shortest path, Newton),\n"
+    "                      mpt (min-path: least interaction error, LM)\n"
+    "  --only TYPE         candidates use only wall, ris or vertex objects\n"
+    "                      (repeatable; every object still obstructs)\n"
     "  --smoothing MODE    none (exact tests, default), sigmoid, hard-sigmoid\n"
     "  --alpha A           smoothing sharpness, > 0 (default 100)\n"
-    "  --seed S            seed for random choices (default 0)\n";
+    "  --seed S            seed of mpt's random starts (default 0)\n";
 
 static const char *device_help =
     "device options:\n"
@@ -187,15 +192,6 @@ static double seconds_now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Total (cell x candidate) evaluations for a trace over n points. */
-static double evaluation_count(const drt_scene *scene,
-                               const drt_trace_options *t, size_t n) {
-  double candidates = 0;
-  for (int k = t->order_min; k <= t->order_max; k++)
-    candidates += (double)drt_candidate_count(drt_scene_object_count(scene), k);
-  return candidates * (double)n;
-}
-
 static void to_db(double *values, size_t n) {
   for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / DRT_P0);
 }
@@ -223,6 +219,18 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
       .title = title, .unit = "dB rel. P0"};
   memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
   return drt__figure_write_png(&fig, path);
+}
+
+/* One line on stderr: time, paths traced per second, solver iterations. */
+static void report_work(const drt_context *ctx, int nx, int ny, double elapsed) {
+  drt_eval_stats stats;
+  drt_context_last_stats(ctx, &stats);
+  fprintf(stderr, "drt2d: %dx%d map on %s in %.3f s (%.3g paths/s", nx, ny,
+          drt_context_device_name(ctx), elapsed, stats.paths / elapsed);
+  if (stats.solver_iterations > 0)
+    fprintf(stderr, ", %.2f solver iterations per path",
+            stats.solver_iterations / stats.paths);
+  fprintf(stderr, ")\n");
 }
 
 static int grid_box(map_args *m, const drt_scene *scene) {
@@ -263,10 +271,7 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
     status = write_png(m->png, power, m, scene, c);
     if (status) drt__cli_report("--png", status);
   }
-  if (!status)
-    fprintf(stderr, "drt2d: %dx%d map on %s in %.3f s (%.3g evaluations/s)\n",
-            m->nx, m->ny, drt_context_device_name(ctx), elapsed,
-            evaluation_count(scene, &c->trace, n) / elapsed);
+  if (!status) report_work(ctx, m->nx, m->ny, elapsed);
   free(power);
   return status ? DRT_EXIT_FAILURE : 0;
 }
@@ -455,10 +460,12 @@ static int run_info(drt__cli_common *c) {
   if (drt_scene_bbox(scene, box) == DRT_OK)
     printf("bounding box: (%.10g, %.10g) -> (%.10g, %.10g)\n", box[0], box[1],
            box[2], box[3]);
-  printf("candidates (orders %d:%d):\n", c->trace.order_min, c->trace.order_max);
+  size_t usable = drt_scene_candidate_objects(scene, &c->trace);
+  printf("candidates (orders %d:%d, over %zu objects):\n", c->trace.order_min,
+         c->trace.order_max, usable);
   double total = 0;
   for (int k = c->trace.order_min; k <= c->trace.order_max; k++) {
-    size_t count = drt_candidate_count(n, k);
+    size_t count = drt_candidate_count(usable, k);
     printf("  order %d: %zu\n", k, count);
     total += (double)count;
   }

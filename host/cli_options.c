@@ -151,6 +151,30 @@ static int parse_smoothing(const char *text, drt_smoothing *smoothing) {
   return bad_value("smoothing", text, "none, sigmoid or hard-sigmoid");
 }
 
+static int parse_method(const char *text, drt_method *method) {
+  static const char *names[DRT_METHOD_COUNT] = {"im", "fpt", "mpt"};
+  for (int i = 0; i < DRT_METHOD_COUNT; i++)
+    if (strcmp(text, names[i]) == 0) {
+      *method = (drt_method)i;
+      return 0;
+    }
+  return bad_value("method", text, "im, fpt or mpt");
+}
+
+/* --only TYPE, repeatable: the first one replaces the default (all types),
+ * later ones add to it. */
+static int parse_only(const char *text, drt__cli_common *c) {
+  static const char *names[] = {"wall", "ris", "vertex"};
+  for (unsigned i = 0; i < 3; i++)
+    if (strcmp(text, names[i]) == 0) {
+      if (!c->only_given) c->trace.only = 0;
+      c->only_given = 1;
+      c->trace.only |= 1u << i;
+      return 0;
+    }
+  return bad_value("only", text, "wall, ris or vertex");
+}
+
 static int parse_device(const char *text, drt_context_options *o) {
   static const struct {
     const char *name;
@@ -200,10 +224,11 @@ int drt__cli_common_option(drt__cli_common *c, const char *name,
   else if (strcmp(name, "rx") == 0) rc = add_point(name, value, c->rx, &c->n_rx);
   else if (strcmp(name, "order") == 0)
     rc = drt__parse_order(name, value, &c->trace.order_min, &c->trace.order_max);
-  else if (strcmp(name, "method") == 0) {
-    if (strcmp(value, "im") != 0)
-      rc = bad_value(name, value, "im (the image method)");
-  } else if (strcmp(name, "smoothing") == 0)
+  else if (strcmp(name, "method") == 0)
+    rc = parse_method(value, &c->trace.method);
+  else if (strcmp(name, "only") == 0)
+    rc = parse_only(value, c);
+  else if (strcmp(name, "smoothing") == 0)
     rc = parse_smoothing(value, &c->trace.smoothing);
   else if (strcmp(name, "alpha") == 0) {
     rc = drt__parse_double(name, value, &c->trace.alpha);
@@ -214,7 +239,7 @@ int drt__cli_common_option(drt__cli_common *c, const char *name,
     c->precision_given = 1;
   } else if (strcmp(name, "seed") == 0) {
     rc = drt__parse_int(name, value, 0, 2147483647L, &seed_value);
-    c->seed = (unsigned long long)seed_value;
+    c->trace.seed = (uint64_t)seed_value;
   } else return 0;
   return rc ? -1 : 1;
 }

@@ -19,7 +19,7 @@ typedef struct drt__cli_common {
   drt_trace_options trace;
   drt_context_options context;
   int precision_given;
-  unsigned long long seed;
+  int only_given;
 } drt__cli_common;
 
 void drt__cli_common_init(drt__cli_common *common);

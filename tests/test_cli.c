@@ -59,7 +59,8 @@ START_TEST(bad_usage_exits_2_and_writes_nothing) {
       {"map", "--grid", "10x", NULL},    {"map", "--smoothing", "soft", NULL},
       {"map", "--bbox", "0,0,1", NULL},  {"map", "--db-range", "5,-50", NULL},
       {"map", "--vary", "both", NULL},   {"map", "--device", "tpu", NULL},
-      {"map", "--precision", "half", NULL}, {"map", "--method", "fpt", NULL},
+      {"map", "--precision", "half", NULL}, {"map", "--method", "xyz", NULL},
+      {"map", "--only", "door", NULL},
       {"map", "--frobnicate", "1", NULL}, {"eval", "--grid", "3", NULL},
       {"map", "--tx", "1e999,0", NULL},  {"info", "--png", "x", NULL},
   };
