@@ -16,7 +16,13 @@ typedef struct bench_config {
   int runs;
   int order_min, order_max;
   drt_smoothing smoothing;
+  const char *methods; /* comma-separated: im,fpt,mpt */
 } bench_config;
+
+typedef struct bench_result {
+  double seconds;    /* median */
+  double iterations; /* solver iterations per path */
+} bench_result;
 
 typedef struct device_row {
   const char *label;
@@ -42,9 +48,11 @@ static double peak_rss_mib(void) {
 }
 
 /* Median seconds of cfg->runs timed maps (after one untimed warm-up, which
- * also absorbs the kernel compiler's first-launch work); -1 on failure. */
-static double time_map(const bench_config *cfg, const device_row *row,
-                       const drt_scene *scene) {
+ * also absorbs the kernel compiler's first-launch work); seconds < 0 on
+ * failure. */
+static bench_result time_map(const bench_config *cfg, const device_row *row,
+                             drt_method method, const drt_scene *scene) {
+  bench_result result = {-1, 0};
   drt_context_options co;
   drt_context_options_init(&co);
   co.device = row->device;
@@ -52,19 +60,19 @@ static double time_map(const bench_config *cfg, const device_row *row,
   drt_context *ctx;
   if (drt_context_create(&co, &ctx)) {
     fprintf(stderr, "%s: %s\n", row->label, drt_last_error());
-    return -1;
+    return result;
   }
   drt_trace_options o;
   drt_trace_options_init(&o);
   o.order_min = cfg->order_min;
   o.order_max = cfg->order_max;
   o.smoothing = cfg->smoothing;
+  o.method = method;
   double box[4];
   drt_scene_bbox(scene, box);
   drt_grid grid = {cfg->grid, cfg->grid, {box[0], box[1], box[2], box[3]}};
   double *power = malloc((size_t)cfg->grid * cfg->grid * sizeof *power);
   double *times = malloc((size_t)cfg->runs * sizeof *times);
-  double median = -1;
   int ok = power && times && !drt_map_compute(ctx, scene, &o, &grid, power);
   for (int r = 0; ok && r < cfg->runs; r++) {
     double start = now();
@@ -73,14 +81,17 @@ static double time_map(const bench_config *cfg, const device_row *row,
   }
   if (ok) {
     qsort(times, cfg->runs, sizeof *times, compare_doubles);
-    median = times[cfg->runs / 2];
+    result.seconds = times[cfg->runs / 2];
+    drt_eval_stats stats;
+    drt_context_last_stats(ctx, &stats);
+    result.iterations = stats.solver_iterations / stats.paths;
   } else {
     fprintf(stderr, "%s: %s\n", row->label, drt_last_error());
   }
   free(power);
   free(times);
   drt_context_destroy(ctx);
-  return median;
+  return result;
 }
 
 static int parse_args(int argc, char **argv, bench_config *cfg) {
@@ -89,6 +100,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
                                        {"runs", required_argument, 0, 'r'},
                                        {"order", required_argument, 0, 'o'},
                                        {"smoothing", required_argument, 0, 'm'},
+                                       {"methods", required_argument, 0, 'M'},
                                        {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -99,6 +111,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
       if (sscanf(optarg, "%d:%d", &cfg->order_min, &cfg->order_max) == 1)
         cfg->order_max = cfg->order_min;
     } else if (c == 'm') cfg->smoothing = (drt_smoothing)atoi(optarg);
+    else if (c == 'M') cfg->methods = optarg;
     else return -1;
   }
   if (cfg->grid < 1 || cfg->runs < 1 || cfg->order_min < 0 ||
@@ -109,11 +122,19 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
   return 0;
 }
 
+/* Is `name` in the comma-separated list? */
+static int listed(const char *list, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+    if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0')) return 1;
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE};
+  bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE, "im"};
   if (parse_args(argc, argv, &cfg)) {
     fprintf(stderr, "usage: bench_map [--scene S] [--grid N] [--runs R] "
-            "[--order KMIN:KMAX] [--smoothing 0|1|2]\n");
+            "[--order KMIN:KMAX] [--smoothing 0|1|2] [--methods im,fpt,mpt]\n");
     return 2;
   }
   drt_scene *scene;
@@ -130,21 +151,29 @@ int main(int argc, char **argv) {
       {"OpenCL auto, float", DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT},
       {"OpenCL auto, double", DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE},
   };
+  static const char *method_names[] = {"im", "fpt", "mpt"};
   printf("map %dx%d of %s, orders %d:%d, smoothing %d: %.0f candidates, "
          "%.3g evaluations per map; median of %d runs\n\n",
          cfg.grid, cfg.grid, cfg.scene, cfg.order_min, cfg.order_max,
          (int)cfg.smoothing, candidates, evaluations, cfg.runs);
-  printf("| %-24s | %10s | %14s | %8s | %13s |\n", "device", "median s",
-         "evaluations/s", "vs ref", "peak RSS MiB");
-  printf("|%s|%s|%s|%s|%s|\n", "--------------------------", "------------",
-         "----------------", "----------", "---------------");
-  double ref_time = -1;
-  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-    double t = time_map(&cfg, &rows[i], scene);
-    if (t < 0) continue;
-    if (i == 0) ref_time = t;
-    printf("| %-24s | %10.4f | %14.4g | %7.2fx | %13.1f |\n", rows[i].label, t,
-           evaluations / t, ref_time > 0 ? ref_time / t : 0.0, peak_rss_mib());
+  printf("| %-6s | %-24s | %10s | %14s | %8s | %10s | %13s |\n", "method",
+         "device", "median s", "evaluations/s", "vs ref", "iter/path",
+         "peak RSS MiB");
+  printf("|--------|--------------------------|------------|----------------|"
+         "----------|------------|---------------|\n");
+  for (int m = 0; m < 3; m++) {
+    if (!listed(cfg.methods, method_names[m])) continue;
+    double ref_time = -1;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+      bench_result r = time_map(&cfg, &rows[i], (drt_method)m, scene);
+      if (r.seconds < 0) continue;
+      if (i == 0) ref_time = r.seconds;
+      printf("| %-6s | %-24s | %10.4f | %14.4g | %7.2fx | %10.2f | %13.1f |\n",
+             method_names[m], rows[i].label, r.seconds, evaluations / r.seconds,
+             ref_time > 0 ? ref_time / r.seconds : 0.0, r.iterations,
+             peak_rss_mib());
+      fflush(stdout);
+    }
   }
   drt_scene_destroy(scene);
   return 0;
