@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli_options.h"
 #include "drt2d.h"
@@ -276,10 +277,24 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
   return status ? DRT_EXIT_FAILURE : 0;
 }
 
+/* Refuses, before any allocation, a grid whose values alone would take
+ * more than 3/4 of this machine's memory (the figure needs more still). */
+static int check_map_fits(const map_args *m) {
+  double bytes = (double)m->nx * m->ny * sizeof(double);
+  double physical = (double)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+  if (physical <= 0 || bytes <= 0.75 * physical) return 0;
+  fprintf(stderr, "drt2d: --grid: a %dx%d map needs %.0f MiB for its values "
+          "(8 bytes a cell), more than 3/4 of this machine's %.0f MiB; use a "
+          "smaller grid\n", m->nx, m->ny, bytes / (1 << 20),
+          physical / (1 << 20));
+  return -1;
+}
+
 static int run_map(drt__cli_common *c, map_args *m) {
   if (!m->png && !m->npy)
     return usage_error("map", "nothing to write: give --png FILE and/or "
                        "--npy FILE", "");
+  if (check_map_fits(m)) return DRT_EXIT_USAGE;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
   int rc = DRT_EXIT_FAILURE;

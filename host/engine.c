@@ -56,6 +56,22 @@ static double paths_traced(const drt_scene *scene,
   return candidates * (double)n_fixed * (double)n_points;
 }
 
+/* Refuses candidate lists larger than the device's largest buffer. */
+static drt_status check_device_fits(const drt_context *ctx,
+                                    const drt_scene *scene,
+                                    const drt_trace_options *opt) {
+  size_t objects = drt_scene_candidate_objects(scene, opt);
+  for (int k = opt->order_min > 1 ? opt->order_min : 1; k <= opt->order_max; k++) {
+    double bytes = (double)drt_candidate_count(objects, k) * k * sizeof(int);
+    if (bytes > (double)ctx->max_alloc)
+      return drt__fail(DRT_ETOOBIG,
+                       "order %d needs %.0f MiB of candidate indices, more "
+                       "than the %.0f MiB the device allocates at once",
+                       k, bytes / (1 << 20), (double)ctx->max_alloc / (1 << 20));
+  }
+  return DRT_OK;
+}
+
 /* Power at n points from `source`, tile by tile. */
 static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, point_source source,
@@ -63,7 +79,9 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   double *xy = malloc(2 * DRT_TILE_CELLS * sizeof *xy);
   if (!xy) return drt__fail(DRT_ENOMEM, "tile: out of memory");
   drt__session s = {0};
-  drt_status status = ctx->is_ref ? DRT_OK : drt__session_open(&s, ctx, scene, opt);
+  drt_status status = DRT_OK;
+  if (!ctx->is_ref) status = check_device_fits(ctx, scene, opt);
+  if (!status && !ctx->is_ref) status = drt__session_open(&s, ctx, scene, opt);
   double iterations = 0;
   for (size_t done = 0; done < n && !status; done += DRT_TILE_CELLS) {
     size_t count = n - done < DRT_TILE_CELLS ? n - done : DRT_TILE_CELLS;

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "candidates.h"
 #include "drt2d.h"
 #include "error.h"
 
@@ -46,6 +47,25 @@ static drt_status check_image_method_objects(const drt_trace_options *o,
   return DRT_OK;
 }
 
+/* Refuses, before anything is allocated, candidate lists too large to
+ * hold (DRT_MAX_CANDIDATE_BYTES per order), with the numbers. */
+static drt_status check_candidate_sizes(const drt_trace_options *o,
+                                        const drt_scene *scene) {
+  size_t objects = drt_scene_candidate_objects(scene, o);
+  for (int k = o->order_min > 1 ? o->order_min : 1; k <= o->order_max; k++) {
+    size_t count = drt_candidate_count(objects, k);
+    if (count > DRT_MAX_CANDIDATE_BYTES / sizeof(int) / (size_t)k)
+      return drt__fail(DRT_ETOOBIG,
+                       "order %d over %zu objects gives %zu candidates "
+                       "(%.3g GiB of indices), more than the %zu MiB allowed; "
+                       "lower the order or use --only",
+                       k, objects, count,
+                       (double)count * k * sizeof(int) / (1 << 30),
+                       DRT_MAX_CANDIDATE_BYTES >> 20);
+  }
+  return DRT_OK;
+}
+
 drt_status drt_trace_options_check(const drt_trace_options *o,
                                    const drt_scene *scene) {
   if (o->order_min < 0 || o->order_max < o->order_min ||
@@ -63,6 +83,7 @@ drt_status drt_trace_options_check(const drt_trace_options *o,
     return drt__fail(DRT_EINVAL, "object-type mask 0x%x is empty or unknown",
                      o->only);
   drt_status status = check_image_method_objects(o, scene);
+  if (!status) status = check_candidate_sizes(o, scene);
   if (status) return status;
   size_t n_fixed = o->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                           : drt_scene_tx_count(scene);
