@@ -88,6 +88,20 @@ START_TEST(failures_exit_1_and_write_nothing) {
 }
 END_TEST
 
+START_TEST(work_too_large_is_refused_before_allocating) {
+  const char *npy = in_dir("huge.npy");
+  /* 65536^2 cells of 8 bytes = 32 GiB, more than the test machines have */
+  ck_assert_int_eq(run("map", "--grid", "65536", "--npy", npy, NULL),
+                   DRT_EXIT_USAGE);
+  /* 2000 walls at order 3: 8e9 candidates, 96 GB of indices */
+  ck_assert_int_eq(run("map", "--scene", "random:1:2000", "--order", "3",
+                       "--npy", npy, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(run("info", "--scene", "random:1:2000", "--order", "3",
+                       NULL), 0); /* info only counts them */
+  ck_assert(!exists(npy));
+}
+END_TEST
+
 /* Reads an .npy file written by drt2d: header dict and float64 data. */
 static double *read_npy(const char *path, char *header, size_t header_size,
                         size_t count) {
@@ -172,6 +186,7 @@ static Suite *cli_suite(void) {
   tcase_add_checked_fixture(tc, make_dir, remove_dir);
   tcase_add_test(tc, bad_usage_exits_2_and_writes_nothing);
   tcase_add_test(tc, failures_exit_1_and_write_nothing);
+  tcase_add_test(tc, work_too_large_is_refused_before_allocating);
   tcase_add_test(tc, map_npy_matches_library);
   tcase_add_test(tc, map_png_and_float_npy);
   tcase_add_test(tc, help_and_info_succeed);
