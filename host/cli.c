@@ -209,14 +209,18 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
            slash ? slash + 1 : c->scene,
            c->trace.vary == DRT_VARY_TX ? "tx" : "rx", c->trace.order_min,
            c->trace.order_max, modes[c->trace.smoothing], smoothing);
+  int vary_tx = c->trace.vary == DRT_VARY_TX;
   to_db(power, (size_t)m->nx * m->ny);
   drt__figure fig = {
       .db = power, .nx = m->nx, .ny = m->ny,
       .db_lo = m->db_lo, .db_hi = m->db_hi,
       .objects = drt_scene_object(scene, 0),
       .n_objects = drt_scene_object_count(scene),
-      .tx = drt_scene_tx(scene, 0), .n_tx = drt_scene_tx_count(scene),
-      .rx = drt_scene_rx(scene, 0), .n_rx = drt_scene_rx_count(scene),
+      /* Only the fixed endpoints: the moving one is every cell. */
+      .tx = drt_scene_tx(scene, 0),
+      .n_tx = vary_tx ? 0 : drt_scene_tx_count(scene),
+      .rx = drt_scene_rx(scene, 0),
+      .n_rx = vary_tx ? drt_scene_rx_count(scene) : 0,
       .title = title, .unit = "dB rel. P0"};
   memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
   return drt__figure_write_png(&fig, path);
