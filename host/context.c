@@ -34,11 +34,47 @@ error:
   return status;
 }
 
+/* The preferred vector width of a CPU device; 1 for any other device. */
+static cl_uint cpu_vector_width(const drt_context *ctx) {
+  cl_device_type type = 0;
+  cl_uint width = 1;
+  cl_device_info query = ctx->precision == DRT_PRECISION_DOUBLE
+                             ? CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE
+                             : CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
+  if (clGetDeviceInfo(ctx->device, CL_DEVICE_TYPE, sizeof type, &type,
+                      NULL) != CL_SUCCESS ||
+      !(type & CL_DEVICE_TYPE_CPU) ||
+      clGetDeviceInfo(ctx->device, query, sizeof width, &width, NULL) !=
+          CL_SUCCESS)
+    return 1;
+  return width;
+}
+
+/* Cells per work-item of a method's trace kernel (DRT_LANES). A GPU's
+ * lanes are its work-items: 1. A CPU's OpenCL compiler does not pack the
+ * work-items of a kernel with inner loops into SIMD lanes, so there the
+ * image method computes the device's preferred vector width of cells at
+ * once; the iterative solvers, which branch per cell, keep 1. The
+ * environment variable DRT_LANES sets the image method's lanes on any
+ * device (rounded down to 1, 2, 4, 8 or 16): DRT_LANES=1 runs the GPU code
+ * path on a CPU. */
+static int method_lanes(const drt_context *ctx, drt_method method) {
+  if (method != DRT_METHOD_IM) return 1;
+  const char *forced = getenv("DRT_LANES");
+  cl_uint width = forced && *forced ? (cl_uint)strtoul(forced, NULL, 10)
+                                    : cpu_vector_width(ctx);
+  int lanes = 1;
+  while (lanes < 16 && (cl_uint)(2 * lanes) <= width) lanes *= 2;
+  return lanes;
+}
+
 drt_status drt__context_method(drt_context *ctx, drt_method method) {
   if (ctx->trace[method]) return DRT_OK;
-  const char *options = ctx->precision == DRT_PRECISION_DOUBLE
-                            ? "-cl-std=CL1.2 -DDRT_DOUBLE"
-                            : "-cl-std=CL1.2";
+  ctx->lanes[method] = method_lanes(ctx, method);
+  char options[128];
+  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d",
+           ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
+           ctx->lanes[method]);
   drt_status status =
       drt__cl_build_program(ctx->cl, ctx->device, method_programs[method],
                             options, &ctx->program[method]);

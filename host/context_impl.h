@@ -18,6 +18,7 @@ struct drt_context {
   cl_kernel trace[DRT_METHOD_COUNT];
   cl_kernel reduce_chunks[DRT_METHOD_COUNT];
   size_t work_group[DRT_METHOD_COUNT]; /* work-group size over cells */
+  int lanes[DRT_METHOD_COUNT];  /* cells per work-item (DRT_LANES) */
   cl_uint compute_units;
   cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
   drt_eval_stats last_stats;

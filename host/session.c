@@ -9,8 +9,8 @@
 #include "context_impl.h"
 #include "error.h"
 
-/* Work-items to aim for per compute unit when splitting candidates. */
-#define DRT_ITEMS_PER_UNIT 2048
+/* Cells to aim for per compute unit when splitting candidates. */
+#define DRT_CELLS_PER_UNIT 2048
 
 /* Writes n doubles into dst as the context's real type. */
 static void store_reals(const drt_context *ctx, const double *src, size_t n,
@@ -179,11 +179,13 @@ void drt__session_close(drt__session *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Chunks to split n_candidates into so the device has enough work-items:
- * one chunk when the cells alone fill it. */
+/* Chunks to split n_candidates into so the device has enough work: one
+ * chunk when the cells alone fill it. It counts cells, not work-items of
+ * several cells, so the sums (and their rounding) do not depend on the
+ * lanes of a work-item. */
 static size_t chunk_count(const drt__session *s, size_t n_cells,
                           size_t n_candidates) {
-  size_t target = (size_t)s->ctx->compute_units * DRT_ITEMS_PER_UNIT;
+  size_t target = (size_t)s->ctx->compute_units * DRT_CELLS_PER_UNIT;
   size_t chunks = (target + n_cells - 1) / n_cells;
   size_t most = DRT_PARTIAL_SLOTS / n_cells;
   if (chunks > most) chunks = most;
@@ -233,21 +235,38 @@ error:
   return status;
 }
 
-/* Adds the power of one order's candidates into the partial sums; *chunks
- * becomes the largest chunk count so far. */
+/* Candidates per chunk of order set i, and the chunks that makes. */
+static size_t order_chunk(const drt__session *s, int i, int n_cells,
+                          size_t *used) {
+  size_t count = s->sets[i].count;
+  size_t wanted = chunk_count(s, (size_t)n_cells, count);
+  size_t chunk = count ? (count + wanted - 1) / wanted : 1;
+  *used = count ? (count + chunk - 1) / chunk : 0;
+  return chunk;
+}
+
+/* The most chunks of any order: the partial-sum rows of a tile. */
+static size_t tile_chunks(const drt__session *s, int n_cells) {
+  size_t chunks = 1, used;
+  for (int i = 0; i < s->n_orders; i++) {
+    order_chunk(s, i, n_cells, &used);
+    if (used > chunks) chunks = used;
+  }
+  return chunks;
+}
+
+/* Adds the power of one order's candidates into the partial sums. */
 static drt_status launch_order(drt__session *s, int i, int n_cells,
-                               size_t first_cell, size_t *chunks) {
-  const drt__candidates *set = &s->sets[i];
-  if (set->count == 0) return DRT_OK;
-  size_t wanted = chunk_count(s, n_cells, set->count);
-  cl_int chunk = (cl_int)((set->count + wanted - 1) / wanted);
-  size_t used = (set->count + chunk - 1) / chunk;
-  if (used > *chunks) *chunks = used;
+                               size_t first_cell) {
+  size_t used;
+  cl_int chunk = (cl_int)order_chunk(s, i, n_cells, &used);
+  if (used == 0) return DRT_OK;
   cl_kernel k = s->ctx->trace[s->opt->method];
   drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
   if (status) return status;
   size_t wg = s->ctx->work_group[s->opt->method];
-  size_t global[2] = {round_up((size_t)n_cells, wg), used};
+  size_t items = (size_t)n_cells / (size_t)s->ctx->lanes[s->opt->method];
+  size_t global[2] = {round_up(items, wg), used};
   size_t local[2] = {wg, 1};
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,
                                       0, NULL, NULL));
@@ -271,9 +290,9 @@ error:
   return status;
 }
 
-/* Zeroes the partial sums and iteration counts: slots past an order's
- * chunk count stay zero for the reduction. */
-static drt_status clear_slots(drt__session *s) {
+/* Zeroes the first `slots` partial sums and iteration counts: slots past
+ * an order's chunk count stay zero for the reduction. */
+static drt_status clear_slots(drt__session *s, size_t slots) {
   drt_status status = DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   const double zero_d = 0;
@@ -282,11 +301,10 @@ static drt_status clear_slots(drt__session *s) {
   DRT_CL_CHECK(clEnqueueFillBuffer(
       s->ctx->queue, s->partial,
       rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f, rs,
-      0, DRT_PARTIAL_SLOTS * rs, 0, NULL, NULL));
+      0, slots * rs, 0, NULL, NULL));
   DRT_CL_CHECK(clEnqueueFillBuffer(s->ctx->queue, s->iterations, &zero_u,
-                                   sizeof zero_u, 0,
-                                   DRT_PARTIAL_SLOTS * sizeof zero_u, 0, NULL,
-                                   NULL));
+                                   sizeof zero_u, 0, slots * sizeof zero_u, 0,
+                                   NULL, NULL));
 error:
   return status;
 }
@@ -305,26 +323,50 @@ error:
   return status;
 }
 
+/* Stages n points (n >= 1) as the kernels read them: all x, then all y,
+ * each padded with copies of the last point to n_cells. */
+static void stage_points(drt__session *s, const double *xy, size_t n,
+                         size_t n_cells) {
+  int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;
+  double *xd = s->staging;
+  float *xf = s->staging;
+  for (size_t i = 0; i < n_cells; i++) {
+    const double *point = xy + 2 * (i < n ? i : n - 1);
+    if (is_double) {
+      xd[i] = point[0];
+      xd[n_cells + i] = point[1];
+    } else {
+      xf[i] = (float)point[0];
+      xf[n_cells + i] = (float)point[1];
+    }
+  }
+}
+
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *power,
                              double *iterations) {
   drt_status status = DRT_OK;
+  if (n == 0) return DRT_OK;
   size_t rs = drt__real_size(s->ctx);
-  int n_cells = (int)n;
-  store_reals(s->ctx, xy, 2 * n, s->staging);
+  /* A whole number of work-items: DRT_TILE_CELLS is a multiple of 16. */
+  int n_cells = (int)round_up(n, (size_t)s->ctx->lanes[s->opt->method]);
+  stage_points(s, xy, n, (size_t)n_cells);
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
-                                    2 * n * rs, s->staging, 0, NULL, NULL));
-  status = clear_slots(s);
-  size_t chunks = 1;
+                                    2 * (size_t)n_cells * rs, s->staging, 0,
+                                    NULL, NULL));
+  size_t chunks = tile_chunks(s, n_cells);
+  status = clear_slots(s, chunks * (size_t)n_cells);
   for (int i = 0; i < s->n_orders && !status; i++)
-    status = launch_order(s, i, n_cells, first_cell, &chunks);
-  if (!status) status = reduce_tile(s, n_cells, chunks);
+    status = launch_order(s, i, n_cells, first_cell);
+  /* With one chunk the partial sums are the powers already. */
+  cl_mem result = chunks > 1 ? s->out : s->partial;
+  if (!status && chunks > 1) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
-  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0, n * rs,
+  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, result, CL_TRUE, 0, n * rs,
                                    s->staging, 0, NULL, NULL));
   load_reals(s->ctx, s->staging, n, power);
   if (s->opt->method != DRT_METHOD_IM)
-    status = read_iterations(s, chunks * n, iterations);
+    status = read_iterations(s, chunks * (size_t)n_cells, iterations);
 error:
   return status;
 }

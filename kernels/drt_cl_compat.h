@@ -12,13 +12,18 @@
 
 #ifdef DRT_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-typedef double real;
+#define DRT_REAL_T double
 #else
-typedef float real;
+#define DRT_REAL_T float
 #endif
+typedef DRT_REAL_T real;
 typedef ulong drt_u64;
 #define DRT_FN static inline
 #define DRT_GLOBAL __global
+
+#ifndef DRT_LANES
+#define DRT_LANES 1
+#endif
 
 #else /* host C11: always double */
 
@@ -29,13 +34,33 @@ typedef uint64_t drt_u64;
 #define DRT_FN static inline
 #define DRT_GLOBAL
 
-/* OpenCL's integer power. */
-static inline double pown(double x, int n) {
-  double result = 1.0;
-  for (int i = 0; i < n; i++) result *= x;
-  return result;
-}
+/* The host computes one cell at a time. */
+#define DRT_LANES 1
 
+#endif
+
+/* Cells per work-item: the per-cell math runs on `lreal`, a vector of
+ * DRT_LANES reals, one lane per cell, while data shared by all the cells
+ * (the scene, a candidate) stays in plain `real`. Branches that depend on
+ * a cell become drt_sel(mask, a, b), every lane computing both sides, and
+ * early exits wait until DRT_ALL / DRT_ANY lanes agree. One lane on GPUs,
+ * whose work-items are lanes already, and on the host. */
+#if DRT_LANES > 1
+#define DRT_PASTE_(a, b) a##b
+#define DRT_PASTE(a, b) DRT_PASTE_(a, b)
+typedef DRT_PASTE(DRT_REAL_T, DRT_LANES) lreal;
+#define drt_sel(m, a, b) select((lreal)(b), (lreal)(a), (m))
+#define DRT_ALL(m) all(m)
+#define DRT_ANY(m) any(m)
+#define drt_load_lanes(p) DRT_PASTE(vload, DRT_LANES)(0, p)
+#define drt_store_lanes(v, p) DRT_PASTE(vstore, DRT_LANES)(v, 0, p)
+#else
+typedef real lreal;
+#define drt_sel(m, a, b) ((m) ? (lreal)(a) : (lreal)(b))
+#define DRT_ALL(m) (m)
+#define DRT_ANY(m) (m)
+#define drt_load_lanes(p) (*(p))
+#define drt_store_lanes(v, p) (*(p) = (v))
 #endif
 
 /* Constants shared with the host (include/drt2d.h must agree). */

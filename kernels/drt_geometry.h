@@ -5,14 +5,15 @@
 #include "drt_cl_compat.h"
 #include "drt_smooth.h"
 
+/* A point or vector per lane (one cell per lane, DRT_LANES). */
 typedef struct drt_vec2 {
-  real x, y;
+  lreal x, y;
 } drt_vec2;
 
 /* Tolerance of the segment intersection test (DESIGN §5). */
 #define DRT_SEGMENT_TOL ((real)0.005)
 
-DRT_FN drt_vec2 drt_v2(real x, real y) {
+DRT_FN drt_vec2 drt_v2(lreal x, lreal y) {
   drt_vec2 v = {x, y};
   return v;
 }
@@ -22,17 +23,17 @@ DRT_FN drt_vec2 drt_add(drt_vec2 a, drt_vec2 b) {
 DRT_FN drt_vec2 drt_sub(drt_vec2 a, drt_vec2 b) {
   return drt_v2(a.x - b.x, a.y - b.y);
 }
-DRT_FN drt_vec2 drt_scale(drt_vec2 a, real s) {
+DRT_FN drt_vec2 drt_scale(drt_vec2 a, lreal s) {
   return drt_v2(a.x * s, a.y * s);
 }
-DRT_FN real drt_dot(drt_vec2 a, drt_vec2 b) { return a.x * b.x + a.y * b.y; }
-DRT_FN real drt_cross(drt_vec2 a, drt_vec2 b) { return a.x * b.y - a.y * b.x; }
-DRT_FN real drt_norm(drt_vec2 a) { return sqrt(drt_dot(a, a)); }
+DRT_FN lreal drt_dot(drt_vec2 a, drt_vec2 b) { return a.x * b.x + a.y * b.y; }
+DRT_FN lreal drt_cross(drt_vec2 a, drt_vec2 b) { return a.x * b.y - a.y * b.x; }
+DRT_FN lreal drt_norm(drt_vec2 a) { return sqrt(drt_dot(a, a)); }
 
-/* v / |v|, and v unchanged when |v| = 0. */
+/* v / |v|, and v unchanged when |v| = 0 (scaled by exactly 1). */
 DRT_FN drt_vec2 drt_normalize(drt_vec2 v) {
-  real length = drt_norm(v);
-  return length == (real)0 ? v : drt_scale(v, (real)1 / length);
+  lreal length = drt_norm(v);
+  return drt_scale(v, drt_sel(length == (real)0, 1, (real)1 / length));
 }
 
 /* Unit normal of the wall a->b: normalize((t_y, -t_x)) with t = b - a. */
@@ -42,10 +43,10 @@ DRT_FN drt_vec2 drt_wall_normal(drt_vec2 a, drt_vec2 b) {
 }
 
 /* Parametric coordinate of p on the wall a->b (0 at a, 1 at b). */
-DRT_FN real drt_wall_param(drt_vec2 p, drt_vec2 a, drt_vec2 b) {
+DRT_FN lreal drt_wall_param(drt_vec2 p, drt_vec2 a, drt_vec2 b) {
   drt_vec2 t = drt_sub(b, a);
-  real tt = drt_dot(t, t);
-  return drt_dot(t, drt_sub(p, a)) / (tt == (real)0 ? (real)1 : tt);
+  lreal tt = drt_dot(t, t);
+  return drt_dot(t, drt_sub(p, a)) / drt_sel(tt == (real)0, 1, tt);
 }
 
 /* Mirror image of p in the line through a with unit normal n. */
@@ -63,7 +64,7 @@ DRT_FN drt_vec2 drt_reflection_error(drt_vec2 from, drt_vec2 at, drt_vec2 to,
 }
 
 /* Its squared norm, the reflection residual of DESIGN §5. */
-DRT_FN real drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
+DRT_FN lreal drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
                                     drt_vec2 n) {
   drt_vec2 e = drt_reflection_error(from, at, to, n);
   return drt_dot(e, e);
@@ -79,21 +80,24 @@ DRT_FN drt_vec2 drt_ris_error(drt_vec2 at, drt_vec2 to, drt_vec2 n,
 }
 
 /* Truth of "t lies in [-tol, 1 + tol]". */
-DRT_FN real drt_in_unit_interval(real t, drt_smoothing_params p) {
+DRT_FN lreal drt_in_unit_interval(lreal t, drt_smoothing_params p) {
   return drt_and(drt_greater_equal(t, -DRT_SEGMENT_TOL, p),
                  drt_less_equal(t, (real)1 + DRT_SEGMENT_TOL, p));
 }
 
 /* Truth of "segment p1p2 meets segment p3p4", extremities included within
- * DRT_SEGMENT_TOL. Parallel segments never meet (t = +inf). */
-DRT_FN real drt_segments_meet(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
-                              drt_vec2 p4, drt_smoothing_params p) {
+ * DRT_SEGMENT_TOL. Parallel segments never meet (t = +inf); their lanes
+ * divide by 0 and are then discarded. */
+DRT_FN lreal drt_segments_meet(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
+                               drt_vec2 p4, drt_smoothing_params p) {
   drt_vec2 A = drt_sub(p2, p1), B = drt_sub(p3, p4), C = drt_sub(p1, p3);
-  real a = B.y * C.x - B.x * C.y;
-  real b = A.x * C.y - A.y * C.x;
-  real d = A.y * B.x - A.x * B.y;
-  if (d == (real)0) return (real)0;
-  return drt_and(drt_in_unit_interval(a / d, p), drt_in_unit_interval(b / d, p));
+  lreal a = B.y * C.x - B.x * C.y;
+  lreal b = A.x * C.y - A.y * C.x;
+  lreal d = A.y * B.x - A.x * B.y;
+  if (!DRT_ANY(d != (real)0)) return 0;
+  lreal meet = drt_and(drt_in_unit_interval(a / d, p),
+                       drt_in_unit_interval(b / d, p));
+  return drt_sel(d == (real)0, 0, meet);
 }
 
 #endif

@@ -42,8 +42,10 @@ DRT_FN void drt_load_interactions(DRT_GLOBAL const int *cand, int k,
     in->a[j] = a;
     in->t[j] = drt_sub(b, a);
     in->n[j] = drt_wall_normal(a, b);
-    in->sin_phi[j] = sin(phis[o]);
-    in->cos_phi[j] = cos(phis[o]);
+    /* Only a RIS has an angle (sin and cos are costly per work-item). */
+    int ris = types[o] == DRT_OBJ_RIS;
+    in->sin_phi[j] = ris ? sin(phis[o]) : (real)0;
+    in->cos_phi[j] = ris ? cos(phis[o]) : (real)1;
     in->unknown[j] = types[o] == DRT_OBJ_VERTEX ? -1 : in->m++;
   }
 }

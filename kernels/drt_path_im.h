@@ -20,9 +20,12 @@ DRT_FN int drt_image_method(const drt_interactions *in, drt_vec2 tx,
   drt_vec2 q = rx;
   for (int j = in->k - 1; j >= 0; j--) {
     drt_vec2 u = drt_sub(q, images[j]);
-    real un = drt_dot(u, in->n[j]);
-    if (un != (real)0)
-      q = drt_add(q, drt_scale(u, drt_dot(drt_sub(in->a[j], q), in->n[j]) / un));
+    lreal un = drt_dot(u, in->n[j]);
+    /* No step where un = 0 (lanes that divide by 0 keep q). */
+    drt_vec2 moved =
+        drt_add(q, drt_scale(u, drt_dot(drt_sub(in->a[j], q), in->n[j]) / un));
+    q = drt_v2(drt_sel(un != (real)0, moved.x, q.x),
+               drt_sel(un != (real)0, moved.y, q.y));
     path[j + 1] = q;
   }
   path[0] = tx;

@@ -11,46 +11,46 @@ typedef struct drt_smoothing_params {
   real alpha; /* sharpness, > 0 */
 } drt_smoothing_params;
 
-DRT_FN real drt_sigmoid(real x, real alpha) {
+DRT_FN lreal drt_sigmoid(lreal x, real alpha) {
   return (real)1 / ((real)1 + exp(-alpha * x));
 }
 
-DRT_FN real drt_hard_sigmoid(real x, real alpha) {
+DRT_FN lreal drt_hard_sigmoid(lreal x, real alpha) {
   return fmin(fmax(alpha * x + (real)3, (real)0), (real)6) / (real)6;
 }
 
 /* s(x; alpha) for the smoothed modes. NaN in gives NaN out. */
-DRT_FN real drt_smooth(real x, drt_smoothing_params p) {
+DRT_FN lreal drt_smooth(lreal x, drt_smoothing_params p) {
   if (p.mode == DRT_SMOOTH_SIGMOID) return drt_sigmoid(x, p.alpha);
-  if (x != x) return x; /* fmin/fmax would swallow NaN */
-  return drt_hard_sigmoid(x, p.alpha);
+  /* fmin/fmax would swallow NaN */
+  return drt_sel(x != x, x, drt_hard_sigmoid(x, p.alpha));
 }
 
 /* x >= y: exact boolean without smoothing, s(x - y) with it. */
-DRT_FN real drt_greater_equal(real x, real y, drt_smoothing_params p) {
-  if (p.mode == DRT_SMOOTH_NONE) return x >= y ? (real)1 : (real)0;
+DRT_FN lreal drt_greater_equal(lreal x, lreal y, drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) return drt_sel(x >= y, 1, 0);
   return drt_smooth(x - y, p);
 }
 
 /* x <= y: exact boolean without smoothing, s(y - x) with it. */
-DRT_FN real drt_less_equal(real x, real y, drt_smoothing_params p) {
-  if (p.mode == DRT_SMOOTH_NONE) return x <= y ? (real)1 : (real)0;
+DRT_FN lreal drt_less_equal(lreal x, lreal y, drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) return drt_sel(x <= y, 1, 0);
   return drt_smooth(y - x, p);
 }
 
 /* x < y: the strict exact test; smoothed it is the same s(y - x). */
-DRT_FN real drt_less(real x, real y, drt_smoothing_params p) {
-  if (p.mode == DRT_SMOOTH_NONE) return x < y ? (real)1 : (real)0;
+DRT_FN lreal drt_less(lreal x, lreal y, drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) return drt_sel(x < y, 1, 0);
   return drt_smooth(y - x, p);
 }
 
 /* a and b = min(a, b), propagating NaN (a NaN validity must reach the end,
  * where it counts as 0, rather than vanish inside fmin). */
-DRT_FN real drt_and(real a, real b) { return (a < b || a != a) ? a : b; }
+DRT_FN lreal drt_and(lreal a, lreal b) { return drt_sel(a < b || a != a, a, b); }
 
 /* a or b = max(a, b), propagating NaN. */
-DRT_FN real drt_or(real a, real b) { return (a > b || a != a) ? a : b; }
+DRT_FN lreal drt_or(lreal a, lreal b) { return drt_sel(a > b || a != a, a, b); }
 
-DRT_FN real drt_not(real a) { return (real)1 - a; }
+DRT_FN lreal drt_not(lreal a) { return (real)1 - a; }
 
 #endif

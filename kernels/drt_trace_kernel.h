@@ -8,12 +8,15 @@
 #include "drt_smooth.h"
 #include "drt_validity.h"
 
-/* One work-item per (cell, chunk of candidates of one order): it adds the
- * power of its candidates, over every fixed endpoint, into its own slot of
- * `partial` (chunk-major), so sums are deterministic without atomics, and
- * its solver iterations into the same slot of `iterations`. `moving` holds
- * the grid points (cell_offset + cell is a cell's global index, the key of
- * its random starts); vary_tx says whether they are the transmitter. */
+/* One work-item per (DRT_LANES cells, chunk of candidates of one order):
+ * it adds the power of its candidates, over every fixed endpoint, into its
+ * cells' own slots of `partial` (chunk-major), so sums are deterministic
+ * without atomics, and its solver iterations into its first cell's slot of
+ * `iterations`. `moving` holds the grid points, all x then all y; n_cells,
+ * a multiple of DRT_LANES (the host pads a tile), is also the stride of both
+ * arrays. cell_offset + cell is a cell's global index, the key of its
+ * random starts (the iterative methods are built with one lane); vary_tx
+ * says whether the grid points are the transmitter. */
 __kernel void trace(
     __global const real *moving, const int n_cells, const ulong cell_offset,
     __global const real *fixed, const int n_fixed, const int vary_tx,
@@ -22,16 +25,17 @@ __kernel void trace(
     __global const int *candidates, const int order, const int n_candidates,
     const int chunk, const int mode, const real alpha, const ulong seed,
     __global real *partial, __global uint *iterations) {
-  const int cell = get_global_id(0);
+  const int cell = get_global_id(0) * DRT_LANES;
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_vec2 here = drt_v2(moving[2 * cell], moving[2 * cell + 1]);
+  const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
+                               drt_load_lanes(moving + n_cells + cell));
   const int first = chunk_index * chunk;
   const int last = min(first + chunk, n_candidates);
   drt_vec2 path[DRT_MAX_ORDER + 2];
   drt_interactions in;
-  real sum = 0;
+  lreal sum = 0;
   uint steps = 0;
   for (int c = first; c < last; c++) {
     __global const int *cand = candidates + (size_t)c * order;
@@ -48,7 +52,7 @@ __kernel void trace(
     }
   }
   const size_t slot = (size_t)chunk_index * n_cells + cell;
-  partial[slot] += sum;
+  drt_store_lanes(drt_load_lanes(partial + slot) + sum, partial + slot);
   iterations[slot] += steps;
 }
 

@@ -27,8 +27,8 @@ DRT_FN drt_vec2 drt_interaction_error(const drt_interactions *in,
 
 /* Sum of the squared interaction residuals: about 0 for a path obeying the
  * laws (DESIGN §6 "loss"). */
-DRT_FN real drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
-  real loss = 0;
+DRT_FN lreal drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
+  lreal loss = 0;
   for (int j = 0; j < in->k; j++) {
     drt_vec2 e = drt_interaction_error(in, path, j);
     loss += drt_dot(e, e);
@@ -37,14 +37,14 @@ DRT_FN real drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
 }
 
 /* Truth of "every interaction point lies on its object". */
-DRT_FN real drt_on_objects(const drt_interactions *in, const drt_vec2 *path,
-                           drt_smoothing_params p) {
-  real on = 1;
+DRT_FN lreal drt_on_objects(const drt_interactions *in, const drt_vec2 *path,
+                            drt_smoothing_params p) {
+  lreal on = 1;
   for (int j = 0; j < in->k; j++) {
     if (in->type[j] == DRT_OBJ_VERTEX) continue;
     drt_vec2 t = in->t[j];
-    real tt = drt_dot(t, t);
-    real u = drt_dot(t, drt_sub(path[j + 1], in->a[j])) / (tt == (real)0 ? (real)1 : tt);
+    lreal tt = drt_dot(t, t);
+    lreal u = drt_dot(t, drt_sub(path[j + 1], in->a[j])) / drt_sel(tt == (real)0, 1, tt);
     on = drt_and(on, drt_and(drt_greater_equal(u, 0, p),
                              drt_less_equal(u, 1, p)));
   }
@@ -52,50 +52,57 @@ DRT_FN real drt_on_objects(const drt_interactions *in, const drt_vec2 *path,
 }
 
 /* Truth of "some object meets some path segment", the objects at either end
- * of a segment excepted; vertices never obstruct. Stops once certain. */
-DRT_FN real drt_obstructed(const drt_vec2 *path, DRT_GLOBAL const int *cand,
-                           int k, DRT_GLOBAL const real *segments,
-                           DRT_GLOBAL const int *types, int n_objects,
-                           drt_smoothing_params p) {
-  real blocked = 0;
+ * of a segment excepted; vertices never obstruct. A lane stops once
+ * certain (its value frozen at 1), the loop after a segment once every lane
+ * has (testing after each object costs a reduction over the lanes each
+ * time, more than the tests it saves). */
+DRT_FN lreal drt_obstructed(const drt_vec2 *path, DRT_GLOBAL const int *cand,
+                            int k, DRT_GLOBAL const real *segments,
+                            DRT_GLOBAL const int *types, int n_objects,
+                            drt_smoothing_params p) {
+  lreal blocked = 0;
   for (int j = 0; j <= k; j++) {
     int first = j > 0 ? cand[j - 1] : -1;
     int last = j < k ? cand[j] : -1;
     for (int m = 0; m < n_objects; m++) {
       if (m == first || m == last || types[m] == DRT_OBJ_VERTEX) continue;
-      blocked = drt_or(blocked, drt_segments_meet(path[j], path[j + 1],
-                                                  drt_object_a(segments, m),
-                                                  drt_object_b(segments, m), p));
-      if (blocked == (real)1) return blocked;
+      lreal meet = drt_segments_meet(path[j], path[j + 1],
+                                     drt_object_a(segments, m),
+                                     drt_object_b(segments, m), p);
+      blocked = drt_sel(blocked == (real)1, blocked, drt_or(blocked, meet));
     }
+    if (DRT_ALL(blocked == (real)1)) return blocked;
   }
   return blocked;
 }
 
 /* Total length of path[0..k+1]. */
-DRT_FN real drt_path_length(const drt_vec2 *path, int k) {
-  real length = 0;
+DRT_FN lreal drt_path_length(const drt_vec2 *path, int k) {
+  lreal length = 0;
   for (int j = 0; j <= k; j++) length += drt_norm(drt_sub(path[j + 1], path[j]));
   return length;
 }
 
 /* V * R^k / (h^2 + L^2), where V = on_objects and not obstructed and
  * loss < tol. A NaN or zero V contributes exactly 0; the obstruction test,
- * the costly part, is skipped once V is known to be 0. */
-DRT_FN real drt_path_contribution(const drt_interactions *in,
-                                  const drt_vec2 *path,
-                                  DRT_GLOBAL const int *cand,
-                                  DRT_GLOBAL const real *segments,
-                                  DRT_GLOBAL const int *types, int n_objects,
-                                  drt_smoothing_params p) {
-  real v = drt_and(drt_on_objects(in, path, p),
-                   drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
-  if (!(v > (real)0)) return 0;
+ * the costly part, is skipped once V is known to be 0 (in every lane). */
+DRT_FN lreal drt_path_contribution(const drt_interactions *in,
+                                   const drt_vec2 *path,
+                                   DRT_GLOBAL const int *cand,
+                                   DRT_GLOBAL const real *segments,
+                                   DRT_GLOBAL const int *types, int n_objects,
+                                   drt_smoothing_params p) {
+  lreal v = drt_and(drt_on_objects(in, path, p),
+                    drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
+  if (!DRT_ANY(v > (real)0)) return 0;
   v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments, types,
                                         n_objects, p)));
-  if (!(v > (real)0)) return 0;
-  real length = drt_path_length(path, in->k);
-  return v * pown(DRT_R, in->k) / (DRT_H * DRT_H + length * length);
+  if (!DRT_ANY(v > (real)0)) return 0;
+  real r_k = 1; /* R^k, exact for R = 1/2 (OpenCL's pown goes by exp) */
+  for (int j = 0; j < in->k; j++) r_k *= DRT_R;
+  lreal length = drt_path_length(path, in->k);
+  lreal power = v * r_k / (DRT_H * DRT_H + length * length);
+  return drt_sel(v > (real)0, power, 0);
 }
 
 #endif
