@@ -131,16 +131,18 @@ static drt_status create_work_buffers(drt__session *s) {
   s->moving = clCreateBuffer(s->ctx->cl, CL_MEM_READ_ONLY,
                              2 * DRT_TILE_CELLS * rs, NULL, &err);
   DRT_CL_CHECK(err);
+  size_t components = (size_t)s->components;
   s->partial = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
-                              DRT_PARTIAL_SLOTS * rs, NULL, &err);
+                              components * DRT_PARTIAL_SLOTS * rs, NULL, &err);
   DRT_CL_CHECK(err);
   s->iterations = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
                                  DRT_PARTIAL_SLOTS * sizeof(cl_uint), NULL, &err);
   DRT_CL_CHECK(err);
-  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY, DRT_TILE_CELLS * rs,
-                          NULL, &err);
+  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY,
+                          components * DRT_TILE_CELLS * rs, NULL, &err);
   DRT_CL_CHECK(err);
-  s->staging = malloc(2 * DRT_TILE_CELLS * rs);
+  /* Holds a tile's points (2 a cell) going up and results coming back. */
+  s->staging = malloc((components > 2 ? components : 2) * DRT_TILE_CELLS * rs);
   s->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *s->counts);
   if (!s->staging || !s->counts)
     status = drt__fail(DRT_ENOMEM, "tile: out of memory");
@@ -150,8 +152,9 @@ error:
 
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
-                             const drt_trace_options *opt) {
+                             const drt_trace_options *opt, int gradient) {
   memset(s, 0, sizeof *s);
+  s->components = gradient ? 3 : 1;
   s->ctx = ctx;
   s->scene = scene;
   s->opt = opt;
@@ -229,6 +232,10 @@ static drt_status set_trace_args(drt__session *s, cl_kernel k, int i,
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &seed));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->iterations));
+  if (s->components > 1) {
+    cl_ulong slots = DRT_PARTIAL_SLOTS;
+    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
+  }
 error:
   return status;
 }
@@ -243,7 +250,8 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   cl_int chunk = (cl_int)((set->count + wanted - 1) / wanted);
   size_t used = (set->count + chunk - 1) / chunk;
   if (used > *chunks) *chunks = used;
-  cl_kernel k = s->ctx->trace[s->opt->method];
+  cl_kernel k = s->components > 1 ? s->ctx->trace_grad[s->opt->method]
+                                  : s->ctx->trace[s->opt->method];
   drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
   if (status) return status;
   size_t wg = s->ctx->work_group[s->opt->method];
@@ -257,12 +265,17 @@ error:
 
 static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
   drt_status status = DRT_OK;
-  cl_kernel k = s->ctx->reduce_chunks[s->opt->method];
+  int gradient = s->components > 1;
+  cl_kernel k = gradient ? s->ctx->reduce_chunks_grad[s->opt->method]
+                         : s->ctx->reduce_chunks[s->opt->method];
   cl_int n_chunks = (cl_int)chunks;
-  DRT_CL_CHECK(clSetKernelArg(k, 0, sizeof(cl_mem), &s->partial));
-  DRT_CL_CHECK(clSetKernelArg(k, 1, sizeof(cl_int), &n_cells));
-  DRT_CL_CHECK(clSetKernelArg(k, 2, sizeof(cl_int), &n_chunks));
-  DRT_CL_CHECK(clSetKernelArg(k, 3, sizeof(cl_mem), &s->out));
+  cl_ulong slots = DRT_PARTIAL_SLOTS;
+  int a = 0;
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_chunks));
+  if (gradient) DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->out));
   size_t wg = s->ctx->work_group[s->opt->method];
   size_t global = round_up((size_t)n_cells, wg);
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 1, NULL, &global, &wg,
@@ -282,7 +295,7 @@ static drt_status clear_slots(drt__session *s) {
   DRT_CL_CHECK(clEnqueueFillBuffer(
       s->ctx->queue, s->partial,
       rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f, rs,
-      0, DRT_PARTIAL_SLOTS * rs, 0, NULL, NULL));
+      0, s->components * DRT_PARTIAL_SLOTS * rs, 0, NULL, NULL));
   DRT_CL_CHECK(clEnqueueFillBuffer(s->ctx->queue, s->iterations, &zero_u,
                                    sizeof zero_u, 0,
                                    DRT_PARTIAL_SLOTS * sizeof zero_u, 0, NULL,
@@ -320,9 +333,10 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
     status = launch_order(s, i, n_cells, first_cell, &chunks);
   if (!status) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
-  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0, n * rs,
-                                   s->staging, 0, NULL, NULL));
-  load_reals(s->ctx, s->staging, n, power);
+  size_t values = n * (size_t)s->components;
+  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0,
+                                   values * rs, s->staging, 0, NULL, NULL));
+  load_reals(s->ctx, s->staging, values, power);
   if (s->opt->method != DRT_METHOD_IM)
     status = read_iterations(s, chunks * n, iterations);
 error:
