@@ -177,6 +177,7 @@ DRT_FN void drt_fermat_tangents(const drt_interactions *in,
   real g[DRT_MAX_ORDER], H[DRT_MAX_ORDER * DRT_MAX_ORDER];
   real rhs[DRT_ND][DRT_MAX_ORDER];
   if (m == 0) { /* nothing to solve: interaction points are vertices */
+    for (int i = 0; i < DRT_ND; i++) rhs[i][0] = 0;
     drt_points_from_dtheta(in, rhs, dpath);
     return;
   }
@@ -305,28 +306,38 @@ DRT_FN drt_dual drt_segments_meet_dual(drt_vec2 p1, drt_vec2 p2,
                       drt_in_unit_interval_dual(tb, p));
 }
 
-/* drt_obstructed with the derivative of the deciding test. */
+/* drt_obstructed with the derivative of the deciding test: a value pass
+ * finds the test that `or` selects (with drt_or's rule, ties and NaN
+ * included), and only that one is differentiated. */
 DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
                                     const drt_tangent *dpath,
                                     DRT_GLOBAL const int *cand, int k,
                                     DRT_GLOBAL const real *segments,
                                     DRT_GLOBAL const int *types, int n_objects,
                                     drt_smoothing_params p) {
-  drt_dual blocked = drt_dual_const(0);
-  for (int j = 0; j <= k; j++) {
+  real blocked = 0;
+  int best_j = -1, best_m = -1;
+  for (int j = 0; j <= k && blocked != (real)1; j++) {
     int first = j > 0 ? cand[j - 1] : -1;
     int last = j < k ? cand[j] : -1;
     for (int m = 0; m < n_objects; m++) {
       if (m == first || m == last || types[m] == DRT_OBJ_VERTEX) continue;
-      blocked = drt_or_dual(
-          blocked, drt_segments_meet_dual(path[j], path[j + 1], &dpath[j],
-                                          &dpath[j + 1],
-                                          drt_object_a(segments, m),
-                                          drt_object_b(segments, m), p));
-      if (blocked.v == (real)1) return blocked;
+      real meets = drt_segments_meet(path[j], path[j + 1],
+                                     drt_object_a(segments, m),
+                                     drt_object_b(segments, m), p);
+      if (!(blocked > meets || blocked != blocked)) {
+        blocked = meets;
+        best_j = j;
+        best_m = m;
+      }
+      if (blocked == (real)1) break;
     }
   }
-  return blocked;
+  if (best_j < 0) return drt_dual_const(0);
+  return drt_segments_meet_dual(path[best_j], path[best_j + 1],
+                                &dpath[best_j], &dpath[best_j + 1],
+                                drt_object_a(segments, best_m),
+                                drt_object_b(segments, best_m), p);
 }
 
 /* The path loss with its derivatives: sum of 2 e . de. */
@@ -373,6 +384,21 @@ DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
                                            DRT_GLOBAL const int *types,
                                            int n_objects,
                                            drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) { /* V is 0 or 1: only the power moves */
+    real v = drt_and(drt_on_objects(in, path, p),
+                     drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
+    if (v > (real)0)
+      v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments,
+                                            types, n_objects, p)));
+    if (!(v > (real)0)) return drt_dual_const(0);
+    drt_dual length = drt_path_length_dual(path, dpath, in->k);
+    real denominator = DRT_H * DRT_H + length.v * length.v;
+    drt_dual out;
+    out.v = pown(DRT_R, in->k) / denominator;
+    for (int i = 0; i < DRT_ND; i++)
+      out.d[i] = (real)-2 * length.v * out.v * length.d[i] / denominator;
+    return out;
+  }
   drt_dual loss = drt_path_loss_dual(in, path, dpath);
   drt_dual v = drt_and_dual(
       drt_on_objects_dual(in, path, dpath, p),
