@@ -297,19 +297,33 @@ static drt_status build_scene(geo_pass *pass, const cJSON *root,
   return DRT_OK;
 }
 
-drt_status drt__scene_load_geojson(const char *path, drt_scene **out) {
-  *out = NULL;
-  cJSON *root;
-  drt_status status = drt__json_parse_file(path, &root);
-  if (status) return status;
-  geo_pass pass = {.path = path,
+/* Measures, then builds the scene from a parsed document, which it then
+ * frees. */
+static drt_status scene_from_root(const char *name, cJSON *root,
+                                  drt_scene **out) {
+  geo_pass pass = {.path = name,
                    .visit = measure_line,
                    .lon_min = INFINITY,
                    .lon_max = -INFINITY,
                    .lat_min = INFINITY,
                    .lat_max = -INFINITY};
-  status = walk_document(&pass, root);
+  drt_status status = walk_document(&pass, root);
   if (!status) status = build_scene(&pass, root, out);
   cJSON_Delete(root);
   return status;
+}
+
+drt_status drt__scene_load_geojson(const char *path, drt_scene **out) {
+  *out = NULL;
+  cJSON *root;
+  drt_status status = drt__json_parse_file(path, &root);
+  return status ? status : scene_from_root(path, root, out);
+}
+
+drt_status drt__scene_parse_geojson(const char *name, const char *text,
+                                    size_t length, drt_scene **out) {
+  *out = NULL;
+  cJSON *root;
+  drt_status status = drt__json_parse_text(name, text, length, &root);
+  return status ? status : scene_from_root(name, root, out);
 }

@@ -17,9 +17,20 @@ drt_status drt__scene_load_json(const char *path, drt_scene **out);
  * projection about the centre of the data's bounding box. */
 drt_status drt__scene_load_geojson(const char *path, drt_scene **out);
 
+/* The same two readers on a file's contents already in memory (the fuzzers
+ * use them); `name` stands for the file in error messages. text need not be
+ * NUL-terminated: a NUL byte inside its `length` bytes is a syntax error. */
+drt_status drt__scene_parse_json(const char *name, const char *text,
+                                 size_t length, drt_scene **out);
+drt_status drt__scene_parse_geojson(const char *name, const char *text,
+                                    size_t length, drt_scene **out);
+
 /* Shared by the JSON and GeoJSON readers (defined in scene_json.c). */
 /* Parses a JSON file; syntax errors give FILE:LINE:COL (DRT_EPARSE). */
 drt_status drt__json_parse_file(const char *path, cJSON **root);
+/* The same on `length` bytes in memory, named `name` in errors. */
+drt_status drt__json_parse_text(const char *name, const char *text,
+                                size_t length, cJSON **root);
 /* Records "FILE: WHERE: message" as a DRT_ESCHEMA error. */
 drt_status drt__json_schema_fail(const char *path, const char *where,
                                  const char *format, ...)

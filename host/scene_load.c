@@ -39,12 +39,15 @@ drt_status drt__read_file(const char *path, char **text, size_t *length) {
     buf = grown;
     cap *= 2;
   }
-  int read_error = ferror(f);
+  /* fopen accepts a directory; the read then fails with EISDIR, which the
+   * message must name, as fopen's errors are. */
+  int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
   fclose(f);
   if (!buf) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
   if (read_error) {
     free(buf);
-    return drt__fail(DRT_EIO, "%s: read error", path);
+    return drt__fail(DRT_EIO, "%s: read error: %s", path,
+                     strerror(read_error));
   }
   buf[len] = '\0';
   *text = buf;
