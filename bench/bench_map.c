@@ -20,8 +20,9 @@ typedef struct bench_config {
 } bench_config;
 
 typedef struct bench_result {
-  double seconds;    /* median */
-  double iterations; /* solver iterations per path */
+  double seconds;      /* median, value only */
+  double grad_seconds; /* median, value and gradient */
+  double iterations;   /* solver iterations per path */
 } bench_result;
 
 typedef struct device_row {
@@ -52,7 +53,7 @@ static double peak_rss_mib(void) {
  * failure. */
 static bench_result time_map(const bench_config *cfg, const device_row *row,
                              drt_method method, const drt_scene *scene) {
-  bench_result result = {-1, 0};
+  bench_result result = {-1, -1, 0};
   drt_context_options co;
   drt_context_options_init(&co);
   co.device = row->device;
@@ -71,24 +72,29 @@ static bench_result time_map(const bench_config *cfg, const device_row *row,
   double box[4];
   drt_scene_bbox(scene, box);
   drt_grid grid = {cfg->grid, cfg->grid, {box[0], box[1], box[2], box[3]}};
-  double *power = malloc((size_t)cfg->grid * cfg->grid * sizeof *power);
+  double *values = malloc(3 * (size_t)cfg->grid * cfg->grid * sizeof *values);
   double *times = malloc((size_t)cfg->runs * sizeof *times);
-  int ok = power && times && !drt_map_compute(ctx, scene, &o, &grid, power);
-  for (int r = 0; ok && r < cfg->runs; r++) {
-    double start = now();
-    ok = !drt_map_compute(ctx, scene, &o, &grid, power);
-    times[r] = now() - start;
+  int ok = values && times;
+  for (int gradient = 0; gradient < 2 && ok; gradient++) {
+    /* warm-up, then the timed runs */
+    for (int r = -1; ok && r < cfg->runs; r++) {
+      double start = now();
+      ok = !(gradient ? drt_map_compute_grad(ctx, scene, &o, &grid, values)
+                      : drt_map_compute(ctx, scene, &o, &grid, values));
+      if (r >= 0) times[r] = now() - start;
+    }
+    if (!ok) break;
+    qsort(times, cfg->runs, sizeof *times, compare_doubles);
+    *(gradient ? &result.grad_seconds : &result.seconds) = times[cfg->runs / 2];
   }
   if (ok) {
-    qsort(times, cfg->runs, sizeof *times, compare_doubles);
-    result.seconds = times[cfg->runs / 2];
     drt_eval_stats stats;
     drt_context_last_stats(ctx, &stats);
     result.iterations = stats.solver_iterations / stats.paths;
   } else {
     fprintf(stderr, "%s: %s\n", row->label, drt_last_error());
   }
-  free(power);
+  free(values);
   free(times);
   drt_context_destroy(ctx);
   return result;
@@ -156,11 +162,11 @@ int main(int argc, char **argv) {
          "%.3g evaluations per map; median of %d runs\n\n",
          cfg.grid, cfg.grid, cfg.scene, cfg.order_min, cfg.order_max,
          (int)cfg.smoothing, candidates, evaluations, cfg.runs);
-  printf("| %-6s | %-24s | %10s | %14s | %8s | %10s | %13s |\n", "method",
-         "device", "median s", "evaluations/s", "vs ref", "iter/path",
-         "peak RSS MiB");
+  printf("| %-6s | %-24s | %10s | %14s | %8s | %10s | %10s | %13s |\n",
+         "method", "device", "median s", "evaluations/s", "vs ref",
+         "+grad s", "grad/value", "peak RSS MiB");
   printf("|--------|--------------------------|------------|----------------|"
-         "----------|------------|---------------|\n");
+         "----------|------------|------------|---------------|\n");
   for (int m = 0; m < 3; m++) {
     if (!listed(cfg.methods, method_names[m])) continue;
     double ref_time = -1;
@@ -168,10 +174,13 @@ int main(int argc, char **argv) {
       bench_result r = time_map(&cfg, &rows[i], (drt_method)m, scene);
       if (r.seconds < 0) continue;
       if (i == 0) ref_time = r.seconds;
-      printf("| %-6s | %-24s | %10.4f | %14.4g | %7.2fx | %10.2f | %13.1f |\n",
+      printf("| %-6s | %-24s | %10.4f | %14.4g | %7.2fx | %10.4f | %9.2fx | "
+             "%13.1f |\n",
              method_names[m], rows[i].label, r.seconds, evaluations / r.seconds,
-             ref_time > 0 ? ref_time / r.seconds : 0.0, r.iterations,
-             peak_rss_mib());
+             ref_time > 0 ? ref_time / r.seconds : 0.0, r.grad_seconds,
+             r.grad_seconds / r.seconds, peak_rss_mib());
+      if (m != 0)
+        printf("|        |   (solver iterations per path: %.2f)\n", r.iterations);
       fflush(stdout);
     }
   }

@@ -1,4 +1,4 @@
-# robustness_tests.cmake — issue 8: the corpus replay, degenerate-geometry
+# robustness_tests.cmake — the corpus replay, degenerate-geometry
 # and loader regression suites, and (with DRT_BUILD_FUZZ) the loader
 # fuzzers. Include it after the test block of CMakeLists.txt, which defines
 # drt_add_test.

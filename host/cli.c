@@ -32,7 +32,7 @@ static const struct cli_option {
     {"precision", CMD_MAP | CMD_EVAL},                {"seed", CMD_TRACE},
     {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
     {"npy", CMD_MAP},       {"db-range", CMD_MAP},    {"vary", CMD_MAP | CMD_EVAL},
-    {"points", CMD_EVAL},
+    {"points", CMD_EVAL},   {"grad-png", CMD_MAP},    {"grad", CMD_MAP},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -42,6 +42,8 @@ typedef struct map_args {
   double bbox[4];
   int bbox_given;
   const char *png, *npy;
+  int grad;             /* --npy holds (ny, nx, 3): power and gradient */
+  const char *grad_png; /* gradient figure */
   double db_lo, db_hi;
   const char *points;
 } map_args;
@@ -98,12 +100,21 @@ static void print_help(int command) {
            "south;\n"
            "                      float32 or float64 as computed\n"
            "  --db-range LO,HI    colour scale of the figure (default "
-           "-50,5)\n\n%s\n%s",
+           "-50,5)\n"
+           "  --grad              also the gradient of the power by the "
+           "moving\n"
+           "                      endpoint: --npy then holds (ny, nx, 3) = "
+           "(P, dP/dx, dP/dy)\n"
+           "  --grad-png FILE     figure of the gradient: |grad P| in dB "
+           "rel. P0 per\n"
+           "                      unit length (60 dB below its maximum), "
+           "with arrows\n\n%s\n%s",
            common_help, device_help);
   else if (command == CMD_EVAL)
     printf("usage: drt2d eval [OPTIONS] --points FILE|-\n\n"
            "Received power at points read one 'x y' pair per line ('#' "
-           "starts a\ncomment); prints CSV with columns x,y,power.\n\n"
+           "starts a\ncomment); prints CSV with columns x,y,power,dpdx,dpdy "
+           "(the power's\nderivatives by the moving endpoint).\n\n"
            "eval options:\n"
            "  --points FILE|-     the points ('-' reads standard input)\n"
            "  --vary rx|tx        the points are receivers (default) or "
@@ -135,6 +146,8 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
     return drt__parse_bbox(name, value, m->bbox);
   }
   if (strcmp(name, "png") == 0) m->png = value;
+  else if (strcmp(name, "grad") == 0) m->grad = 1;
+  else if (strcmp(name, "grad-png") == 0) m->grad_png = value;
   else if (strcmp(name, "npy") == 0) m->npy = value;
   else if (strcmp(name, "points") == 0) m->points = value;
   else if (strcmp(name, "db-range") == 0)
@@ -151,13 +164,18 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
   return 0;
 }
 
+/* Options that take no value. */
+static int is_flag(const char *name) { return strcmp(name, "grad") == 0; }
+
 /* Parses argv for `command`; returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, const char *name, int command,
                       drt__cli_common *common, map_args *m) {
   struct option longopts[N_CLI_OPTIONS + 2];
   for (int i = 0; i < N_CLI_OPTIONS; i++)
-    longopts[i] = (struct option){cli_options[i].name, required_argument, NULL,
-                                  256 + i};
+    longopts[i] = (struct option){
+        cli_options[i].name,
+        is_flag(cli_options[i].name) ? no_argument : required_argument, NULL,
+        256 + i};
   longopts[N_CLI_OPTIONS] = (struct option){"help", no_argument, NULL, OPT_HELP};
   longopts[N_CLI_OPTIONS + 1] = (struct option){0, 0, 0, 0};
   optind = 0; /* full re-initialisation: the CLI may run more than once */
@@ -197,32 +215,56 @@ static void to_db(double *values, size_t n) {
   for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / DRT_P0);
 }
 
-static drt_status write_png(const char *path, double *power, const map_args *m,
-                            const drt_scene *scene, const drt__cli_common *c) {
-  static const char *modes[] = {"exact", "sigmoid", "hard sigmoid"};
+static const char *scene_label(const drt__cli_common *c) {
   const char *slash = strrchr(c->scene, '/');
-  char smoothing[64] = "";
+  return slash ? slash + 1 : c->scene;
+}
+
+/* "exact", or the smoothing with its alpha. */
+static void smoothing_label(const drt__cli_common *c, char out[64]) {
+  static const char *modes[] = {"exact", "sigmoid", "hard sigmoid"};
   if (c->trace.smoothing)
-    snprintf(smoothing, sizeof smoothing, " alpha=%g", c->trace.alpha);
-  char title[256];
-  snprintf(title, sizeof title, "%s, %s map, orders %d:%d, %s%s",
-           slash ? slash + 1 : c->scene,
-           c->trace.vary == DRT_VARY_TX ? "tx" : "rx", c->trace.order_min,
-           c->trace.order_max, modes[c->trace.smoothing], smoothing);
+    snprintf(out, 64, "%s alpha=%g", modes[c->trace.smoothing], c->trace.alpha);
+  else
+    snprintf(out, 64, "exact");
+}
+
+/* A figure of values (dB) over the map's grid with the scene drawn on top:
+ * only the fixed endpoints, since the moving one is every cell. */
+static void figure_of_scene(drt__figure *fig, const double *db,
+                            const map_args *m, const drt_scene *scene,
+                            const drt__cli_common *c, const char *title,
+                            const char *unit) {
   int vary_tx = c->trace.vary == DRT_VARY_TX;
-  to_db(power, (size_t)m->nx * m->ny);
-  drt__figure fig = {
-      .db = power, .nx = m->nx, .ny = m->ny,
+  *fig = (drt__figure){
+      .db = db, .nx = m->nx, .ny = m->ny,
       .db_lo = m->db_lo, .db_hi = m->db_hi,
       .objects = drt_scene_object(scene, 0),
       .n_objects = drt_scene_object_count(scene),
-      /* Only the fixed endpoints: the moving one is every cell. */
       .tx = drt_scene_tx(scene, 0),
       .n_tx = vary_tx ? 0 : drt_scene_tx_count(scene),
       .rx = drt_scene_rx(scene, 0),
       .n_rx = vary_tx ? drt_scene_rx_count(scene) : 0,
-      .title = title, .unit = "dB rel. P0"};
-  memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
+      .title = title, .unit = unit};
+  memcpy(fig->bbox, m->bbox, sizeof fig->bbox);
+}
+
+static drt_status report_no_memory(const char *path) {
+  fprintf(stderr, "drt2d: %s: out of memory for the figure\n", path);
+  return DRT_ENOMEM;
+}
+
+/* The power figure; converts power to dB in place. */
+static drt_status write_png(const char *path, double *power, const map_args *m,
+                            const drt_scene *scene, const drt__cli_common *c) {
+  char title[256], mode[64];
+  smoothing_label(c, mode);
+  snprintf(title, sizeof title, "%s, %s map, orders %d:%d, %s", scene_label(c),
+           c->trace.vary == DRT_VARY_TX ? "tx" : "rx", c->trace.order_min,
+           c->trace.order_max, mode);
+  to_db(power, (size_t)m->nx * m->ny);
+  drt__figure fig;
+  figure_of_scene(&fig, power, m, scene, c, title, "dB rel. P0");
   return drt__figure_write_png(&fig, path);
 }
 
@@ -252,52 +294,119 @@ static int grid_box(map_args *m, const drt_scene *scene) {
   return 0;
 }
 
+/* The gradient figure: |grad P| in dB relative to P0 per unit length, the
+ * top of the scale at the largest value (rounded up to 5 dB), 60 dB deep,
+ * with arrows along the gradient about 24 to an axis. */
+static drt_status write_grad_png(const char *path, const double *values,
+                                 const map_args *m, const drt_scene *scene,
+                                 const drt__cli_common *c) {
+  size_t n = (size_t)m->nx * m->ny;
+  double *db = malloc(n * sizeof *db), *arrows = malloc(2 * n * sizeof *arrows);
+  if (!db || !arrows) {
+    free(db);
+    free(arrows);
+    return report_no_memory(path);
+  }
+  double top = -INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    arrows[2 * i] = values[3 * i + 1];
+    arrows[2 * i + 1] = values[3 * i + 2];
+    db[i] = 10.0 * log10(hypot(arrows[2 * i], arrows[2 * i + 1]) / DRT_P0);
+    if (isfinite(db[i]) && db[i] > top) top = db[i];
+  }
+  if (!isfinite(top)) top = 0; /* a flat map: any scale shows it */
+  top = 5.0 * ceil(top / 5.0);
+  char title[256], mode[64];
+  smoothing_label(c, mode);
+  snprintf(title, sizeof title, "%s, gradient by %s, orders %d:%d, %s",
+           scene_label(c), c->trace.vary == DRT_VARY_TX ? "tx" : "rx",
+           c->trace.order_min, c->trace.order_max, mode);
+  int longer = m->nx > m->ny ? m->nx : m->ny;
+  drt__figure fig;
+  figure_of_scene(&fig, db, m, scene, c, title, "dB rel. P0 per unit length");
+  fig.db_lo = top - 60;
+  fig.db_hi = top;
+  fig.arrows = arrows;
+  fig.arrow_every = longer / 24 > 1 ? longer / 24 : 1;
+  drt_status status = drt__figure_write_png(&fig, path);
+  free(db);
+  free(arrows);
+  return status;
+}
+
+/* Keeps the power of interleaved (P, dP/dx, dP/dy) triples. */
+static void keep_power(double *values, size_t n) {
+  for (size_t i = 0; i < n; i++) values[i] = values[3 * i];
+}
+
+static drt_status write_outputs(double *values, int gradient,
+                                const drt_context *ctx, const drt_scene *scene,
+                                const drt__cli_common *c, const map_args *m) {
+  int as_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  size_t n = (size_t)m->nx * m->ny;
+  size_t shape[3] = {(size_t)m->ny, (size_t)m->nx, 3};
+  drt_status status = DRT_OK;
+  if (m->npy && m->grad) {
+    status = drt__npy_write(m->npy, values, shape, 3, as_float);
+    if (status) drt__cli_report("--npy", status);
+  }
+  if (!status && m->grad_png) {
+    status = write_grad_png(m->grad_png, values, m, scene, c);
+    if (status) drt__cli_report("--grad-png", status);
+  }
+  if (gradient) keep_power(values, n);
+  if (!status && m->npy && !m->grad) {
+    status = drt__npy_write(m->npy, values, shape, 2, as_float);
+    if (status) drt__cli_report("--npy", status);
+  }
+  if (!status && m->png) {
+    status = write_png(m->png, values, m, scene, c);
+    if (status) drt__cli_report("--png", status);
+  }
+  return status;
+}
+
 static int compute_and_write(drt_context *ctx, drt_scene *scene,
                              drt__cli_common *c, map_args *m) {
-  size_t n = (size_t)m->nx * (size_t)m->ny;
-  double *power = malloc(n * sizeof *power);
-  if (!power) {
+  int gradient = m->grad || m->grad_png;
+  size_t n = (size_t)m->nx * (size_t)m->ny * (gradient ? 3 : 1);
+  double *values = malloc(n * sizeof *values);
+  if (!values) {
     fprintf(stderr, "drt2d: map: cannot allocate %zu MiB for %dx%d cells\n",
-            (n * sizeof *power) >> 20, m->nx, m->ny);
+            (n * sizeof *values) >> 20, m->nx, m->ny);
     return DRT_EXIT_FAILURE;
   }
   drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
   double start = seconds_now();
-  drt_status status = drt_map_compute(ctx, scene, &c->trace, &grid, power);
+  drt_status status =
+      gradient ? drt_map_compute_grad(ctx, scene, &c->trace, &grid, values)
+               : drt_map_compute(ctx, scene, &c->trace, &grid, values);
   double elapsed = seconds_now() - start;
   if (status) drt__cli_report("map", status);
-  int as_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
-  size_t shape[2] = {(size_t)m->ny, (size_t)m->nx};
-  if (!status && m->npy) {
-    status = drt__npy_write(m->npy, power, shape, 2, as_float);
-    if (status) drt__cli_report("--npy", status);
-  }
-  if (!status && m->png) {
-    status = write_png(m->png, power, m, scene, c);
-    if (status) drt__cli_report("--png", status);
-  }
+  if (!status) status = write_outputs(values, gradient, ctx, scene, c, m);
   if (!status) report_work(ctx, m->nx, m->ny, elapsed);
-  free(power);
+  free(values);
   return status ? DRT_EXIT_FAILURE : 0;
 }
 
 /* Refuses, before any allocation, a grid whose values alone would take
  * more than 3/4 of this machine's memory (the figure needs more still). */
 static int check_map_fits(const map_args *m) {
-  double bytes = (double)m->nx * m->ny * sizeof(double);
+  int values = m->grad || m->grad_png ? 3 : 1;
+  double bytes = (double)m->nx * m->ny * values * sizeof(double);
   double physical = (double)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
   if (physical <= 0 || bytes <= 0.75 * physical) return 0;
   fprintf(stderr, "drt2d: --grid: a %dx%d map needs %.0f MiB for its values "
-          "(8 bytes a cell), more than 3/4 of this machine's %.0f MiB; use a "
-          "smaller grid\n", m->nx, m->ny, bytes / (1 << 20),
+          "(%d bytes a cell), more than 3/4 of this machine's %.0f MiB; use a "
+          "smaller grid\n", m->nx, m->ny, bytes / (1 << 20), 8 * values,
           physical / (1 << 20));
   return -1;
 }
 
 static int run_map(drt__cli_common *c, map_args *m) {
-  if (!m->png && !m->npy)
-    return usage_error("map", "nothing to write: give --png FILE and/or "
-                       "--npy FILE", "");
+  if (!m->png && !m->npy && !m->grad_png)
+    return usage_error("map", "nothing to write: give --png FILE, --npy "
+                       "FILE or --grad-png FILE", "");
   if (check_map_fits(m)) return DRT_EXIT_USAGE;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
@@ -391,30 +500,35 @@ static int read_points(const char *path, double **xy, size_t *n) {
   return rc;
 }
 
+/* A number as CSV text: 9 significant digits identify a float exactly,
+ * a double is written in its shortest exact form. */
+static void format_value(double value, int is_float, char out[DRT_NUMBER_CHARS]) {
+  if (is_float) snprintf(out, DRT_NUMBER_CHARS, "%.9g", value);
+  else drt__format_double(value, out);
+}
+
 static int eval_and_print(drt_context *ctx, drt_scene *scene,
                           drt__cli_common *c, const double *xy, size_t n) {
-  double *power = malloc((n ? n : 1) * sizeof *power);
-  if (!power) {
+  double *out = malloc((n ? n : 1) * 3 * sizeof *out);
+  if (!out) {
     fprintf(stderr, "drt2d: eval: out of memory\n");
     return DRT_EXIT_FAILURE;
   }
-  drt_status status = drt_eval_points(ctx, scene, &c->trace, xy, n, power);
+  drt_status status = drt_eval_points_grad(ctx, scene, &c->trace, xy, n, out);
   if (status) {
     drt__cli_report("eval", status);
   } else {
     int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
-    printf("x,y,power\n");
+    printf("x,y,power,dpdx,dpdy\n");
     for (size_t i = 0; i < n; i++) {
-      char x[DRT_NUMBER_CHARS], y[DRT_NUMBER_CHARS], p[DRT_NUMBER_CHARS];
-      drt__format_double(xy[2 * i], x);
-      drt__format_double(xy[2 * i + 1], y);
-      /* float results: 9 significant digits identify a float exactly */
-      if (is_float) snprintf(p, sizeof p, "%.9g", power[i]);
-      else drt__format_double(power[i], p);
-      printf("%s,%s,%s\n", x, y, p);
+      char text[5][DRT_NUMBER_CHARS];
+      drt__format_double(xy[2 * i], text[0]);
+      drt__format_double(xy[2 * i + 1], text[1]);
+      for (int k = 0; k < 3; k++) format_value(out[3 * i + k], is_float, text[2 + k]);
+      printf("%s,%s,%s,%s,%s\n", text[0], text[1], text[2], text[3], text[4]);
     }
   }
-  free(power);
+  free(out);
   return status ? DRT_EXIT_FAILURE : 0;
 }
 

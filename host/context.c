@@ -25,11 +25,22 @@ static drt_status create_kernels(drt_context *ctx, drt_method method) {
   ctx->reduce_chunks[method] =
       clCreateKernel(ctx->program[method], "reduce_chunks", &err);
   DRT_CL_CHECK(err);
-  size_t kernel_wg = 0;
+  ctx->trace_grad[method] =
+      clCreateKernel(ctx->program[method], "trace_grad", &err);
+  DRT_CL_CHECK(err);
+  ctx->reduce_chunks_grad[method] =
+      clCreateKernel(ctx->program[method], "reduce_chunks_grad", &err);
+  DRT_CL_CHECK(err);
+  /* One work-group size for both trace kernels: the smaller limit. */
+  size_t value_wg = 0, grad_wg = 0;
   DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace[method], ctx->device,
                                         CL_KERNEL_WORK_GROUP_SIZE,
-                                        sizeof kernel_wg, &kernel_wg, NULL));
-  ctx->work_group[method] = kernel_wg < 64 ? kernel_wg : 64;
+                                        sizeof value_wg, &value_wg, NULL));
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace_grad[method], ctx->device,
+                                        CL_KERNEL_WORK_GROUP_SIZE,
+                                        sizeof grad_wg, &grad_wg, NULL));
+  size_t wg = value_wg < grad_wg ? value_wg : grad_wg;
+  ctx->work_group[method] = wg < 64 ? wg : 64;
 error:
   return status;
 }
@@ -162,6 +173,8 @@ void drt_context_destroy(drt_context *ctx) {
   for (int m = 0; m < DRT_METHOD_COUNT; m++) {
     if (ctx->trace[m]) clReleaseKernel(ctx->trace[m]);
     if (ctx->reduce_chunks[m]) clReleaseKernel(ctx->reduce_chunks[m]);
+    if (ctx->trace_grad[m]) clReleaseKernel(ctx->trace_grad[m]);
+    if (ctx->reduce_chunks_grad[m]) clReleaseKernel(ctx->reduce_chunks_grad[m]);
     if (ctx->program[m]) clReleaseProgram(ctx->program[m]);
   }
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);

@@ -17,6 +17,8 @@ struct drt_context {
   cl_program program[DRT_METHOD_COUNT];
   cl_kernel trace[DRT_METHOD_COUNT];
   cl_kernel reduce_chunks[DRT_METHOD_COUNT];
+  cl_kernel trace_grad[DRT_METHOD_COUNT];
+  cl_kernel reduce_chunks_grad[DRT_METHOD_COUNT];
   size_t work_group[DRT_METHOD_COUNT]; /* work-group size over cells */
   int lanes[DRT_METHOD_COUNT];  /* cells per work-item (DRT_LANES) */
   cl_uint compute_units;

@@ -72,25 +72,32 @@ static drt_status check_device_fits(const drt_context *ctx,
   return DRT_OK;
 }
 
-/* Power at n points from `source`, tile by tile. */
+/* Power (components = 1) or power and gradient (components = 3) at n
+ * points from `source`, tile by tile, into out (components a point). */
 static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, point_source source,
-                           const void *data, size_t n, double *power) {
+                           const void *data, size_t n, int components,
+                           double *out) {
   double *xy = malloc(2 * DRT_TILE_CELLS * sizeof *xy);
   if (!xy) return drt__fail(DRT_ENOMEM, "tile: out of memory");
   drt__session s = {0};
+  int gradient = components > 1;
   drt_status status = DRT_OK;
   if (!ctx->is_ref) status = check_device_fits(ctx, scene, opt);
-  if (!status && !ctx->is_ref) status = drt__session_open(&s, ctx, scene, opt);
+  if (!status && !ctx->is_ref)
+    status = drt__session_open(&s, ctx, scene, opt, gradient);
   double iterations = 0;
   for (size_t done = 0; done < n && !status; done += DRT_TILE_CELLS) {
     size_t count = n - done < DRT_TILE_CELLS ? n - done : DRT_TILE_CELLS;
+    double *tile_out = out + components * done;
     source(data, done, count, xy);
-    status = ctx->is_ref
-                 ? drt__ref_eval(scene, opt, xy, count, done, power + done,
-                                 &iterations)
-                 : drt__session_eval(&s, xy, count, done, power + done,
-                                     &iterations);
+    if (!ctx->is_ref)
+      status = drt__session_eval(&s, xy, count, done, tile_out, &iterations);
+    else if (gradient)
+      status = drt__ref_eval_grad(scene, opt, xy, count, done, tile_out,
+                                  &iterations);
+    else
+      status = drt__ref_eval(scene, opt, xy, count, done, tile_out, &iterations);
   }
   if (s.ctx) drt__session_close(&s);
   free(xy);
@@ -104,7 +111,15 @@ drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
                            size_t n, double *power) {
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  return evaluate(ctx, scene, opt, copy_points, xy, n, power);
+  return evaluate(ctx, scene, opt, copy_points, xy, n, 1, power);
+}
+
+drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
+                                const drt_trace_options *opt, const double *xy,
+                                size_t n, double *out) {
+  drt_status status = drt_trace_options_check(opt, scene);
+  if (status) return status;
+  return evaluate(ctx, scene, opt, copy_points, xy, n, 3, out);
 }
 
 static drt_status check_grid(const drt_grid *g) {
@@ -120,12 +135,24 @@ static drt_status check_grid(const drt_grid *g) {
   return DRT_OK;
 }
 
-drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
-                           const drt_trace_options *opt, const drt_grid *grid,
-                           double *power) {
+static drt_status map(drt_context *ctx, const drt_scene *scene,
+                      const drt_trace_options *opt, const drt_grid *grid,
+                      int components, double *out) {
   drt_status status = check_grid(grid);
   if (!status) status = drt_trace_options_check(opt, scene);
   if (status) return status;
   size_t total = (size_t)grid->nx * (size_t)grid->ny;
-  return evaluate(ctx, scene, opt, grid_points, grid, total, power);
+  return evaluate(ctx, scene, opt, grid_points, grid, total, components, out);
+}
+
+drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
+                           const drt_trace_options *opt, const drt_grid *grid,
+                           double *power) {
+  return map(ctx, scene, opt, grid, 1, power);
+}
+
+drt_status drt_map_compute_grad(drt_context *ctx, const drt_scene *scene,
+                                const drt_trace_options *opt,
+                                const drt_grid *grid, double *out) {
+  return map(ctx, scene, opt, grid, 3, out);
 }

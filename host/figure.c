@@ -113,6 +113,9 @@ static drt_status check_figure(const drt__figure *f, const char *path) {
   status = check_list(path, f->objects, f->n_objects, "objects");
   if (status == DRT_OK) status = check_list(path, f->tx, f->n_tx, "tx");
   if (status == DRT_OK) status = check_list(path, f->rx, f->n_rx, "rx");
+  if (status == DRT_OK && f->arrows && f->arrow_every < 1)
+    status = drt__fail(DRT_EINVAL, "%s: arrows need a spacing of at least 1 "
+                       "cell, not %d", path, f->arrow_every);
   return status;
 }
 
@@ -693,6 +696,45 @@ static void draw_points(canvas *c, const layout *l, const overlay_style *st,
   }
 }
 
+/* An arrow of `length` pixels centred on (px, py) pointing along the unit
+ * vector (ux, uy) of scene axes (pixel y grows downwards): a shaft and two
+ * barbs at 25 degrees, dark with a light edge so it reads on any colour. */
+static void draw_arrow(canvas *c, const layout *l, double px, double py,
+                       double ux, double uy, double length) {
+  double half = 0.5 * length, width = fmax(1.0, 0.25 * l->text);
+  double tip_x = px + ux * half, tip_y = py - uy * half;
+  shape parts[3] = {{SHAPE_SEGMENT, px - ux * half, py + uy * half, tip_x,
+                     tip_y, width}};
+  const double c25 = 0.9063077870366499, s25 = 0.42261826174069944;
+  for (int side = 0; side < 2; side++) {
+    double sgn = side ? 1.0 : -1.0;
+    double bx = -(ux * c25 - sgn * uy * s25), by = -(uy * c25 + sgn * ux * s25);
+    parts[1 + side] = (shape){SHAPE_SEGMENT, tip_x, tip_y,
+                              tip_x + 0.35 * length * bx,
+                              tip_y - 0.35 * length * by, width};
+  }
+  for (int i = 0; i < 3; i++)
+    paint_outlined(c, l->map, parts[i], 0.5 * width, BLACK, WHITE);
+}
+
+/* The vector field, one arrow every f->arrow_every cells, at the cells'
+ * centres; zero and non-finite vectors get none. */
+static void draw_arrows(canvas *c, const layout *l, const drt__figure *f) {
+  int every = f->arrow_every;
+  double length = 0.8 * every * fmin(l->cell_x, l->cell_y);
+  for (int r = every / 2; r < f->ny; r += every)
+    for (int col = every / 2; col < f->nx; col += every) {
+      double vx = f->arrows[2 * ((size_t)r * f->nx + col)];
+      double vy = f->arrows[2 * ((size_t)r * f->nx + col) + 1];
+      double norm = hypot(vx, vy);
+      if (!(norm > 0) || !isfinite(norm)) continue;
+      double x = f->bbox[0] + col * axis_spacing(f->bbox[0], f->bbox[2], f->nx);
+      double y = f->bbox[1] + r * axis_spacing(f->bbox[1], f->bbox[3], f->ny);
+      draw_arrow(c, l, pixel_x(&l->to_pixels, x), pixel_y(&l->to_pixels, y),
+                 vx / norm, vy / norm, length);
+    }
+}
+
 static void draw_scene(canvas *c, const layout *l, const drt__figure *f) {
   overlay_style st = make_style(l);
   for (size_t i = 0; i < f->n_objects; i++)
@@ -716,6 +758,7 @@ static void render(canvas *c, uint8_t *scratch, const layout *l,
   make_colour_table(table);
   memset(c->rgb, 255, (size_t)c->width * c->height * 3);
   paint_map(c, l, f, table);
+  if (f->arrows) draw_arrows(c, l, f);
   draw_scene(c, l, f);
   frame_rect(c, l->map, l->line);
   draw_x_axis(c, l);

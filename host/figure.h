@@ -21,6 +21,9 @@ typedef struct drt__figure {
   size_t n_rx;
   const char *title;    /* one line above the map, may be NULL */
   const char *unit;     /* colour-bar label, e.g. "dB rel. P0" */
+  const double *arrows; /* optional: ny * nx vectors (x, y) in scene
+                           axes, drawn as unit-length arrows */
+  int arrow_every;      /* cells between arrows along each axis (>= 1) */
 } drt__figure;
 
 /* Renders the figure and writes it to path atomically (temp file + rename). */

@@ -4,8 +4,10 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "candidates.h"
+#include "drt_gradient.h"
 #include "drt_path_fpt.h"
 #include "drt_path_mpt.h"
 #include "error.h"
@@ -282,5 +284,117 @@ drt_status drt__ref_eval(const drt_scene *scene,
                         iterations);
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);
+  return status;
+}
+
+/* The scene in the kernels' flat layout, for the gradient header. */
+typedef struct flat_scene {
+  double *segments, *phis;
+  int *types;
+  int n;
+} flat_scene;
+
+static drt_status flatten(const drt_scene *scene, flat_scene *f) {
+  f->n = (int)drt_scene_object_count(scene);
+  size_t n = f->n ? (size_t)f->n : 1;
+  f->segments = malloc(4 * n * sizeof *f->segments);
+  f->phis = malloc(n * sizeof *f->phis);
+  f->types = malloc(n * sizeof *f->types);
+  if (!f->segments || !f->phis || !f->types)
+    return drt__fail(DRT_ENOMEM, "ref: out of memory");
+  for (int i = 0; i < f->n; i++) {
+    const drt_object *o = drt_scene_object(scene, i);
+    const double c[4] = {o->ax, o->ay, o->bx, o->by};
+    memcpy(f->segments + 4 * i, c, sizeof c);
+    f->phis[i] = o->phi;
+    f->types[i] = (int)o->type;
+  }
+  return DRT_OK;
+}
+
+static void free_flat(flat_scene *f) {
+  free(f->segments);
+  free(f->phis);
+  free(f->types);
+}
+
+/* Gradient of one path's power by the moving endpoint (the kernels'
+ * hand-derived formulas, run on the ref's path points). */
+static void path_gradient(const drt_scene *scene, const flat_scene *flat,
+                          const int *objects, int k, const drt__ref_path *path,
+                          const drt_trace_options *opt, double grad[2]) {
+  drt_interactions in;
+  drt_vec2 points[DRT_MAX_ORDER + 2];
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  solver_interactions(scene, objects, k, &in);
+  for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path->x[j], path->y[j]);
+  drt_endpoint_tangents(opt->vary == DRT_VARY_TX, &dpath[0], &dpath[k + 1]);
+  if (opt->method == DRT_METHOD_IM)
+    drt_image_method_tangents(&in, points[0], points[k + 1], &dpath[0],
+                              &dpath[k + 1], dpath);
+  else if (opt->method == DRT_METHOD_FPT)
+    drt_fermat_tangents(&in, points, dpath);
+  else
+    drt_min_path_tangents(&in, points, dpath);
+  drt_smoothing_params p = {(int)opt->smoothing, opt->alpha};
+  drt_dual power = drt_path_contribution_dual(&in, points, dpath, objects,
+                                              flat->segments, flat->types,
+                                              flat->n, p);
+  grad[0] = power.d[0];
+  grad[1] = power.d[1];
+}
+
+/* Power and gradient at one moving point, summed like power_at. */
+static void gradient_at(const drt_scene *scene, const flat_scene *flat,
+                        const drt_trace_options *opt,
+                        const drt__candidates *sets, const double here[2],
+                        uint64_t cell, double out[3], double *iterations) {
+  int vary_tx = opt->vary == DRT_VARY_TX;
+  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene)
+                           : drt_scene_tx_count(scene);
+  out[0] = out[1] = out[2] = 0;
+  for (int k = opt->order_min; k <= opt->order_max; k++) {
+    const drt__candidates *set = &sets[k - opt->order_min];
+    for (size_t c = 0; c < set->count; c++)
+      for (size_t f = 0; f < n_fixed; f++) {
+        const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
+                                         : drt_scene_tx(scene, f);
+        const double there[2] = {fixed->x, fixed->y};
+        uint64_t key = ((uint64_t)k << 56) ^ ((uint64_t)c * n_fixed + f);
+        const int *objects = set->indices + c * k;
+        drt__ref_path path;
+        drt__ref_trace(scene, objects, k, vary_tx ? here : there,
+                       vary_tx ? there : here, opt, cell, key, &path);
+        double grad[2];
+        path_gradient(scene, flat, objects, k, &path, opt, grad);
+        out[0] += path.power;
+        out[1] += grad[0];
+        out[2] += grad[1];
+        *iterations += path.iterations;
+      }
+  }
+}
+
+drt_status drt__ref_eval_grad(const drt_scene *scene,
+                              const drt_trace_options *options,
+                              const double *xy, size_t n, size_t first_cell,
+                              double *out, double *iterations) {
+  drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
+  int n_orders = options->order_max - options->order_min + 1;
+  int *objects = NULL;
+  size_t n_objects;
+  flat_scene flat = {0};
+  drt_status status = flatten(scene, &flat);
+  if (!status)
+    status = drt__candidate_objects(scene, options->only, &objects, &n_objects);
+  for (int i = 0; i < n_orders && !status; i++)
+    status = drt__candidates_build(objects, n_objects, options->order_min + i,
+                                   &sets[i]);
+  for (size_t i = 0; i < n && !status; i++)
+    gradient_at(scene, &flat, options, sets, xy + 2 * i, first_cell + i,
+                out + 3 * i, iterations);
+  for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
+  free(objects);
+  free_flat(&flat);
   return status;
 }

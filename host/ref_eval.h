@@ -37,4 +37,12 @@ drt_status drt__ref_eval(const drt_scene *scene,
                          size_t n, size_t first_cell, double *power,
                          double *iterations);
 
+/* As drt__ref_eval with 3 values a point: power and its derivatives by the
+ * moving endpoint's x and y (the kernels' gradient formulas on the ref's
+ * paths). */
+drt_status drt__ref_eval_grad(const drt_scene *scene,
+                              const drt_trace_options *options,
+                              const double *xy, size_t n, size_t first_cell,
+                              double *out, double *iterations);
+
 #endif

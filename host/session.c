@@ -131,16 +131,18 @@ static drt_status create_work_buffers(drt__session *s) {
   s->moving = clCreateBuffer(s->ctx->cl, CL_MEM_READ_ONLY,
                              2 * DRT_TILE_CELLS * rs, NULL, &err);
   DRT_CL_CHECK(err);
+  size_t components = (size_t)s->components;
   s->partial = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
-                              DRT_PARTIAL_SLOTS * rs, NULL, &err);
+                              components * DRT_PARTIAL_SLOTS * rs, NULL, &err);
   DRT_CL_CHECK(err);
   s->iterations = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
                                  DRT_PARTIAL_SLOTS * sizeof(cl_uint), NULL, &err);
   DRT_CL_CHECK(err);
-  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY, DRT_TILE_CELLS * rs,
-                          NULL, &err);
+  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY,
+                          components * DRT_TILE_CELLS * rs, NULL, &err);
   DRT_CL_CHECK(err);
-  s->staging = malloc(2 * DRT_TILE_CELLS * rs);
+  /* Holds a tile's points (2 a cell) going up and results coming back. */
+  s->staging = malloc((components > 2 ? components : 2) * DRT_TILE_CELLS * rs);
   s->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *s->counts);
   if (!s->staging || !s->counts)
     status = drt__fail(DRT_ENOMEM, "tile: out of memory");
@@ -150,13 +152,15 @@ error:
 
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
-                             const drt_trace_options *opt) {
+                             const drt_trace_options *opt, int gradient) {
   memset(s, 0, sizeof *s);
+  s->components = gradient ? 3 : 1;
   s->ctx = ctx;
   s->scene = scene;
   s->opt = opt;
   s->n_orders = opt->order_max - opt->order_min + 1;
-  drt_status status = drt__context_method(ctx, opt->method);
+  drt_status status =
+      drt__context_program(ctx, opt->method, gradient, &s->prog);
   if (!status) status = upload_scene(s);
   if (!status) status = upload_fixed(s);
   if (!status) status = upload_candidates(s);
@@ -231,6 +235,10 @@ static drt_status set_trace_args(drt__session *s, cl_kernel k, int i,
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &seed));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->iterations));
+  if (s->components > 1) {
+    cl_ulong slots = DRT_PARTIAL_SLOTS;
+    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
+  }
 error:
   return status;
 }
@@ -261,11 +269,11 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   size_t used;
   cl_int chunk = (cl_int)order_chunk(s, i, n_cells, &used);
   if (used == 0) return DRT_OK;
-  cl_kernel k = s->ctx->trace[s->opt->method];
+  cl_kernel k = s->prog->trace;
   drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
   if (status) return status;
-  size_t wg = s->ctx->work_group[s->opt->method];
-  size_t items = (size_t)n_cells / (size_t)s->ctx->lanes[s->opt->method];
+  size_t wg = s->prog->work_group;
+  size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
   size_t global[2] = {round_up(items, wg), used};
   size_t local[2] = {wg, 1};
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,
@@ -276,13 +284,17 @@ error:
 
 static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
   drt_status status = DRT_OK;
-  cl_kernel k = s->ctx->reduce_chunks[s->opt->method];
+  cl_kernel k = s->prog->reduce;
   cl_int n_chunks = (cl_int)chunks;
-  DRT_CL_CHECK(clSetKernelArg(k, 0, sizeof(cl_mem), &s->partial));
-  DRT_CL_CHECK(clSetKernelArg(k, 1, sizeof(cl_int), &n_cells));
-  DRT_CL_CHECK(clSetKernelArg(k, 2, sizeof(cl_int), &n_chunks));
-  DRT_CL_CHECK(clSetKernelArg(k, 3, sizeof(cl_mem), &s->out));
-  size_t wg = s->ctx->work_group[s->opt->method];
+  cl_ulong slots = DRT_PARTIAL_SLOTS;
+  int a = 0;
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_chunks));
+  if (s->components > 1)
+    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->out));
+  size_t wg = s->prog->work_group;
   size_t global = round_up((size_t)n_cells, wg);
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 1, NULL, &global, &wg,
                                       0, NULL, NULL));
@@ -290,18 +302,20 @@ error:
   return status;
 }
 
-/* Zeroes the first `slots` partial sums and iteration counts: slots past
- * an order's chunk count stay zero for the reduction. */
+/* Zeroes the first `slots` partial sums (of every component) and
+ * iteration counts: slots past an order's chunk count stay zero for the
+ * reduction. */
 static drt_status clear_slots(drt__session *s, size_t slots) {
   drt_status status = DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   const double zero_d = 0;
   const float zero_f = 0;
   const cl_uint zero_u = 0;
-  DRT_CL_CHECK(clEnqueueFillBuffer(
-      s->ctx->queue, s->partial,
-      rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f, rs,
-      0, slots * rs, 0, NULL, NULL));
+  for (int c = 0; c < s->components; c++)
+    DRT_CL_CHECK(clEnqueueFillBuffer(
+        s->ctx->queue, s->partial,
+        rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f,
+        rs, c * DRT_PARTIAL_SLOTS * rs, slots * rs, 0, NULL, NULL));
   DRT_CL_CHECK(clEnqueueFillBuffer(s->ctx->queue, s->iterations, &zero_u,
                                    sizeof zero_u, 0, slots * sizeof zero_u, 0,
                                    NULL, NULL));
@@ -349,7 +363,7 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
   if (n == 0) return DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   /* A whole number of work-items: DRT_TILE_CELLS is a multiple of 16. */
-  int n_cells = (int)round_up(n, (size_t)s->ctx->lanes[s->opt->method]);
+  int n_cells = (int)round_up(n, (size_t)s->prog->lanes);
   stage_points(s, xy, n, (size_t)n_cells);
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
                                     2 * (size_t)n_cells * rs, s->staging, 0,
@@ -358,13 +372,16 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
   status = clear_slots(s, chunks * (size_t)n_cells);
   for (int i = 0; i < s->n_orders && !status; i++)
     status = launch_order(s, i, n_cells, first_cell);
-  /* With one chunk the partial sums are the powers already. */
-  cl_mem result = chunks > 1 ? s->out : s->partial;
-  if (!status && chunks > 1) status = reduce_tile(s, n_cells, chunks);
+  /* With one chunk the partial sums are the powers already; gradients are
+   * always interleaved (P, dP/dx, dP/dy) by the reduction. */
+  int reduce = chunks > 1 || s->components > 1;
+  cl_mem result = reduce ? s->out : s->partial;
+  if (!status && reduce) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
-  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, result, CL_TRUE, 0, n * rs,
-                                   s->staging, 0, NULL, NULL));
-  load_reals(s->ctx, s->staging, n, power);
+  size_t values = n * (size_t)s->components;
+  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, result, CL_TRUE, 0,
+                                   values * rs, s->staging, 0, NULL, NULL));
+  load_reals(s->ctx, s->staging, values, power);
   if (s->opt->method != DRT_METHOD_IM)
     status = read_iterations(s, chunks * (size_t)n_cells, iterations);
 error:

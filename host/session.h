@@ -19,6 +19,7 @@ typedef struct drt__session {
   const drt_trace_options *opt;
   int n_orders;
   int n_fixed;
+  int components;    /* 1 (power) or 3 (power and its gradient) */
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
   cl_mem segments, types, phis, fixed, moving, partial, iterations, out;
@@ -26,13 +27,15 @@ typedef struct drt__session {
   cl_uint *counts;   /* host-side iteration counts of a tile */
 } drt__session;
 
-/* Builds the method's program if needed and uploads everything. */
+/* Builds the method's program if needed and uploads everything; with
+ * gradient set, evaluations also give the power's gradient. */
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
-                             const drt_trace_options *opt);
-/* Power at n <= DRT_TILE_CELLS points, the first being global cell
- * `first_cell` (the key of its random starts); adds the solver iterations
- * to *iterations. */
+                             const drt_trace_options *opt, int gradient);
+/* Power (and with a gradient session, its gradient: 3 values a point) at
+ * n <= DRT_TILE_CELLS points, the first being global cell `first_cell`
+ * (the key of its random starts); adds the solver iterations to
+ * *iterations. */
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *power,
                              double *iterations);

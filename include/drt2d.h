@@ -221,7 +221,19 @@ drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
                            const drt_trace_options *options,
                            const drt_grid *grid, double *power);
 
-/* Work done by the last drt_eval_points or drt_map_compute on a context. */
+/* Value and gradient (DESIGN §10): out[3 i] is the power at point i,
+ * out[3 i + 1] and out[3 i + 2] its derivatives by the moving endpoint's x
+ * and y, hand-derived through the path points and the smoothed validity
+ * (which contributes nothing without smoothing). */
+drt_status drt_eval_points_grad(drt_context *context, const drt_scene *scene,
+                                const drt_trace_options *options,
+                                const double *xy, size_t n, double *out);
+/* The same over a grid: out has ny * nx * 3 entries. */
+drt_status drt_map_compute_grad(drt_context *context, const drt_scene *scene,
+                                const drt_trace_options *options,
+                                const drt_grid *grid, double *out);
+
+/* Work done by the last evaluation on a context. */
 typedef struct drt_eval_stats {
   double paths;             /* (point x fixed endpoint x candidate) traced */
   double solver_iterations; /* summed over those paths (0 for IM) */

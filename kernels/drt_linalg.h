@@ -37,4 +37,36 @@ DRT_FN int drt_cholesky_solve(real *A, real *b, int m) {
   return 1;
 }
 
+/* Solves A x = b for a general m x m matrix (row major, overwritten) by
+ * Gaussian elimination with partial pivoting; b is overwritten by x.
+ * Returns 0 for a singular A. Used where A need not be definite (the
+ * exact Hessian of a loss at a minimum that is only semi-definite). */
+DRT_FN int drt_gauss_solve(real *A, real *b, int m) {
+  for (int c = 0; c < m; c++) {
+    int pivot = c;
+    for (int r = c + 1; r < m; r++)
+      if (fabs(A[r * m + c]) > fabs(A[pivot * m + c])) pivot = r;
+    if (A[pivot * m + c] == (real)0) return 0;
+    for (int e = 0; e < m && pivot != c; e++) {
+      real swap = A[c * m + e];
+      A[c * m + e] = A[pivot * m + e];
+      A[pivot * m + e] = swap;
+    }
+    real swap = b[c];
+    b[c] = b[pivot];
+    b[pivot] = swap;
+    for (int r = c + 1; r < m; r++) {
+      real f = A[r * m + c] / A[c * m + c];
+      for (int e = c; e < m; e++) A[r * m + e] -= f * A[c * m + e];
+      b[r] -= f * b[c];
+    }
+  }
+  for (int r = m - 1; r >= 0; r--) {
+    real sum = b[r];
+    for (int e = r + 1; e < m; e++) sum -= A[r * m + e] * b[e];
+    b[r] = sum / A[r * m + r];
+  }
+  return 1;
+}
+
 #endif

@@ -75,6 +75,11 @@ DRT_FN real drt_fermat_line_search(const drt_interactions *in, drt_vec2 tx,
                                    drt_vec2 *path) {
   real trial[DRT_MAX_ORDER];
   real t = 1;
+  if (drt_max_abs(step, in->m) <= DRT_SOLVER_TRUSTED_STEP) {
+    for (int u = 0; u < in->m; u++) theta[u] += step[u];
+    drt_points_from_theta(in, theta, tx, rx, path);
+    return drt_smoothed_length(path, in->k, eps);
+  }
   for (int tries = 0; tries < 30; tries++, t *= (real)0.5) {
     for (int u = 0; u < in->m; u++) trial[u] = theta[u] + t * step[u];
     drt_points_from_theta(in, trial, tx, rx, path);
@@ -103,52 +108,14 @@ DRT_FN int drt_fermat_newton(const drt_interactions *in, drt_vec2 tx,
   while (it < DRT_SOLVER_MAX_ITER) {
     it++;
     real length = drt_fermat_terms(in, path, eps, g, H);
-    drt_damp_diagonal(H, m, DRT_SOLVER_DAMPING);
     for (int u = 0; u < m; u++) step[u] = -g[u];
-    if (!drt_cholesky_solve(H, step, m)) break;
+    if (!drt_solve_spd(H, step, m)) break;
     real slope = 0;
     for (int u = 0; u < m; u++) slope += g[u] * step[u];
     drt_fermat_line_search(in, tx, rx, eps, theta, step, slope, length, path);
     if (drt_max_abs(step, m) <= xtol) break;
   }
   return it;
-}
-
-/* Newton stalls near a kink that is the minimum (a corner where two walls'
- * lines cross, a transmitter lying on a wall's line) with the segment left
- * at a length and direction set by rounding, and the validity of such a
- * path would be noise. Segments shorter than this share of the path length
- * are closed exactly: the minimum is the kink itself. */
-#if defined(__OPENCL_VERSION__) && !defined(DRT_DOUBLE)
-#define DRT_FPT_SNAP ((real)1e-4)
-#else
-#define DRT_FPT_SNAP ((real)1e-9)
-#endif
-
-/* theta of the point of interaction j's line nearest to q. */
-DRT_FN real drt_line_param(const drt_interactions *in, int j, drt_vec2 q) {
-  drt_vec2 t = in->t[j];
-  return drt_dot(t, drt_sub(q, in->a[j])) / drt_dot(t, t);
-}
-
-/* Closes segment s (path[s] to path[s+1]): a free point moves onto the
- * fixed end's projection, two free points onto their lines' crossing. */
-DRT_FN void drt_close_segment(const drt_interactions *in, int s,
-                              const drt_vec2 *path, real *theta) {
-  int u = s > 0 ? in->unknown[s - 1] : -1;
-  int v = s < in->k ? in->unknown[s] : -1;
-  if (u >= 0 && v >= 0) {
-    drt_vec2 tu = in->t[s - 1], tv = in->t[s];
-    real det = drt_cross(tu, tv);
-    if (det == (real)0) return; /* parallel lines never cross */
-    drt_vec2 w = drt_sub(in->a[s], in->a[s - 1]);
-    theta[u] = drt_cross(w, tv) / det;
-    theta[v] = drt_cross(w, tu) / det;
-  } else if (u >= 0) {
-    theta[u] = drt_line_param(in, s - 1, path[s + 1]);
-  } else if (v >= 0) {
-    theta[v] = drt_line_param(in, s, path[s]);
-  }
 }
 
 /* Fills path[0..k+1] with the shortest path through the interactions' lines
@@ -165,11 +132,7 @@ DRT_FN int drt_fermat_path(const drt_interactions *in, drt_vec2 tx,
   real eps = (real)1e-3 * drt_path_length(path, in->k);
   int it = drt_fermat_newton(in, tx, rx, eps, (real)1e-4, theta, path);
   it += drt_fermat_newton(in, tx, rx, 0, DRT_SOLVER_XTOL, theta, path);
-  real length = drt_path_length(path, in->k);
-  for (int s = 0; s <= in->k; s++)
-    if (drt_norm(drt_sub(path[s + 1], path[s])) <= DRT_FPT_SNAP * length)
-      drt_close_segment(in, s, path, theta);
-  drt_points_from_theta(in, theta, tx, rx, path);
+  drt_close_degenerate_corner(in, tx, rx, INFINITY, DRT_FPT_SNAP, theta, path);
   return it;
 }
 

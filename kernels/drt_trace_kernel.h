@@ -1,9 +1,11 @@
 /* drt_trace_kernel.h — the tracing kernels shared by every path method. A
  * trace_<method>.cl program defines DRT_FIND_PATH(in, tx, rx, seed, cell,
  * candidate, path), which fills the path points and returns the solver's
- * iteration count, then includes this file. */
+ * iteration count, and DRT_PATH_TANGENTS(in, path, dpath), which fills the
+ * points' tangents given those of the endpoints, then includes this file. */
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
+#include "drt_gradient.h"
 #include "drt_interactions.h"
 #include "drt_smooth.h"
 #include "drt_validity.h"
@@ -56,6 +58,54 @@ __kernel void trace(
   iterations[slot] += steps;
 }
 
+/* As trace, adding the power's derivatives by the moving endpoint's x and
+ * y too: component c of slot s is partial[c * slots + s]. */
+__kernel void trace_grad(
+    __global const real *moving, const int n_cells, const ulong cell_offset,
+    __global const real *fixed, const int n_fixed, const int vary_tx,
+    __global const real *segments, __global const int *types,
+    __global const real *phis, const int n_objects,
+    __global const int *candidates, const int order, const int n_candidates,
+    const int chunk, const int mode, const real alpha, const ulong seed,
+    __global real *partial, __global uint *iterations, const ulong slots) {
+  const int cell = get_global_id(0);
+  const int chunk_index = get_global_id(1);
+  if (cell >= n_cells) return;
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_vec2 here = drt_v2(moving[2 * cell], moving[2 * cell + 1]);
+  const int first = chunk_index * chunk;
+  const int last = min(first + chunk, n_candidates);
+  drt_vec2 path[DRT_MAX_ORDER + 2];
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_tangent dtx, drx;
+  drt_endpoint_tangents(vary_tx, &dtx, &drx);
+  drt_interactions in;
+  drt_dual sum = drt_dual_const(0);
+  uint steps = 0;
+  for (int c = first; c < last; c++) {
+    __global const int *cand = candidates + (size_t)c * order;
+    drt_load_interactions(cand, order, segments, types, phis, &in);
+    for (int f = 0; f < n_fixed; f++) {
+      const drt_vec2 there = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
+      const drt_vec2 tx = vary_tx ? here : there;
+      const drt_vec2 rx = vary_tx ? there : here;
+      const ulong key = ((ulong)order << 56) ^ ((ulong)c * n_fixed + f);
+      steps += DRT_FIND_PATH(&in, tx, rx, seed, cell_offset + cell, key, path);
+      dpath[0] = dtx;
+      dpath[order + 1] = drx;
+      DRT_PATH_TANGENTS(&in, tx, rx, path, dpath);
+      drt_dual power = drt_path_contribution_dual(&in, path, dpath, cand,
+                                                  segments, types, n_objects, p);
+      sum.v += power.v;
+      for (int i = 0; i < DRT_ND; i++) sum.d[i] += power.d[i];
+    }
+  }
+  const size_t slot = (size_t)chunk_index * n_cells + cell;
+  partial[slot] += sum.v;
+  for (int i = 0; i < DRT_ND; i++) partial[(i + 1) * slots + slot] += sum.d[i];
+  iterations[slot] += steps;
+}
+
 /* out[cell] = sum over chunks of partial, in chunk order. */
 __kernel void reduce_chunks(__global const real *partial, const int n_cells,
                             const int n_chunks, __global real *out) {
@@ -64,4 +114,18 @@ __kernel void reduce_chunks(__global const real *partial, const int n_cells,
   real sum = 0;
   for (int c = 0; c < n_chunks; c++) sum += partial[(size_t)c * n_cells + cell];
   out[cell] = sum;
+}
+
+/* out[3 cell + c] = sum over chunks of component c of partial. */
+__kernel void reduce_chunks_grad(__global const real *partial, const int n_cells,
+                                 const int n_chunks, const ulong slots,
+                                 __global real *out) {
+  const int cell = get_global_id(0);
+  if (cell >= n_cells) return;
+  for (int c = 0; c <= DRT_ND; c++) {
+    real sum = 0;
+    for (int k = 0; k < n_chunks; k++)
+      sum += partial[c * slots + (size_t)k * n_cells + cell];
+    out[(DRT_ND + 1) * cell + c] = sum;
+  }
 }

@@ -3,4 +3,6 @@
 
 #define DRT_FIND_PATH(in, tx, rx, seed, cell, candidate, path)                 \
   drt_image_method(in, tx, rx, path)
+#define DRT_PATH_TANGENTS(in, tx, rx, path, dpath)                             \
+  drt_image_method_tangents(in, tx, rx, &dpath[0], &dpath[(in)->k + 1], dpath)
 #include "drt_trace_kernel.h"

@@ -4,4 +4,6 @@
 
 #define DRT_FIND_PATH(in, tx, rx, seed, cell, candidate, path)                 \
   drt_min_path(in, tx, rx, seed, cell, candidate, path)
+#define DRT_PATH_TANGENTS(in, tx, rx, path, dpath)                             \
+  drt_min_path_tangents(in, path, dpath)
 #include "drt_trace_kernel.h"

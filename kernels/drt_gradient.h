@@ -1,0 +1,423 @@
+/* drt_gradient.h — hand-derived derivatives of a path's power with respect
+ * to the moving endpoint (DESIGN §10): tangents of the path points (chain
+ * rule through the image method, implicit differentiation of the FPT and
+ * MPT optimality conditions), then of the smoothed validity and of the
+ * power. Walls are fixed here; only the endpoints move. */
+#ifndef DRT_GRADIENT_H
+#define DRT_GRADIENT_H
+
+#include "drt_cl_compat.h"
+#include "drt_geometry.h"
+#include "drt_interactions.h"
+#include "drt_linalg.h"
+#include "drt_path_fpt.h"
+#include "drt_path_mpt.h"
+#include "drt_smooth.h"
+#include "drt_validity.h"
+
+/* Directions of differentiation: x and y of the moving endpoint. */
+#define DRT_ND 2
+
+/* How a point moves along each direction. */
+typedef struct drt_tangent {
+  drt_vec2 d[DRT_ND];
+} drt_tangent;
+
+/* A value with its derivatives along each direction. */
+typedef struct drt_dual {
+  real v;
+  real d[DRT_ND];
+} drt_dual;
+
+DRT_FN drt_dual drt_dual_const(real v) {
+  drt_dual r;
+  r.v = v;
+  for (int i = 0; i < DRT_ND; i++) r.d[i] = 0;
+  return r;
+}
+
+/* The endpoint tangents: the moving one moves along x and y, the fixed one
+ * not at all. */
+DRT_FN void drt_endpoint_tangents(int vary_tx, drt_tangent *dtx,
+                                  drt_tangent *drx) {
+  for (int i = 0; i < DRT_ND; i++) {
+    drt_vec2 unit = drt_v2(i == 0 ? 1 : 0, i == 1 ? 1 : 0);
+    dtx->d[i] = vary_tx ? unit : drt_v2(0, 0);
+    drx->d[i] = vary_tx ? drt_v2(0, 0) : unit;
+  }
+}
+
+/* ds/dx of the smoothing function: alpha s (1 - s) for the sigmoid,
+ * alpha / 6 inside the hard sigmoid's ramp and 0 outside (and at its two
+ * kinks, where it has none). */
+DRT_FN real drt_smooth_slope(real x, drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_SIGMOID) {
+    real s = drt_sigmoid(x, p.alpha);
+    return p.alpha * s * ((real)1 - s);
+  }
+  if (p.mode == DRT_SMOOTH_HARD_SIGMOID) {
+    real y = p.alpha * x;
+    return (y > (real)-3 && y < (real)3) ? p.alpha / (real)6 : (real)0;
+  }
+  return 0;
+}
+
+/* s(x) with its derivatives, given those of x. */
+DRT_FN drt_dual drt_smooth_dual(drt_dual x, drt_smoothing_params p) {
+  drt_dual r;
+  real slope = drt_smooth_slope(x.v, p);
+  r.v = drt_smooth(x.v, p);
+  for (int i = 0; i < DRT_ND; i++) r.d[i] = slope * x.d[i];
+  return r;
+}
+
+/* Smoothed x >= y, x <= y, x < y on duals (the exact tests have no
+ * derivative). */
+DRT_FN drt_dual drt_sub_dual(drt_dual a, drt_dual b) {
+  drt_dual r;
+  r.v = a.v - b.v;
+  for (int i = 0; i < DRT_ND; i++) r.d[i] = a.d[i] - b.d[i];
+  return r;
+}
+
+DRT_FN drt_dual drt_compare_dual(drt_dual big, drt_dual small, int strict,
+                                 drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) {
+    int truth = strict ? big.v > small.v : big.v >= small.v;
+    return drt_dual_const(truth ? (real)1 : (real)0);
+  }
+  return drt_smooth_dual(drt_sub_dual(big, small), p);
+}
+
+/* and, or, not with the value semantics of drt_smooth.h: the derivative
+ * follows the operand whose value is taken. */
+DRT_FN drt_dual drt_and_dual(drt_dual a, drt_dual b) {
+  return (a.v < b.v || a.v != a.v) ? a : b;
+}
+DRT_FN drt_dual drt_or_dual(drt_dual a, drt_dual b) {
+  return (a.v > b.v || a.v != a.v) ? a : b;
+}
+DRT_FN drt_dual drt_not_dual(drt_dual a) {
+  drt_dual r;
+  r.v = (real)1 - a.v;
+  for (int i = 0; i < DRT_ND; i++) r.d[i] = -a.d[i];
+  return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tangents of the path points                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Image method, forward mode: images move with tx through the mirrors'
+ * linear parts; each backward step Q' = Q + s u, u = Q - I, s =
+ * ((A - Q).n) / (u.n), moves with Q and I. */
+DRT_FN void drt_image_method_tangents(const drt_interactions *in, drt_vec2 tx,
+                                      drt_vec2 rx, const drt_tangent *dtx,
+                                      const drt_tangent *drx,
+                                      drt_tangent *dpath) {
+  drt_vec2 images[DRT_MAX_ORDER];
+  drt_tangent dimages[DRT_MAX_ORDER];
+  drt_vec2 image = tx;
+  drt_tangent dimage = *dtx;
+  for (int j = 0; j < in->k; j++) {
+    image = drt_mirror(image, in->a[j], in->n[j]);
+    for (int i = 0; i < DRT_ND; i++)
+      dimage.d[i] = drt_reflect(dimage.d[i], in->n[j]);
+    images[j] = image;
+    dimages[j] = dimage;
+  }
+  drt_vec2 q = rx;
+  drt_tangent dq = *drx;
+  for (int j = in->k - 1; j >= 0; j--) {
+    drt_vec2 n = in->n[j];
+    drt_vec2 u = drt_sub(q, images[j]);
+    real un = drt_dot(u, n);
+    if (un != (real)0) {
+      real s = drt_dot(drt_sub(in->a[j], q), n) / un;
+      for (int i = 0; i < DRT_ND; i++) {
+        drt_vec2 du = drt_sub(dq.d[i], dimages[j].d[i]);
+        real ds = (-drt_dot(dq.d[i], n) - s * drt_dot(du, n)) / un;
+        dq.d[i] = drt_add(drt_add(dq.d[i], drt_scale(u, ds)), drt_scale(du, s));
+      }
+      q = drt_add(q, drt_scale(u, s));
+    }
+    dpath[j + 1] = dq;
+  }
+  dpath[0] = *dtx;
+  dpath[in->k + 1] = *drx;
+}
+
+/* Interaction points move only through their theta: dP = t dtheta. */
+DRT_FN void drt_points_from_dtheta(const drt_interactions *in,
+                                   real dtheta[DRT_ND][DRT_MAX_ORDER],
+                                   drt_tangent *dpath) {
+  for (int j = 0; j < in->k; j++) {
+    int u = in->unknown[j];
+    for (int i = 0; i < DRT_ND; i++)
+      dpath[j + 1].d[i] = u < 0 ? drt_v2(0, 0) : drt_scale(in->t[j], dtheta[i][u]);
+  }
+}
+
+/* Solves A x = b for each direction's right-hand side; 0 where A is
+ * singular. */
+DRT_FN void drt_solve_directions(const real *A, int m,
+                                 real rhs[DRT_ND][DRT_MAX_ORDER]) {
+  for (int i = 0; i < DRT_ND; i++)
+    if (!drt_solve_spd(A, rhs[i], m))
+      for (int u = 0; u < m; u++) rhs[i][u] = 0;
+}
+
+/* FPT, implicit differentiation: the gradient g of the length vanishes at
+ * the solution, so H dtheta = -dg, dg the change of g when the endpoints
+ * move with theta held. Only the first and last segments touch an
+ * endpoint; a segment d adds +-turn(d, dd) . t to its end points' g. */
+DRT_FN void drt_fermat_tangents(const drt_interactions *in,
+                                const drt_vec2 *path, drt_tangent *dpath) {
+  int m = in->m, k = in->k;
+  real g[DRT_MAX_ORDER], H[DRT_MAX_ORDER * DRT_MAX_ORDER];
+  real rhs[DRT_ND][DRT_MAX_ORDER];
+  if (m == 0) { /* nothing to solve: interaction points are vertices */
+    for (int i = 0; i < DRT_ND; i++) rhs[i][0] = 0;
+    drt_points_from_dtheta(in, rhs, dpath);
+    return;
+  }
+  drt_fermat_terms(in, path, 0, g, H);
+  for (int i = 0; i < DRT_ND; i++) {
+    for (int u = 0; u < m; u++) rhs[i][u] = 0;
+    int first = in->unknown[0], last = in->unknown[k - 1];
+    /* segment 0 ends at interaction 0: g += dhat_0 . t_0 */
+    drt_vec2 turn0 = drt_unit_turn(path[0], path[1], drt_scale(dpath[0].d[i], -1));
+    if (first >= 0) rhs[i][first] -= drt_dot(turn0, in->t[0]);
+    /* segment k starts at interaction k-1: g -= dhat_k . t_{k-1} */
+    drt_vec2 turnk = drt_unit_turn(path[k], path[k + 1], dpath[k + 1].d[i]);
+    if (last >= 0) rhs[i][last] += drt_dot(turnk, in->t[k - 1]);
+  }
+  drt_solve_directions(H, m, rhs);
+  drt_points_from_dtheta(in, rhs, dpath);
+}
+
+/* How path points j, j+1, j+2 move with the endpoints along direction i
+ * (thetas held). */
+DRT_FN void drt_endpoint_moves(const drt_interactions *in,
+                               const drt_tangent *dpath, int j, int i,
+                               drt_vec2 *w) {
+  for (int q = 0; q < 3; q++) {
+    int point = j + q;
+    w[q] = (point == 0 || point == in->k + 1) ? dpath[point].d[i] : drt_v2(0, 0);
+  }
+}
+
+/* MPT, implicit differentiation of the stationarity of f = sum |e_j|^2
+ * with its exact Hessian (drt_min_path_hessian), so the derivative is
+ * right also at minima with a non-zero loss, where Gauss-Newton's J^T J
+ * is not the Hessian: H dtheta = -(d grad f), the change of the gradient
+ * when the endpoints move with theta held, sum over j of c_a . de_j +
+ * e_j . d2e_j[a, move]. Only the first and last errors see an endpoint. */
+DRT_FN void drt_min_path_tangents(const drt_interactions *in,
+                                  const drt_vec2 *path, drt_tangent *dpath) {
+  int m = in->m, k = in->k;
+  real H[DRT_MAX_ORDER * DRT_MAX_ORDER], g[DRT_MAX_ORDER];
+  real rhs[DRT_ND][DRT_MAX_ORDER];
+  drt_min_path_hessian(in, path, H, g);
+  for (int i = 0; i < DRT_ND; i++)
+    for (int u = 0; u < m; u++) rhs[i][u] = 0;
+  for (int j = 0; j < k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX || (j != 0 && j != k - 1)) continue;
+    drt_vec2 e = drt_interaction_error(in, path, j);
+    int cu[3];
+    drt_vec2 col[3], wa[3], wq[3];
+    drt_error_columns(in, path, j, col, cu);
+    for (int a = 0; a < 3; a++) {
+      if (cu[a] < 0) continue;
+      drt_theta_moves(in, j, cu[a], wa);
+      for (int i = 0; i < DRT_ND; i++) {
+        drt_endpoint_moves(in, dpath, j, i, wq);
+        drt_vec2 de = drt_error_tangent(in, path, j, wq[0], wq[1], wq[2]);
+        rhs[i][cu[a]] -= drt_dot(col[a], de) +
+                         drt_dot(e, drt_error_second(in, path, j, wa, wq));
+      }
+    }
+  }
+  for (int i = 0; i < DRT_ND; i++) {
+    real work[DRT_MAX_ORDER * DRT_MAX_ORDER];
+    for (int e = 0; e < m * m; e++) work[e] = H[e];
+    if (!drt_gauss_solve(work, rhs[i], m))
+      for (int u = 0; u < m; u++) rhs[i][u] = 0;
+  }
+  drt_points_from_dtheta(in, rhs, dpath);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validity and power with derivatives                                      */
+/* ------------------------------------------------------------------------ */
+
+/* on_objects with the derivative of the term that decides it. */
+DRT_FN drt_dual drt_on_objects_dual(const drt_interactions *in,
+                                    const drt_vec2 *path,
+                                    const drt_tangent *dpath,
+                                    drt_smoothing_params p) {
+  drt_dual on = drt_dual_const(1);
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 t = in->t[j];
+    real tt = drt_dot(t, t);
+    tt = tt == (real)0 ? (real)1 : tt;
+    drt_dual u;
+    u.v = drt_dot(t, drt_sub(path[j + 1], in->a[j])) / tt;
+    for (int i = 0; i < DRT_ND; i++) u.d[i] = drt_dot(t, dpath[j + 1].d[i]) / tt;
+    drt_dual term = drt_and_dual(drt_compare_dual(u, drt_dual_const(0), 0, p),
+                                 drt_compare_dual(drt_dual_const(1), u, 0, p));
+    on = drt_and_dual(on, term);
+  }
+  return on;
+}
+
+/* Truth of "t in [-tol, 1 + tol]" for a dual t. */
+DRT_FN drt_dual drt_in_unit_interval_dual(drt_dual t, drt_smoothing_params p) {
+  return drt_and_dual(
+      drt_compare_dual(t, drt_dual_const(-DRT_SEGMENT_TOL), 0, p),
+      drt_compare_dual(drt_dual_const((real)1 + DRT_SEGMENT_TOL), t, 0, p));
+}
+
+/* Does the moving segment p1p2 meet the fixed wall p3p4: the value of
+ * drt_segments_meet with its derivatives. a/d and b/d move with p1, p2:
+ * A = p2 - p1, C = p1 - p3 move, B = p3 - p4 does not. */
+DRT_FN drt_dual drt_segments_meet_dual(drt_vec2 p1, drt_vec2 p2,
+                                       const drt_tangent *dp1,
+                                       const drt_tangent *dp2, drt_vec2 p3,
+                                       drt_vec2 p4, drt_smoothing_params p) {
+  drt_vec2 A = drt_sub(p2, p1), B = drt_sub(p3, p4), C = drt_sub(p1, p3);
+  real a = B.y * C.x - B.x * C.y;
+  real b = A.x * C.y - A.y * C.x;
+  real d = A.y * B.x - A.x * B.y;
+  if (d == (real)0) return drt_dual_const(0);
+  drt_dual ta, tb;
+  ta.v = a / d;
+  tb.v = b / d;
+  for (int i = 0; i < DRT_ND; i++) {
+    drt_vec2 dA = drt_sub(dp2->d[i], dp1->d[i]), dC = dp1->d[i];
+    real da = B.y * dC.x - B.x * dC.y;
+    real db = dA.x * C.y + A.x * dC.y - dA.y * C.x - A.y * dC.x;
+    real dd = dA.y * B.x - dA.x * B.y;
+    ta.d[i] = (da - ta.v * dd) / d;
+    tb.d[i] = (db - tb.v * dd) / d;
+  }
+  return drt_and_dual(drt_in_unit_interval_dual(ta, p),
+                      drt_in_unit_interval_dual(tb, p));
+}
+
+/* drt_obstructed with the derivative of the deciding test: a value pass
+ * finds the test that `or` selects (with drt_or's rule, ties and NaN
+ * included), and only that one is differentiated. */
+DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
+                                    const drt_tangent *dpath,
+                                    DRT_GLOBAL const int *cand, int k,
+                                    DRT_GLOBAL const real *segments,
+                                    DRT_GLOBAL const int *types, int n_objects,
+                                    drt_smoothing_params p) {
+  real blocked = 0;
+  int best_j = -1, best_m = -1;
+  for (int j = 0; j <= k && blocked != (real)1; j++) {
+    int first = j > 0 ? cand[j - 1] : -1;
+    int last = j < k ? cand[j] : -1;
+    for (int m = 0; m < n_objects; m++) {
+      if (m == first || m == last || types[m] == DRT_OBJ_VERTEX) continue;
+      real meets = drt_segments_meet(path[j], path[j + 1],
+                                     drt_object_a(segments, m),
+                                     drt_object_b(segments, m), p);
+      if (!(blocked > meets || blocked != blocked)) {
+        blocked = meets;
+        best_j = j;
+        best_m = m;
+      }
+      if (blocked == (real)1) break;
+    }
+  }
+  if (best_j < 0) return drt_dual_const(0);
+  return drt_segments_meet_dual(path[best_j], path[best_j + 1],
+                                &dpath[best_j], &dpath[best_j + 1],
+                                drt_object_a(segments, best_m),
+                                drt_object_b(segments, best_m), p);
+}
+
+/* The path loss with its derivatives: sum of 2 e . de. */
+DRT_FN drt_dual drt_path_loss_dual(const drt_interactions *in,
+                                   const drt_vec2 *path,
+                                   const drt_tangent *dpath) {
+  drt_dual loss = drt_dual_const(0);
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 e = drt_interaction_error(in, path, j);
+    loss.v += drt_dot(e, e);
+    for (int i = 0; i < DRT_ND; i++) {
+      drt_vec2 de = drt_error_tangent(in, path, j, dpath[j].d[i],
+                                      dpath[j + 1].d[i], dpath[j + 2].d[i]);
+      loss.d[i] += (real)2 * drt_dot(e, de);
+    }
+  }
+  return loss;
+}
+
+/* The path length with its derivatives: sum of dhat . (dP_{s+1} - dP_s). */
+DRT_FN drt_dual drt_path_length_dual(const drt_vec2 *path,
+                                     const drt_tangent *dpath, int k) {
+  drt_dual length = drt_dual_const(0);
+  for (int s = 0; s <= k; s++) {
+    drt_vec2 d = drt_sub(path[s + 1], path[s]);
+    real l = drt_norm(d);
+    length.v += l;
+    if (l == (real)0) continue;
+    for (int i = 0; i < DRT_ND; i++)
+      length.d[i] += drt_dot(d, drt_sub(dpath[s + 1].d[i], dpath[s].d[i])) / l;
+  }
+  return length;
+}
+
+/* drt_path_contribution with its derivatives: d(V W) = dV W + V dW, W =
+ * R^k / (h^2 + L^2), dW = -2 L W dL / (h^2 + L^2). Without smoothing V is
+ * piecewise constant and contributes nothing. */
+DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
+                                           const drt_vec2 *path,
+                                           const drt_tangent *dpath,
+                                           DRT_GLOBAL const int *cand,
+                                           DRT_GLOBAL const real *segments,
+                                           DRT_GLOBAL const int *types,
+                                           int n_objects,
+                                           drt_smoothing_params p) {
+  if (p.mode == DRT_SMOOTH_NONE) { /* V is 0 or 1: only the power moves */
+    real v = drt_and(drt_on_objects(in, path, p),
+                     drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
+    if (v > (real)0)
+      v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments,
+                                            types, n_objects, p)));
+    if (!(v > (real)0)) return drt_dual_const(0);
+    drt_dual length = drt_path_length_dual(path, dpath, in->k);
+    real denominator = DRT_H * DRT_H + length.v * length.v;
+    drt_dual out;
+    out.v = pown(DRT_R, in->k) / denominator;
+    for (int i = 0; i < DRT_ND; i++)
+      out.d[i] = (real)-2 * length.v * out.v * length.d[i] / denominator;
+    return out;
+  }
+  drt_dual loss = drt_path_loss_dual(in, path, dpath);
+  drt_dual v = drt_and_dual(
+      drt_on_objects_dual(in, path, dpath, p),
+      drt_compare_dual(drt_dual_const(DRT_LOSS_TOL), loss, 1, p));
+  if (!(v.v > (real)0)) return drt_dual_const(0);
+  v = drt_and_dual(v, drt_not_dual(drt_obstructed_dual(
+                          path, dpath, cand, in->k, segments, types,
+                          n_objects, p)));
+  if (!(v.v > (real)0)) return drt_dual_const(0);
+  drt_dual length = drt_path_length_dual(path, dpath, in->k);
+  real denominator = DRT_H * DRT_H + length.v * length.v;
+  real w = pown(DRT_R, in->k) / denominator;
+  drt_dual out;
+  out.v = v.v * w;
+  for (int i = 0; i < DRT_ND; i++) {
+    real dw = (real)-2 * length.v * w * length.d[i] / denominator;
+    out.d[i] = v.d[i] * w + v.v * dw;
+  }
+  return out;
+}
+
+#endif
