@@ -1,5 +1,5 @@
 /* atomic_file.c — temp-file-and-rename output, so failures leave no partial file. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath, fchmod */
 #include "atomic_file.h"
 
 #include <errno.h>
@@ -18,22 +18,35 @@ static void release_paths(drt__atomic_file *file) {
   file->stream = NULL;
 }
 
-drt_status drt__atomic_open(drt__atomic_file *file, const char *path) {
-  memset(file, 0, sizeof *file);
-  size_t len = strlen(path);
+/* Writes straight to an existing non-regular file (a device, a pipe). */
+static drt_status open_direct(drt__atomic_file *file, const char *path) {
   file->final_path = strdup(path);
+  if (!file->final_path) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
+  file->stream = fopen(path, "wb");
+  if (!file->stream) {
+    int err = errno;
+    release_paths(file);
+    return drt__fail(DRT_EIO, "%s: cannot open: %s", path, strerror(err));
+  }
+  return DRT_OK;
+}
+
+static drt_status open_temporary(drt__atomic_file *file, const char *target,
+                                 const char *shown) {
+  size_t len = strlen(target);
+  file->final_path = strdup(target);
   file->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
   if (!file->final_path || !file->temp_path) {
     release_paths(file);
-    return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
+    return drt__fail(DRT_ENOMEM, "%s: out of memory", shown);
   }
-  memcpy(file->temp_path, path, len);
+  memcpy(file->temp_path, target, len);
   memcpy(file->temp_path + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
   int fd = mkstemp(file->temp_path);
   if (fd < 0) {
     int err = errno;
     release_paths(file);
-    return drt__fail(DRT_EIO, "%s: cannot create: %s", path, strerror(err));
+    return drt__fail(DRT_EIO, "%s: cannot create: %s", shown, strerror(err));
   }
   /* mkstemp creates the file 0600; outputs should follow the umask like
    * any file the user's shell would create. */
@@ -46,15 +59,37 @@ drt_status drt__atomic_open(drt__atomic_file *file, const char *path) {
     close(fd);
     unlink(file->temp_path);
     release_paths(file);
-    return drt__fail(DRT_EIO, "%s: cannot open: %s", path, strerror(err));
+    return drt__fail(DRT_EIO, "%s: cannot open: %s", shown, strerror(err));
   }
   return DRT_OK;
+}
+
+drt_status drt__atomic_open(drt__atomic_file *file, const char *path) {
+  memset(file, 0, sizeof *file);
+  struct stat st;
+  if (stat(path, &st) != 0) return open_temporary(file, path, path);
+  if (!S_ISREG(st.st_mode)) return open_direct(file, path);
+  /* Rename onto a link's target, not over the link itself. */
+  char *target = realpath(path, NULL);
+  if (!target) return drt__fail(DRT_EIO, "%s: %s", path, strerror(errno));
+  drt_status status = open_temporary(file, target, path);
+  free(target);
+  return status;
 }
 
 drt_status drt__atomic_commit(drt__atomic_file *file) {
   int failed = ferror(file->stream) != 0;
   failed |= fclose(file->stream) != 0;
   file->stream = NULL;
+  if (!file->temp_path) { /* written directly */
+    int err = errno;
+    drt_status status =
+        failed ? drt__fail(DRT_EIO, "%s: write failed: %s", file->final_path,
+                           strerror(err))
+               : DRT_OK;
+    release_paths(file);
+    return status;
+  }
   if (!failed && rename(file->temp_path, file->final_path) == 0) {
     release_paths(file);
     return DRT_OK;

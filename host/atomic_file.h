@@ -1,5 +1,7 @@
 /* atomic_file.h — output files written to a temporary name, then renamed, so
- * a failure never leaves a partial file behind. */
+ * a failure never leaves a partial file behind. A path that names a device,
+ * a pipe or another non-regular file (/dev/stdout, /dev/null) is written
+ * directly: renaming onto it would replace the device node. */
 #ifndef DRT_HOST_ATOMIC_FILE_H
 #define DRT_HOST_ATOMIC_FILE_H
 
@@ -10,10 +12,13 @@
 typedef struct drt__atomic_file {
   FILE *stream;       /* write here */
   char *final_path;   /* where it lands on commit */
-  char *temp_path;    /* same directory, unique name */
+  char *temp_path;    /* same directory, unique name; NULL when writing
+                         directly to a non-regular file */
 } drt__atomic_file;
 
-/* Opens a temporary file beside path for writing ("wb"). */
+/* Opens a temporary file beside path (beside its target, if path is a
+ * symbolic link) for writing ("wb"), or path itself if it exists and is
+ * not a regular file. */
 drt_status drt__atomic_open(drt__atomic_file *file, const char *path);
 /* Flushes, closes and renames onto the final path; on any error the
  * temporary file is removed and the final path left untouched. */

@@ -1,6 +1,7 @@
 /* npy.c — NumPy .npy writer: magic, a padded header dict, raw little-endian data. */
 #include "npy.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,8 +61,9 @@ drt_status drt__npy_write(const char *path, const double *data,
            fwrite(header, 1, header_len, file.stream) == header_len &&
            write_data(file.stream, data, count, as_float32);
   if (!ok) {
+    int err = errno;
     drt__atomic_abort(&file);
-    return drt__fail(DRT_EIO, "%s: write failed", path);
+    return drt__fail(DRT_EIO, "%s: write failed: %s", path, strerror(err));
   }
   return drt__atomic_commit(&file);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +86,38 @@ START_TEST(failures_exit_1_and_write_nothing) {
   ck_assert_int_eq(run("map", "--npy", "/nonexistent/dir/x.npy", "--grid", "5",
                        NULL), DRT_EXIT_FAILURE);
   ck_assert(!exists(npy));
+}
+END_TEST
+
+/* Outputs land on a symbolic link's target, and devices and pipes are
+ * written, not replaced by a renamed file. */
+START_TEST(outputs_follow_links_and_keep_devices) {
+  const char *target = in_dir("target.npy"), *link = in_dir("link.npy");
+  FILE *f = fopen(target, "w");
+  ck_assert_ptr_nonnull(f);
+  fclose(f);
+  ck_assert_int_eq(symlink(target, link), 0);
+  ck_assert_int_eq(run("map", "--grid", "4", "--device", "ref", "--npy", link,
+                       NULL), 0);
+  struct stat st;
+  ck_assert_int_eq(lstat(link, &st), 0);
+  ck_assert(S_ISLNK(st.st_mode));
+  ck_assert_int_eq(stat(target, &st), 0);
+  ck_assert_int_gt(st.st_size, 128); /* header and 16 float64 values */
+  /* A pipe stands for a device: with a reader open, the small map fits
+   * its buffer, and it must still be a pipe afterwards. */
+  const char *fifo = in_dir("pipe.npy");
+  ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+  int reader = open(fifo, O_RDONLY | O_NONBLOCK);
+  ck_assert_int_ge(reader, 0);
+  ck_assert_int_eq(run("map", "--grid", "4", "--device", "ref", "--npy", fifo,
+                       NULL), 0);
+  char head[8];
+  ck_assert_int_eq(read(reader, head, sizeof head), sizeof head);
+  ck_assert(memcmp(head, "\x93NUMPY", 6) == 0);
+  close(reader);
+  ck_assert_int_eq(lstat(fifo, &st), 0);
+  ck_assert(S_ISFIFO(st.st_mode));
 }
 END_TEST
 
@@ -187,6 +220,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, bad_usage_exits_2_and_writes_nothing);
   tcase_add_test(tc, failures_exit_1_and_write_nothing);
   tcase_add_test(tc, work_too_large_is_refused_before_allocating);
+  tcase_add_test(tc, outputs_follow_links_and_keep_devices);
   tcase_add_test(tc, map_npy_matches_library);
   tcase_add_test(tc, map_png_and_float_npy);
   tcase_add_test(tc, help_and_info_succeed);
