@@ -17,30 +17,21 @@ void drt_context_options_init(drt_context_options *options) {
 static const char *const method_programs[DRT_METHOD_COUNT] = {
     "trace_im.cl", "trace_fpt.cl", "trace_mpt.cl"};
 
-static drt_status create_kernels(drt_context *ctx, drt_method method) {
+static drt_status create_kernels(drt_context *ctx, drt__program *prog,
+                                 int gradient) {
   drt_status status = DRT_OK;
   cl_int err;
-  ctx->trace[method] = clCreateKernel(ctx->program[method], "trace", &err);
+  prog->trace =
+      clCreateKernel(prog->program, gradient ? "trace_grad" : "trace", &err);
   DRT_CL_CHECK(err);
-  ctx->reduce_chunks[method] =
-      clCreateKernel(ctx->program[method], "reduce_chunks", &err);
+  prog->reduce = clCreateKernel(
+      prog->program, gradient ? "reduce_chunks_grad" : "reduce_chunks", &err);
   DRT_CL_CHECK(err);
-  ctx->trace_grad[method] =
-      clCreateKernel(ctx->program[method], "trace_grad", &err);
-  DRT_CL_CHECK(err);
-  ctx->reduce_chunks_grad[method] =
-      clCreateKernel(ctx->program[method], "reduce_chunks_grad", &err);
-  DRT_CL_CHECK(err);
-  /* One work-group size for both trace kernels: the smaller limit. */
-  size_t value_wg = 0, grad_wg = 0;
-  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace[method], ctx->device,
+  size_t kernel_wg = 0;
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(prog->trace, ctx->device,
                                         CL_KERNEL_WORK_GROUP_SIZE,
-                                        sizeof value_wg, &value_wg, NULL));
-  DRT_CL_CHECK(clGetKernelWorkGroupInfo(ctx->trace_grad[method], ctx->device,
-                                        CL_KERNEL_WORK_GROUP_SIZE,
-                                        sizeof grad_wg, &grad_wg, NULL));
-  size_t wg = value_wg < grad_wg ? value_wg : grad_wg;
-  ctx->work_group[method] = wg < 64 ? wg : 64;
+                                        sizeof kernel_wg, &kernel_wg, NULL));
+  prog->work_group = kernel_wg < 64 ? kernel_wg : 64;
 error:
   return status;
 }
@@ -79,17 +70,21 @@ static int method_lanes(const drt_context *ctx, drt_method method) {
   return lanes;
 }
 
-drt_status drt__context_method(drt_context *ctx, drt_method method) {
-  if (ctx->trace[method]) return DRT_OK;
-  ctx->lanes[method] = method_lanes(ctx, method);
+drt_status drt__context_program(drt_context *ctx, drt_method method,
+                                int gradient, const drt__program **out) {
+  drt__program *prog = &ctx->programs[gradient ? 1 : 0][method];
+  *out = prog;
+  if (prog->trace) return DRT_OK;
+  /* The gradient kernels work one cell at a time. */
+  prog->lanes = gradient ? 1 : method_lanes(ctx, method);
   char options[128];
-  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d",
+  snprintf(options, sizeof options, "-cl-std=CL1.2%s%s -DDRT_LANES=%d",
            ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
-           ctx->lanes[method]);
+           gradient ? " -DDRT_GRADIENT" : "", prog->lanes);
   drt_status status =
       drt__cl_build_program(ctx->cl, ctx->device, method_programs[method],
-                            options, &ctx->program[method]);
-  return status ? status : create_kernels(ctx, method);
+                            options, &prog->program);
+  return status ? status : create_kernels(ctx, prog, gradient);
 }
 
 static drt_status query_device(drt_context *ctx) {
@@ -135,7 +130,9 @@ error:
 static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
   drt_status status = open_device(ctx, o);
   if (!status) status = query_device(ctx);
-  return status ? status : drt__context_method(ctx, DRT_METHOD_IM);
+  const drt__program *unused;
+  return status ? status
+                : drt__context_program(ctx, DRT_METHOD_IM, 0, &unused);
 }
 
 drt_status drt_context_create(const drt_context_options *options,
@@ -170,13 +167,13 @@ drt_status drt_context_create(const drt_context_options *options,
 
 void drt_context_destroy(drt_context *ctx) {
   if (!ctx) return;
-  for (int m = 0; m < DRT_METHOD_COUNT; m++) {
-    if (ctx->trace[m]) clReleaseKernel(ctx->trace[m]);
-    if (ctx->reduce_chunks[m]) clReleaseKernel(ctx->reduce_chunks[m]);
-    if (ctx->trace_grad[m]) clReleaseKernel(ctx->trace_grad[m]);
-    if (ctx->reduce_chunks_grad[m]) clReleaseKernel(ctx->reduce_chunks_grad[m]);
-    if (ctx->program[m]) clReleaseProgram(ctx->program[m]);
-  }
+  for (int g = 0; g < 2; g++)
+    for (int m = 0; m < DRT_METHOD_COUNT; m++) {
+      drt__program *prog = &ctx->programs[g][m];
+      if (prog->trace) clReleaseKernel(prog->trace);
+      if (prog->reduce) clReleaseKernel(prog->reduce);
+      if (prog->program) clReleaseProgram(prog->program);
+    }
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);
   if (ctx->cl) clReleaseContext(ctx->cl);
   free(ctx);

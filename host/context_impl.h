@@ -6,6 +6,16 @@
 
 #include "drt2d.h"
 
+/* One built trace program: a path method's value kernels, or with
+ * gradient its value-and-gradient kernels. */
+typedef struct drt__program {
+  cl_program program;
+  cl_kernel trace;   /* "trace" or "trace_grad" */
+  cl_kernel reduce;  /* "reduce_chunks" or "reduce_chunks_grad" */
+  size_t work_group; /* work-group size over cells */
+  int lanes;         /* cells per work-item (DRT_LANES) */
+} drt__program;
+
 struct drt_context {
   int is_ref;              /* serial C evaluator, no OpenCL objects */
   drt_precision precision;
@@ -13,21 +23,17 @@ struct drt_context {
   cl_device_id device;
   cl_context cl;
   cl_command_queue queue;
-  /* One program per path method, built on first use. */
-  cl_program program[DRT_METHOD_COUNT];
-  cl_kernel trace[DRT_METHOD_COUNT];
-  cl_kernel reduce_chunks[DRT_METHOD_COUNT];
-  cl_kernel trace_grad[DRT_METHOD_COUNT];
-  cl_kernel reduce_chunks_grad[DRT_METHOD_COUNT];
-  size_t work_group[DRT_METHOD_COUNT]; /* work-group size over cells */
-  int lanes[DRT_METHOD_COUNT];  /* cells per work-item (DRT_LANES) */
+  /* Programs by [gradient][method], built on first use. */
+  struct drt__program programs[2][DRT_METHOD_COUNT];
   cl_uint compute_units;
   cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
   drt_eval_stats last_stats;
 };
 
-/* Builds the program of `method` if not built yet. */
-drt_status drt__context_method(struct drt_context *context, drt_method method);
+/* The program of `method` (with gradient: its value-and-gradient
+ * variant), built if not built yet. */
+drt_status drt__context_program(struct drt_context *context, drt_method method,
+                                int gradient, const drt__program **program);
 
 /* Bytes of one `real` on this context. */
 static inline size_t drt__real_size(const struct drt_context *context) {

@@ -20,6 +20,7 @@ typedef struct drt__session {
   int n_orders;
   int n_fixed;
   int components;    /* 1 (power) or 3 (power and its gradient) */
+  const struct drt__program *prog; /* the trace kernels in use */
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
   cl_mem segments, types, phis, fixed, moving, partial, iterations, out;

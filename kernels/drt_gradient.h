@@ -394,7 +394,7 @@ DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
     drt_dual length = drt_path_length_dual(path, dpath, in->k);
     real denominator = DRT_H * DRT_H + length.v * length.v;
     drt_dual out;
-    out.v = pown(DRT_R, in->k) / denominator;
+    out.v = drt_reflection_power(in->k) / denominator;
     for (int i = 0; i < DRT_ND; i++)
       out.d[i] = (real)-2 * length.v * out.v * length.d[i] / denominator;
     return out;
@@ -410,7 +410,7 @@ DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
   if (!(v.v > (real)0)) return drt_dual_const(0);
   drt_dual length = drt_path_length_dual(path, dpath, in->k);
   real denominator = DRT_H * DRT_H + length.v * length.v;
-  real w = pown(DRT_R, in->k) / denominator;
+  real w = drt_reflection_power(in->k) / denominator;
   drt_dual out;
   out.v = v.v * w;
   for (int i = 0; i < DRT_ND; i++) {

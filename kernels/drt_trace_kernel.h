@@ -1,11 +1,12 @@
 /* drt_trace_kernel.h — the tracing kernels shared by every path method. A
  * trace_<method>.cl program defines DRT_FIND_PATH(in, tx, rx, seed, cell,
  * candidate, path), which fills the path points and returns the solver's
- * iteration count, and DRT_PATH_TANGENTS(in, path, dpath), which fills the
- * points' tangents given those of the endpoints, then includes this file. */
+ * iteration count, and DRT_PATH_TANGENTS(in, tx, rx, path, dpath), which
+ * fills the points' tangents given those of the endpoints, then includes
+ * this file. Built with -DDRT_GRADIENT (and one lane), the program has the
+ * value-and-gradient kernels instead of the value kernels. */
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
-#include "drt_gradient.h"
 #include "drt_interactions.h"
 #include "drt_smooth.h"
 #include "drt_validity.h"
@@ -19,6 +20,8 @@
  * arrays. cell_offset + cell is a cell's global index, the key of its
  * random starts (the iterative methods are built with one lane); vary_tx
  * says whether the grid points are the transmitter. */
+#ifndef DRT_GRADIENT
+
 __kernel void trace(
     __global const real *moving, const int n_cells, const ulong cell_offset,
     __global const real *fixed, const int n_fixed, const int vary_tx,
@@ -58,8 +61,22 @@ __kernel void trace(
   iterations[slot] += steps;
 }
 
-/* As trace, adding the power's derivatives by the moving endpoint's x and
- * y too: component c of slot s is partial[c * slots + s]. */
+/* out[cell] = sum over chunks of partial, in chunk order. */
+__kernel void reduce_chunks(__global const real *partial, const int n_cells,
+                            const int n_chunks, __global real *out) {
+  const int cell = get_global_id(0);
+  if (cell >= n_cells) return;
+  real sum = 0;
+  for (int c = 0; c < n_chunks; c++) sum += partial[(size_t)c * n_cells + cell];
+  out[cell] = sum;
+}
+
+#else /* DRT_GRADIENT */
+
+#include "drt_gradient.h"
+
+/* As trace (one lane), adding the power's derivatives by the moving
+ * endpoint's x and y: component c of slot s is partial[c * slots + s]. */
 __kernel void trace_grad(
     __global const real *moving, const int n_cells, const ulong cell_offset,
     __global const real *fixed, const int n_fixed, const int vary_tx,
@@ -72,7 +89,7 @@ __kernel void trace_grad(
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_vec2 here = drt_v2(moving[2 * cell], moving[2 * cell + 1]);
+  const drt_vec2 here = drt_v2(moving[cell], moving[n_cells + cell]);
   const int first = chunk_index * chunk;
   const int last = min(first + chunk, n_candidates);
   drt_vec2 path[DRT_MAX_ORDER + 2];
@@ -106,16 +123,6 @@ __kernel void trace_grad(
   iterations[slot] += steps;
 }
 
-/* out[cell] = sum over chunks of partial, in chunk order. */
-__kernel void reduce_chunks(__global const real *partial, const int n_cells,
-                            const int n_chunks, __global real *out) {
-  const int cell = get_global_id(0);
-  if (cell >= n_cells) return;
-  real sum = 0;
-  for (int c = 0; c < n_chunks; c++) sum += partial[(size_t)c * n_cells + cell];
-  out[cell] = sum;
-}
-
 /* out[3 cell + c] = sum over chunks of component c of partial. */
 __kernel void reduce_chunks_grad(__global const real *partial, const int n_cells,
                                  const int n_chunks, const ulong slots,
@@ -129,3 +136,5 @@ __kernel void reduce_chunks_grad(__global const real *partial, const int n_cells
     out[(DRT_ND + 1) * cell + c] = sum;
   }
 }
+
+#endif

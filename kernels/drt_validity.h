@@ -83,6 +83,13 @@ DRT_FN lreal drt_path_length(const drt_vec2 *path, int k) {
   return length;
 }
 
+/* R^k by products: exact for R = 1/2 (OpenCL's pown goes through exp). */
+DRT_FN real drt_reflection_power(int k) {
+  real r_k = 1;
+  for (int j = 0; j < k; j++) r_k *= DRT_R;
+  return r_k;
+}
+
 /* V * R^k / (h^2 + L^2), where V = on_objects and not obstructed and
  * loss < tol. A NaN or zero V contributes exactly 0; the obstruction test,
  * the costly part, is skipped once V is known to be 0 (in every lane). */
@@ -98,8 +105,7 @@ DRT_FN lreal drt_path_contribution(const drt_interactions *in,
   v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments, types,
                                         n_objects, p)));
   if (!DRT_ANY(v > (real)0)) return 0;
-  real r_k = 1; /* R^k, exact for R = 1/2 (OpenCL's pown goes by exp) */
-  for (int j = 0; j < in->k; j++) r_k *= DRT_R;
+  real r_k = drt_reflection_power(in->k);
   lreal length = drt_path_length(path, in->k);
   lreal power = v * r_k / (DRT_H * DRT_H + length * length);
   return drt_sel(v > (real)0, power, 0);
