@@ -32,10 +32,7 @@ static const char *mode_names[] = {"exact", "sigmoid", "hard-sigmoid"};
 static drt_context *ctx;
 
 static void open_context(void) {
-  drt_context_options o;
-  drt_context_options_init(&o);
-  o.precision = DRT_PRECISION_DOUBLE;
-  DRT_CHECK_OK(drt_context_create(&o, &ctx));
+  ctx = drt_test_open_context(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
 }
 
 static void close_context(void) { drt_context_destroy(ctx); }

@@ -36,16 +36,9 @@ static drt_context *contexts[2]; /* float, double */
 static drt_context *ref;
 
 static void open_contexts(void) {
-  drt_context_options o;
-  drt_context_options_init(&o);
-  o.device = DRT_DEVICE_REF;
-  o.precision = DRT_PRECISION_DOUBLE;
-  DRT_CHECK_OK(drt_context_create(&o, &ref));
-  o.device = DRT_DEVICE_AUTO;
-  for (int p = 0; p < 2; p++) {
-    o.precision = p ? DRT_PRECISION_DOUBLE : DRT_PRECISION_FLOAT;
-    DRT_CHECK_OK(drt_context_create(&o, &contexts[p]));
-  }
+  ref = drt_test_open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+  contexts[0] = drt_test_open_context(DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT);
+  contexts[1] = drt_test_open_context(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
 }
 
 static void close_contexts(void) {

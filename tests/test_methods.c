@@ -82,17 +82,6 @@ START_TEST(iterative_methods_reach_image_points) {
 }
 END_TEST
 
-static drt_context *open_context(drt_device_kind device,
-                                 drt_precision precision) {
-  drt_context_options o;
-  drt_context_options_init(&o);
-  o.device = device;
-  o.precision = precision;
-  drt_context *ctx;
-  DRT_CHECK_OK(drt_context_create(&o, &ctx));
-  return ctx;
-}
-
 /* Maps (as 5,000 random points) of FPT and MPT on the OpenCL device agree
  * with IM maps, orders 0:2, in exact mode. Smoothed maps legitimately
  * differ by method, and the test only prints by how much: smoothing gives
@@ -106,7 +95,7 @@ START_TEST(iterative_maps_agree_with_image_maps) {
   const drt_smoothing modes[3] = {DRT_SMOOTHING_NONE, DRT_SMOOTHING_SIGMOID,
                                   DRT_SMOOTHING_HARD_SIGMOID};
   const char *mode_names[3] = {"exact", "sigmoid", "hard-sigmoid"};
-  drt_context *ctx = open_context(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
+  drt_context *ctx = drt_test_open_context(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
   drt_scene *scene;
   DRT_CHECK_OK(drt_scene_builtin(scenes[_i], &scene));
   double box[4];
@@ -156,7 +145,7 @@ static drt_scene *vertex_scene(double vx, double vy) {
 }
 
 START_TEST(diffraction_length_closed_form) {
-  drt_context *ctx = open_context(_i == 0 ? DRT_DEVICE_REF : DRT_DEVICE_AUTO,
+  drt_context *ctx = drt_test_open_context(_i == 0 ? DRT_DEVICE_REF : DRT_DEVICE_AUTO,
                                   DRT_PRECISION_DOUBLE);
   drt_scene *s = vertex_scene(0.6, 0.45);
   drt_trace_options o;
@@ -255,7 +244,7 @@ static drt_scene *mixed_scene(void) {
 START_TEST(kernels_match_ref_for_iterative_methods) {
   drt_method method = _i % 2 ? DRT_METHOD_MPT : DRT_METHOD_FPT;
   drt_smoothing smoothing = (drt_smoothing)(_i / 2);
-  drt_context *ref = open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+  drt_context *ref = drt_test_open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
   drt_scene *scene = mixed_scene();
   enum { N = 2000 };
   double xy[2 * N], expected[N], got[N];
@@ -271,7 +260,7 @@ START_TEST(kernels_match_ref_for_iterative_methods) {
   o.seed = 42;
   DRT_CHECK_OK(drt_eval_points(ref, scene, &o, xy, N, expected));
   for (int p = 0; p < 2; p++) {
-    drt_context *ctx = open_context(
+    drt_context *ctx = drt_test_open_context(
         DRT_DEVICE_AUTO, p ? DRT_PRECISION_DOUBLE : DRT_PRECISION_FLOAT);
     DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, N, got));
     double rtol = p ? 1e-9 : 1e-3, atol = p ? 1e-12 : 1e-5;

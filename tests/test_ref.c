@@ -10,15 +10,10 @@
 #define H2 (DRT_HEIGHT * DRT_HEIGHT)
 #define R DRT_REFLECTION_COEF
 
-/* _i: 0 = ref evaluator, 1 = OpenCL CPU device in double precision. */
+/* _i: 0 = ref evaluator, 1 = OpenCL device in double precision. */
 static drt_context *open_context(int which) {
-  drt_context_options o;
-  drt_context_options_init(&o);
-  o.device = which == 0 ? DRT_DEVICE_REF : DRT_DEVICE_AUTO;
-  o.precision = DRT_PRECISION_DOUBLE;
-  drt_context *ctx = NULL;
-  DRT_CHECK_OK(drt_context_create(&o, &ctx));
-  return ctx;
+  return drt_test_open_context(which == 0 ? DRT_DEVICE_REF : DRT_DEVICE_AUTO,
+                               DRT_PRECISION_DOUBLE);
 }
 
 static drt_scene *scene_with_walls(const double (*walls)[4], int n, double tx,

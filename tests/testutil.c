@@ -28,3 +28,15 @@ const char *drt_test_shared_data(const char *name) {
 const char *drt_test_data(const char *name) {
   return data_path("DRT_TEST_DATA", "tests/data", name);
 }
+
+drt_context *drt_test_open_context(drt_device_kind device,
+                                   drt_precision precision) {
+  drt_context_options o;
+  drt_context_options_init(&o);
+  o.device = device;
+  o.precision = precision;
+  drt_context *ctx = NULL;
+  drt_status status = drt_context_create(&o, &ctx);
+  ck_assert_msg(status == DRT_OK, "context: %s", drt_last_error());
+  return ctx;
+}

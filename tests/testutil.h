@@ -15,6 +15,10 @@ int drt_test_run(Suite *suite);
 const char *drt_test_shared_data(const char *name);
 const char *drt_test_data(const char *name);
 
+/* A context on the given device and precision; fails the test if none. */
+drt_context *drt_test_open_context(drt_device_kind device,
+                                   drt_precision precision);
+
 /* Asserts status == DRT_OK, printing drt_last_error() otherwise. */
 #define DRT_CHECK_OK(expr)                                                     \
   do {                                                                         \
