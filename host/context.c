@@ -1,5 +1,6 @@
 /* context.c — creating a context: the ref evaluator or an OpenCL device with
  * its program built for the chosen precision. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,14 +126,47 @@ error:
   return status;
 }
 
-/* Opens the device and builds the image-method program at once, so a
- * broken kernel or driver shows when the context is created. */
+/* A known-answer test of the image-method kernels: in a scene with one
+ * wall, y = 0, and tx (0.3, 0.5), the power at rx is the line of sight
+ * 1/(h^2 + |tx - rx|^2) plus the reflection R/(h^2 + |image(tx) - rx|^2),
+ * image(tx) = (0.3, -0.5). A miscompiling driver fails here, when the
+ * context is created, not in the middle of a study. */
+static drt_status self_test(drt_context *ctx) {
+  drt_scene *scene;
+  drt_status status = drt_scene_create(&scene);
+  if (!status) status = drt_scene_add_wall(scene, -10, 0, 10, 0);
+  if (!status) status = drt_scene_add_tx(scene, NULL, 0.3, 0.5);
+  double xy[4] = {0.9, 0.8, -0.4, 1.7}, power[2];
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  if (!status) status = drt_eval_points(ctx, scene, &o, xy, 2, power);
+  drt_scene_destroy(scene);
+  if (status) return status;
+  const double h2 = DRT_HEIGHT * DRT_HEIGHT;
+  for (int i = 0; i < 2; i++) {
+    double dx = xy[2 * i] - 0.3, up = xy[2 * i + 1] - 0.5;
+    double down = xy[2 * i + 1] + 0.5;
+    double expected = 1.0 / (h2 + dx * dx + up * up) +
+                      DRT_REFLECTION_COEF / (h2 + dx * dx + down * down);
+    if (!(fabs(power[i] - expected) <= 1e-5 * expected))
+      return drt__fail(DRT_ECL, "%s failed the self-test: power %.9g where "
+                       "%.9g is known: its compiler or driver, or kernels "
+                       "loaded from DRT_KERNEL_DIR, compute wrong results "
+                       "(use another device or --device ref)",
+                       ctx->device_name, power[i], expected);
+  }
+  return DRT_OK;
+}
+
+/* Opens the device, builds the image-method program and runs the
+ * known-answer test at once, so a broken kernel or driver shows when the
+ * context is created. */
 static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
   drt_status status = open_device(ctx, o);
   if (!status) status = query_device(ctx);
   const drt__program *unused;
-  return status ? status
-                : drt__context_program(ctx, DRT_METHOD_IM, 0, &unused);
+  if (!status) status = drt__context_program(ctx, DRT_METHOD_IM, 0, &unused);
+  return status ? status : self_test(ctx);
 }
 
 drt_status drt_context_create(const drt_context_options *options,

@@ -17,9 +17,11 @@
  * kernel's value is the ref's value at a point within DELTA of it (one of
  * the 8 neighbours at +-DELTA): a backward-error test. Those points are
  * counted and printed; more than 0.5 % of them fails the test. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, setenv */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rng.h"
 #include "testutil.h"
@@ -186,6 +188,63 @@ START_TEST(transmitter_map_is_reciprocal) {
 }
 END_TEST
 
+/* Copies the kernel sources (DRT_TEST_KERNELS) into dir, scaling every
+ * path's power by 1.01 in the copy of drt_validity.h. */
+static void write_broken_kernels(const char *dir) {
+  const char *names[] = {"trace_im.cl", "trace_fpt.cl", "trace_mpt.cl",
+                         "drt_cl_compat.h", "drt_smooth.h", "drt_geometry.h",
+                         "drt_interactions.h", "drt_linalg.h", "drt_random.h",
+                         "drt_solver.h", "drt_path_im.h", "drt_path_fpt.h",
+                         "drt_path_mpt.h", "drt_validity.h",
+                         "drt_gradient.h", "drt_trace_kernel.h"};
+  const char *source = getenv("DRT_TEST_KERNELS");
+  ck_assert_ptr_nonnull(source);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    char from[4096], to[4096], text[65536];
+    snprintf(from, sizeof from, "%s/%s", source, names[i]);
+    snprintf(to, sizeof to, "%s/%s", dir, names[i]);
+    FILE *in = fopen(from, "r");
+    ck_assert_msg(in != NULL, "%s", from);
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    FILE *out = fopen(to, "w");
+    ck_assert_ptr_nonnull(out);
+    const char *mark = "power, 0);";
+    char *at = strstr(text, mark);
+    if (strcmp(names[i], "drt_validity.h") == 0) {
+      ck_assert_ptr_nonnull(at);
+      fwrite(text, 1, (size_t)(at - text), out);
+      fputs("power * (real)1.01, 0);", out);
+      fputs(at + strlen(mark), out);
+    } else {
+      fputs(text, out);
+    }
+    fclose(out);
+  }
+}
+
+/* A context whose kernels compute wrong powers fails its known-answer
+ * test when it is created, naming the device and the numbers. */
+START_TEST(broken_kernels_fail_the_self_test) {
+  char dir[] = "/tmp/drt2d-kernels-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  write_broken_kernels(dir);
+  setenv("DRT_KERNEL_DIR", dir, 1);
+  drt_context_options o;
+  drt_context_options_init(&o);
+  drt_context *ctx = NULL;
+  drt_status status = drt_context_create(&o, &ctx);
+  unsetenv("DRT_KERNEL_DIR");
+  char command[128];
+  snprintf(command, sizeof command, "rm -rf %s", dir);
+  ck_assert_int_eq(system(command), 0);
+  ck_assert_int_eq(status, DRT_ECL);
+  ck_assert_ptr_null(ctx);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "self-test"));
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("vs ref");
@@ -194,6 +253,7 @@ static Suite *kernels_suite(void) {
   tcase_add_loop_test(tc, kernels_match_ref, 0, 4 * 3 * 3);
   tcase_add_test(tc, eval_and_map_agree);
   tcase_add_test(tc, transmitter_map_is_reciprocal);
+  tcase_add_test(tc, broken_kernels_fail_the_self_test);
   suite_add_tcase(s, tc);
   return s;
 }
