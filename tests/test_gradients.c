@@ -61,9 +61,10 @@ static void difference_quotients(const drt_scene *scene,
   free(minus);
 }
 
-START_TEST(gradients_match_finite_differences) {
-  int scene_i = _i / 27, method = (_i / 9) % 3, order = (_i / 3) % 3;
-  int mode = _i % 3;
+/* Compares one (scene, method, order, mode, moving endpoint) case; seed
+ * picks the random points. */
+static void check_case(int scene_i, int method, int order, int mode,
+                       drt_vary vary, uint64_t seed) {
   drt_scene *scene;
   DRT_CHECK_OK(drt_scene_builtin(scenes[scene_i], &scene));
   drt_trace_options o;
@@ -71,6 +72,11 @@ START_TEST(gradients_match_finite_differences) {
   o.method = (drt_method)method;
   o.order_min = o.order_max = order;
   o.smoothing = (drt_smoothing)mode;
+  o.vary = vary;
+  if (vary == DRT_VARY_TX) {
+    drt_scene_clear_rx(scene);
+    DRT_CHECK_OK(drt_scene_add_rx(scene, NULL, 0.7, 0.3));
+  }
   o.alpha = 20; /* soft enough that smoothed validity shapes the gradient */
   double box[4];
   DRT_CHECK_OK(drt_scene_bbox(scene, box));
@@ -79,7 +85,7 @@ START_TEST(gradients_match_finite_differences) {
   double *dq1 = malloc(N_POINTS * sizeof *dq1), *dq2 = malloc(N_POINTS * sizeof *dq2);
   double *second = malloc(2 * N_POINTS * sizeof *second);
   drt__rng rng;
-  drt__rng_seed(&rng, 500 + _i);
+  drt__rng_seed(&rng, seed);
   for (int i = 0; i < N_POINTS; i++) {
     xy[2 * i] = box[0] + (box[2] - box[0]) * drt__rng_uniform(&rng);
     xy[2 * i + 1] = box[1] + (box[3] - box[1]) * drt__rng_uniform(&rng);
@@ -114,10 +120,10 @@ START_TEST(gradients_match_finite_differences) {
       }
     }
   }
-  printf("%-16s %s order %d %-12s: %d derivatives compared, worst rel. "
+  printf("%-16s %s order %d %-12s %s: %d derivatives compared, worst rel. "
          "error %.1e, %d near kinks skipped, %d failed\n",
          scenes[scene_i], method_names[method], order, mode_names[mode],
-         compared, worst, skipped, failed);
+         vary == DRT_VARY_TX ? "tx" : "rx", compared, worst, skipped, failed);
   ck_assert_msg(failed == 0, "%d derivatives off", failed);
   ck_assert_msg(skipped * 50 <= 2 * N_POINTS, "%d of %d skipped", skipped,
                 2 * N_POINTS);
@@ -127,6 +133,18 @@ START_TEST(gradients_match_finite_differences) {
   free(dq2);
   free(second);
   drt_scene_destroy(scene);
+}
+
+START_TEST(gradients_match_finite_differences) {
+  check_case(_i / 27, (_i / 9) % 3, (_i / 3) % 3, _i % 3, DRT_VARY_RX,
+             500 + _i);
+}
+END_TEST
+
+/* The same with the transmitter moving (a transmitter map), orders 0..2 of
+ * every method, smoothed, on square-obstacle. */
+START_TEST(transmitter_gradients_match_finite_differences) {
+  check_case(2, _i / 3, _i % 3, DRT_SMOOTHING_SIGMOID, DRT_VARY_TX, 900 + _i);
 }
 END_TEST
 
@@ -166,6 +184,7 @@ static Suite *gradients_suite(void) {
   tcase_set_timeout(tc, 1200);
   tcase_add_unchecked_fixture(tc, open_context, close_context);
   tcase_add_loop_test(tc, gradients_match_finite_differences, 0, 4 * 27);
+  tcase_add_loop_test(tc, transmitter_gradients_match_finite_differences, 0, 9);
   tcase_add_test(tc, shadow_has_gradient_only_when_smoothed);
   suite_add_tcase(s, tc);
   return s;
