@@ -17,6 +17,7 @@ typedef struct bench_config {
   int order_min, order_max;
   drt_smoothing smoothing;
   const char *methods; /* comma-separated: im,fpt,mpt */
+  const char *json;    /* also write the rows here, or NULL */
 } bench_config;
 
 typedef struct bench_result {
@@ -107,6 +108,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
                                        {"order", required_argument, 0, 'o'},
                                        {"smoothing", required_argument, 0, 'm'},
                                        {"methods", required_argument, 0, 'M'},
+                                       {"json", required_argument, 0, 'j'},
                                        {0, 0, 0, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -118,6 +120,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
         cfg->order_max = cfg->order_min;
     } else if (c == 'm') cfg->smoothing = (drt_smoothing)atoi(optarg);
     else if (c == 'M') cfg->methods = optarg;
+    else if (c == 'j') cfg->json = optarg;
     else return -1;
   }
   if (cfg->grid < 1 || cfg->runs < 1 || cfg->order_min < 0 ||
@@ -136,11 +139,38 @@ static int listed(const char *list, const char *name) {
   return 0;
 }
 
+/* One result as a JSON object (a member of the --json array). */
+static void write_json_row(FILE *f, int first, const char *method,
+                           const char *device, double evaluations,
+                           const bench_result *r) {
+  fprintf(f, "%s  {\"method\": \"%s\", \"device\": \"%s\", \"median_s\": "
+          "%.6g, \"evaluations_per_s\": %.6g, \"grad_median_s\": %.6g, "
+          "\"iterations_per_path\": %.4g, \"peak_rss_mib\": %.1f}",
+          first ? "" : ",\n", method, device, r->seconds,
+          evaluations / r->seconds, r->grad_seconds, r->iterations,
+          peak_rss_mib());
+}
+
+/* Closes the JSON array in its temporary file and renames it into place. */
+static int finish_json(FILE *f, const char *tmp, const char *path) {
+  fprintf(f, "\n]\n");
+  int failed = ferror(f) != 0;
+  failed |= fclose(f) != 0;
+  if (failed || rename(tmp, path)) {
+    remove(tmp);
+    fprintf(stderr, "bench_map: cannot write %s\n", path);
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE, "im"};
+  bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE,
+                      "im", NULL};
   if (parse_args(argc, argv, &cfg)) {
     fprintf(stderr, "usage: bench_map [--scene S] [--grid N] [--runs R] "
-            "[--order KMIN:KMAX] [--smoothing 0|1|2] [--methods im,fpt,mpt]\n");
+            "[--order KMIN:KMAX] [--smoothing 0|1|2] [--methods im,fpt,mpt] "
+            "[--json FILE]\n");
     return 2;
   }
   drt_scene *scene;
@@ -158,6 +188,19 @@ int main(int argc, char **argv) {
       {"OpenCL auto, double", DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE},
   };
   static const char *method_names[] = {"im", "fpt", "mpt"};
+  char json_tmp[4096] = "";
+  FILE *json = NULL;
+  if (cfg.json) {
+    snprintf(json_tmp, sizeof json_tmp, "%s.tmp", cfg.json);
+    json = fopen(json_tmp, "w");
+    if (!json) {
+      fprintf(stderr, "bench_map: cannot write %s\n", cfg.json);
+      drt_scene_destroy(scene);
+      return 1;
+    }
+    fprintf(json, "[\n");
+  }
+  int first_row = 1;
   printf("map %dx%d of %s, orders %d:%d, smoothing %d: %.0f candidates, "
          "%.3g evaluations per map; median of %d runs\n\n",
          cfg.grid, cfg.grid, cfg.scene, cfg.order_min, cfg.order_max,
@@ -182,8 +225,12 @@ int main(int argc, char **argv) {
       if (m != 0)
         printf("|        |   (solver iterations per path: %.2f)\n", r.iterations);
       fflush(stdout);
+      if (json)
+        write_json_row(json, first_row, method_names[m], rows[i].label,
+                       evaluations, &r);
+      first_row = 0;
     }
   }
   drt_scene_destroy(scene);
-  return 0;
+  return json && finish_json(json, json_tmp, cfg.json) ? 1 : 0;
 }

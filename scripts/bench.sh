@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh — builds drt2d and runs every benchmark program, tables to stdout;
-# with a directory as $1, also writes bench_scaling.json (and bench_map.md,
-# bench_map having no JSON output) there.
+# with a directory as $1, also writes bench_map.json and bench_scaling.json
+# there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out_dir="${1:-}"
@@ -12,7 +12,7 @@ fi
 scripts/build.sh >&2
 echo "## bench_map"
 if [[ -n "$out_dir" ]]; then
-  build/bench_map --runs 5 --methods im,fpt,mpt | tee "$out_dir/bench_map.md"
+  build/bench_map --runs 5 --methods im,fpt,mpt --json "$out_dir/bench_map.json"
   echo
   build/bench_scaling --json "$out_dir/bench_scaling.json"
 else
