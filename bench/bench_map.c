@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "bench_common.h"
 #include "drt2d.h"
 
 typedef struct bench_config {
@@ -31,23 +30,6 @@ typedef struct device_row {
   drt_device_kind device;
   drt_precision precision;
 } device_row;
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double peak_rss_mib(void) {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 /* Median seconds of cfg->runs timed maps (after one untimed warm-up, which
  * also absorbs the kernel compiler's first-launch work); seconds < 0 on
@@ -79,14 +61,14 @@ static bench_result time_map(const bench_config *cfg, const device_row *row,
   for (int gradient = 0; gradient < 2 && ok; gradient++) {
     /* warm-up, then the timed runs */
     for (int r = -1; ok && r < cfg->runs; r++) {
-      double start = now();
+      double start = drt_bench_now();
       ok = !(gradient ? drt_map_compute_grad(ctx, scene, &o, &grid, values)
                       : drt_map_compute(ctx, scene, &o, &grid, values));
-      if (r >= 0) times[r] = now() - start;
+      if (r >= 0) times[r] = drt_bench_now() - start;
     }
     if (!ok) break;
-    qsort(times, cfg->runs, sizeof *times, compare_doubles);
-    *(gradient ? &result.grad_seconds : &result.seconds) = times[cfg->runs / 2];
+    *(gradient ? &result.grad_seconds : &result.seconds) =
+        drt_bench_median(times, cfg->runs);
   }
   if (ok) {
     drt_eval_stats stats;
@@ -148,7 +130,7 @@ static void write_json_row(FILE *f, int first, const char *method,
           "\"iterations_per_path\": %.4g, \"peak_rss_mib\": %.1f}",
           first ? "" : ",\n", method, device, r->seconds,
           evaluations / r->seconds, r->grad_seconds, r->iterations,
-          peak_rss_mib());
+          drt_bench_peak_rss_mib());
 }
 
 /* Closes the JSON array in its temporary file and renames it into place. */
@@ -221,7 +203,7 @@ int main(int argc, char **argv) {
              "%13.1f |\n",
              method_names[m], rows[i].label, r.seconds, evaluations / r.seconds,
              ref_time > 0 ? ref_time / r.seconds : 0.0, r.grad_seconds,
-             r.grad_seconds / r.seconds, peak_rss_mib());
+             r.grad_seconds / r.seconds, drt_bench_peak_rss_mib());
       if (m != 0)
         printf("|        |   (solver iterations per path: %.2f)\n", r.iterations);
       fflush(stdout);

@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "bench_common.h"
 #include "drt2d.h"
 
 #define MAX_ROWS 64
@@ -51,23 +50,6 @@ typedef struct bench_state {
   double wall_rate; /* (evaluation x wall)/s of the last measured row */
 } bench_state;
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double peak_rss_mib(void) {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
 /* Fills row->candidates from the scene and the row's orders. */
 static void count_candidates(const drt_scene *scene,
                              const drt_trace_options *o, bench_row *row) {
@@ -108,24 +90,23 @@ static int time_row(bench_state *st, const drt_scene *scene,
   double *times = malloc((size_t)row->runs * sizeof *times);
   int failed = !values || !times;
   if (failed) fprintf(stderr, "bench_scaling: out of memory\n");
-  double start = now();
+  double start = drt_bench_now();
   failed = failed || drt_map_compute(st->ctx, scene, o, g, values);
-  double warm = now() - start;
+  double warm = drt_bench_now() - start;
   if (!failed && warm > 2 * st->cfg->max_seconds) {
     row->runs = 1;
     times[0] = warm;
     snprintf(row->note, sizeof row->note, "warm-up only (%.3g s)", warm);
   }
   for (int r = 0; !failed && r < row->runs && !row->note[0]; r++) {
-    start = now();
+    start = drt_bench_now();
     failed = drt_map_compute(st->ctx, scene, o, g, values) != DRT_OK;
-    times[r] = now() - start;
+    times[r] = drt_bench_now() - start;
   }
   if (!failed) {
     drt_eval_stats stats;
     drt_context_last_stats(st->ctx, &stats);
-    qsort(times, row->runs, sizeof *times, compare_doubles);
-    row->seconds = times[row->runs / 2];
+    row->seconds = drt_bench_median(times, row->runs);
     row->evaluations = stats.paths;
     st->wall_rate = stats.paths * row->walls / row->seconds;
   }
@@ -157,7 +138,7 @@ static int run_row(bench_state *st, const char *sweep, const char *scene_name,
   int failed = 0;
   if (!skip_reason(st, row, cells, row->note, sizeof row->note))
     failed = time_row(st, scene, &o, &g, row);
-  row->rss_mib = peak_rss_mib();
+  row->rss_mib = drt_bench_peak_rss_mib();
   drt_scene_destroy(scene);
   st->n_rows += !failed;
   return failed;
