@@ -254,7 +254,7 @@ static double power_at(const drt_scene *scene, const drt_trace_options *opt,
         const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
                                          : drt_scene_tx(scene, f);
         const double there[2] = {fixed->x, fixed->y};
-        uint64_t key = ((uint64_t)k << 56) ^ ((uint64_t)c * n_fixed + f);
+        uint64_t key = drt_path_key(k, c, (int)n_fixed, (int)f);
         drt__ref_path path;
         drt__ref_trace(scene, set->indices + c * k, k, vary_tx ? here : there,
                        vary_tx ? there : here, opt, cell, key, &path);
@@ -360,7 +360,7 @@ static void gradient_at(const drt_scene *scene, const flat_scene *flat,
         const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
                                          : drt_scene_tx(scene, f);
         const double there[2] = {fixed->x, fixed->y};
-        uint64_t key = ((uint64_t)k << 56) ^ ((uint64_t)c * n_fixed + f);
+        uint64_t key = drt_path_key(k, c, (int)n_fixed, (int)f);
         const int *objects = set->indices + c * k;
         drt__ref_path path;
         drt__ref_trace(scene, objects, k, vary_tx ? here : there,

@@ -24,7 +24,7 @@ typedef struct drt__ref_path {
 
 /* Traces candidate `objects` (order entries) from tx to rx with
  * options->method; cell and key select MPT's random starts as the kernels
- * do (global cell index; order << 56 ^ (candidate * n_fixed + fixed)). */
+ * do (global cell index; drt_path_key of kernels/drt_random.h). */
 void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
                     const double tx[2], const double rx[2],
                     const drt_trace_options *options, uint64_t cell,

@@ -28,4 +28,11 @@ DRT_FN drt_u64 drt_draw_key(drt_u64 seed, drt_u64 cell, drt_u64 candidate,
   return key ^ ((drt_u64)start << 32) ^ (drt_u64)i;
 }
 
+/* Key of a path's random starts besides seed and cell: the order and the
+ * (candidate c, fixed endpoint f) pair. Kernels and the ref evaluator both
+ * use it, so they draw the same starts. */
+DRT_FN drt_u64 drt_path_key(int order, drt_u64 c, int n_fixed, int f) {
+  return ((drt_u64)order << 56) ^ (c * (drt_u64)n_fixed + (drt_u64)f);
+}
+
 #endif

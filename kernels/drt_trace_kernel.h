@@ -8,6 +8,7 @@
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
 #include "drt_interactions.h"
+#include "drt_random.h"
 #include "drt_smooth.h"
 #include "drt_validity.h"
 
@@ -49,9 +50,7 @@ __kernel void trace(
       const drt_vec2 there = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
       const drt_vec2 tx = vary_tx ? here : there;
       const drt_vec2 rx = vary_tx ? there : here;
-      /* Random starts are keyed by the global cell, the order and the
-       * (candidate, fixed endpoint) pair. */
-      const ulong key = ((ulong)order << 56) ^ ((ulong)c * n_fixed + f);
+      const ulong key = drt_path_key(order, (ulong)c, n_fixed, f);
       steps += DRT_FIND_PATH(&in, tx, rx, seed, cell_offset + cell, key, path);
       sum += drt_path_contribution(&in, path, cand, segments, types, n_objects, p);
     }
@@ -106,7 +105,7 @@ __kernel void trace_grad(
       const drt_vec2 there = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
       const drt_vec2 tx = vary_tx ? here : there;
       const drt_vec2 rx = vary_tx ? there : here;
-      const ulong key = ((ulong)order << 56) ^ ((ulong)c * n_fixed + f);
+      const ulong key = drt_path_key(order, (ulong)c, n_fixed, f);
       steps += DRT_FIND_PATH(&in, tx, rx, seed, cell_offset + cell, key, path);
       dpath[0] = dtx;
       dpath[order + 1] = drx;
