@@ -241,6 +241,18 @@ typedef struct drt_eval_stats {
 
 void drt_context_last_stats(const drt_context *context, drt_eval_stats *stats);
 
+/* ------------------------------------------------------------------------ */
+/* Optimisation (DESIGN §11)                                                */
+/* ------------------------------------------------------------------------ */
+
+/* What the transmitter placement maximises over the receivers' normalised
+ * powers f_i = P_i / P0. */
+typedef enum drt_objective {
+  DRT_OBJECTIVE_MIN = 0,     /* min_i f_i (the paper's) */
+  DRT_OBJECTIVE_SUM = 1,     /* sum_i f_i */
+  DRT_OBJECTIVE_SOFTMIN = 2, /* -T log sum_i exp(-f_i / T) */
+} drt_objective;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,93 @@
+/* optim_math.c — Adam, the alpha schedule and the objectives of DESIGN §11. */
+#include "optim_math.h"
+
+#include <math.h>
+
+void drt__adam_init(drt__adam *adam, double lr) {
+  *adam = (drt__adam){.lr = lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8};
+}
+
+int drt__adam_step(drt__adam *adam, double x[2], const double loss_grad[2]) {
+  int nans = 0;
+  adam->t++;
+  double correct1 = 1 - pow(adam->beta1, adam->t);
+  double correct2 = 1 - pow(adam->beta2, adam->t);
+  for (int i = 0; i < 2; i++) {
+    double g = loss_grad[i];
+    if (isnan(g)) {
+      g = 0;
+      nans++;
+    }
+    adam->m[i] = adam->beta1 * adam->m[i] + (1 - adam->beta1) * g;
+    adam->v[i] = adam->beta2 * adam->v[i] + (1 - adam->beta2) * g * g;
+    double m_hat = adam->m[i] / correct1;
+    double v_hat = adam->v[i] / correct2;
+    x[i] -= adam->lr * m_hat / (sqrt(v_hat) + adam->eps);
+  }
+  return nans;
+}
+
+double drt__alpha_at(double start, double end, int t, int steps) {
+  if (steps <= 1) return start;
+  return start * pow(end / start, (double)t / (double)(steps - 1));
+}
+
+static double objective_min(const double *f, const double *df, size_t n,
+                            double grad[2]) {
+  double low = f[0];
+  for (size_t i = 1; i < n; i++)
+    if (f[i] < low) low = f[i];
+  int ties = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (f[i] != low) continue;
+    grad[0] += df[2 * i];
+    grad[1] += df[2 * i + 1];
+    ties++;
+  }
+  grad[0] /= ties;
+  grad[1] /= ties;
+  return low;
+}
+
+static double objective_sum(const double *f, const double *df, size_t n,
+                            double grad[2]) {
+  double sum = 0;
+  for (size_t i = 0; i < n; i++) {
+    sum += f[i];
+    grad[0] += df[2 * i];
+    grad[1] += df[2 * i + 1];
+  }
+  return sum;
+}
+
+/* Shifted by the minimum so the exponentials cannot overflow. */
+static double objective_softmin(double temperature, const double *f,
+                                const double *df, size_t n, double grad[2]) {
+  double low = f[0];
+  for (size_t i = 1; i < n; i++)
+    if (f[i] < low) low = f[i];
+  double total = 0;
+  for (size_t i = 0; i < n; i++) total += exp(-(f[i] - low) / temperature);
+  for (size_t i = 0; i < n; i++) {
+    double w = exp(-(f[i] - low) / temperature) / total;
+    grad[0] += w * df[2 * i];
+    grad[1] += w * df[2 * i + 1];
+  }
+  return low - temperature * log(total);
+}
+
+double drt__objective(drt_objective objective, double temperature,
+                      const double *f, const double *df, size_t n,
+                      double grad[2]) {
+  grad[0] = grad[1] = 0;
+  if (n == 0) return NAN;
+  for (size_t i = 0; i < n; i++)
+    if (isnan(f[i])) return grad[0] = grad[1] = NAN;
+  switch (objective) {
+  case DRT_OBJECTIVE_MIN: return objective_min(f, df, n, grad);
+  case DRT_OBJECTIVE_SUM: return objective_sum(f, df, n, grad);
+  case DRT_OBJECTIVE_SOFTMIN:
+    return objective_softmin(temperature, f, df, n, grad);
+  }
+  return NAN;
+}
