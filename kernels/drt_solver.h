@@ -139,6 +139,12 @@ DRT_FN void drt_close_degenerate_corner(const drt_interactions *in,
   if (which < 0 || shortest > snap * length) return;
   drt_close_segment(in, which, path, theta);
   drt_points_from_theta(in, theta, tx, rx, path);
+  /* Two free points land on their lines' crossing only to rounding: a
+   * segment of 1e-16 whose direction, and so the loss, rounding would
+   * pick (and a wall's moving by 1e-6 along itself would change). Make
+   * it exactly empty, as the image method's corner paths are. */
+  if (in->unknown[which - 1] >= 0 && in->unknown[which] >= 0)
+    path[which + 1] = path[which];
 }
 
 #endif
