@@ -33,6 +33,7 @@ static const struct cli_option {
     {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
     {"npy", CMD_MAP},       {"db-range", CMD_MAP},    {"vary", CMD_MAP | CMD_EVAL},
     {"points", CMD_EVAL},   {"grad-png", CMD_MAP},    {"grad", CMD_MAP},
+    {"wrt", CMD_EVAL},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -46,6 +47,7 @@ typedef struct map_args {
   const char *grad_png; /* gradient figure */
   double db_lo, db_hi;
   const char *points;
+  int wrt_scene; /* eval --wrt scene: derivatives by every scene parameter */
 } map_args;
 
 static const char *command_help[] = {
@@ -118,7 +120,17 @@ static void print_help(int command) {
            "eval options:\n"
            "  --points FILE|-     the points ('-' reads standard input)\n"
            "  --vary rx|tx        the points are receivers (default) or "
-           "transmitters\n\n%s\n%s",
+           "transmitters\n"
+           "  --wrt endpoint|scene  derivatives by the moving endpoint only "
+           "(default),\n"
+           "                      or also by every scene parameter: columns "
+           "d_w3_ax,\n"
+           "                      d_w3_ay, d_w3_bx, d_w3_by (wall 3; r for a "
+           "RIS, also\n"
+           "                      _phi; v for a vertex, ax and ay), "
+           "d_<tx name>_x, _y\n"
+           "                      (the fixed endpoints) and d_R (reflection "
+           "coefficient)\n\n%s\n%s",
            common_help, device_help);
   else if (command == CMD_INFO)
     printf("usage: drt2d info [OPTIONS]\n\nObjects, transmitters, "
@@ -150,6 +162,15 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
   else if (strcmp(name, "grad-png") == 0) m->grad_png = value;
   else if (strcmp(name, "npy") == 0) m->npy = value;
   else if (strcmp(name, "points") == 0) m->points = value;
+  else if (strcmp(name, "wrt") == 0) {
+    if (strcmp(value, "scene") == 0) m->wrt_scene = 1;
+    else if (strcmp(value, "endpoint") == 0) m->wrt_scene = 0;
+    else {
+      fprintf(stderr, "drt2d: --wrt: invalid value '%s' (expected endpoint "
+              "or scene)\n", value);
+      return -1;
+    }
+  }
   else if (strcmp(name, "db-range") == 0)
     return drt__parse_range(name, value, &m->db_lo, &m->db_hi);
   else if (strcmp(name, "vary") == 0) {
@@ -532,6 +553,55 @@ static int eval_and_print(drt_context *ctx, drt_scene *scene,
   return status ? DRT_EXIT_FAILURE : 0;
 }
 
+/* The CSV header with one column a scene parameter; 0 on success. */
+static int print_scene_header(const drt_scene *scene,
+                              const drt_trace_options *o, size_t count) {
+  printf("x,y,power,dpdx,dpdy");
+  for (size_t p = 0; p < count; p++) {
+    char name[64];
+    drt_status status = drt_scene_param_name(scene, o, p, name, sizeof name);
+    if (status) {
+      drt__cli_report("eval", status);
+      return -1;
+    }
+    printf(",%s", name);
+  }
+  printf("\n");
+  return 0;
+}
+
+/* eval --wrt scene: the derivatives by every scene parameter too. */
+static int eval_scene_and_print(drt_context *ctx, drt_scene *scene,
+                                drt__cli_common *c, const double *xy,
+                                size_t n) {
+  size_t width = 3 + drt_scene_param_count(scene, &c->trace);
+  double *out = malloc((n ? n : 1) * width * sizeof *out);
+  if (!out) {
+    fprintf(stderr, "drt2d: eval: out of memory for %zu points x %zu "
+            "values\n", n, width);
+    return DRT_EXIT_FAILURE;
+  }
+  drt_status status =
+      drt_eval_points_scene_grad(ctx, scene, &c->trace, xy, n, out);
+  if (status) drt__cli_report("eval", status);
+  else if (print_scene_header(scene, &c->trace, width - 3)) status = DRT_EINVAL;
+  int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  for (size_t i = 0; i < n && !status; i++) {
+    char text[DRT_NUMBER_CHARS];
+    drt__format_double(xy[2 * i], text);
+    printf("%s,", text);
+    drt__format_double(xy[2 * i + 1], text);
+    printf("%s", text);
+    for (size_t k = 0; k < width; k++) {
+      format_value(out[width * i + k], is_float, text);
+      printf(",%s", text);
+    }
+    printf("\n");
+  }
+  free(out);
+  return status ? DRT_EXIT_FAILURE : 0;
+}
+
 static int run_eval(drt__cli_common *c, map_args *m) {
   if (!m->points)
     return usage_error("eval", "give the points with --points FILE|-", "");
@@ -547,7 +617,8 @@ static int run_eval(drt__cli_common *c, map_args *m) {
     rc = DRT_EXIT_USAGE;
   } else if (read_points(m->points, &xy, &n) == 0 &&
              (ctx = drt__cli_open_context(c))) {
-    rc = eval_and_print(ctx, scene, c, xy, n);
+    rc = m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
+                      : eval_and_print(ctx, scene, c, xy, n);
   }
   free(xy);
   drt_context_destroy(ctx);

@@ -208,6 +208,10 @@ void drt_context_destroy(drt_context *ctx) {
       if (prog->reduce) clReleaseKernel(prog->reduce);
       if (prog->program) clReleaseProgram(prog->program);
     }
+  for (int m = 0; m < DRT_METHOD_COUNT; m++) {
+    if (ctx->scene_kernels[m]) clReleaseKernel(ctx->scene_kernels[m]);
+    if (ctx->scene_programs[m]) clReleaseProgram(ctx->scene_programs[m]);
+  }
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);
   if (ctx->cl) clReleaseContext(ctx->cl);
   free(ctx);

@@ -25,6 +25,11 @@ struct drt_context {
   cl_command_queue queue;
   /* Programs by [gradient][method], built on first use. */
   struct drt__program programs[2][DRT_METHOD_COUNT];
+  /* The scene-gradient programs by method (-DDRT_SCENE_GRADIENT) and
+   * their trace_scene_grad kernels, built on first use by
+   * host/scene_grad.c. */
+  cl_program scene_programs[DRT_METHOD_COUNT];
+  cl_kernel scene_kernels[DRT_METHOD_COUNT];
   cl_uint compute_units;
   cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
   drt_eval_stats last_stats;

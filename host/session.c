@@ -169,6 +169,21 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   return status;
 }
 
+drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
+                                     const drt_scene *scene,
+                                     const drt_trace_options *opt) {
+  memset(s, 0, sizeof *s);
+  s->ctx = ctx;
+  s->scene = scene;
+  s->opt = opt;
+  s->n_orders = opt->order_max - opt->order_min + 1;
+  drt_status status = upload_scene(s);
+  if (!status) status = upload_fixed(s);
+  if (!status) status = upload_candidates(s);
+  if (status) drt__session_close(s);
+  return status;
+}
+
 void drt__session_close(drt__session *s) {
   for (int i = 0; i < s->n_orders; i++) {
     drt__candidates_free(&s->sets[i]);

@@ -42,4 +42,11 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              double *iterations);
 void drt__session_close(drt__session *s);
 
+/* Only the uploads (scene, fixed endpoints, candidates; no program, no
+ * work buffers), for kernels that bring their own (host/scene_grad.c);
+ * drt__session_close releases them. */
+drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
+                                     const drt_scene *scene,
+                                     const drt_trace_options *opt);
+
 #endif

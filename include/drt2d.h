@@ -233,6 +233,31 @@ drt_status drt_map_compute_grad(drt_context *context, const drt_scene *scene,
                                 const drt_trace_options *options,
                                 const drt_grid *grid, double *out);
 
+/* Scene parameters, in this order: each object's coordinates in file order
+ * (a wall's ax, ay, bx, by; a RIS's also phi; a vertex's ax, ay), the x
+ * and y of each fixed endpoint (the transmitters, or with DRT_VARY_TX the
+ * receivers), then the reflection coefficient R. Named "d_<o>_<coord>"
+ * with <o> the object's type letter (w wall, r ris, v vertex) and index
+ * (as in `drt2d info`: "d_w3_ax", "d_r4_phi"), "d_<point name>_x", and
+ * "d_R". */
+size_t drt_scene_param_count(const drt_scene *scene,
+                             const drt_trace_options *options);
+/* Writes the name of parameter `index` (truncated to size - 1 bytes). */
+drt_status drt_scene_param_name(const drt_scene *scene,
+                                const drt_trace_options *options, size_t index,
+                                char *name, size_t size);
+/* Value and derivatives by the moving endpoint and by every scene
+ * parameter at n points, hand-derived in the kernels (DESIGN §10): out[i w
+ * .. i w + w - 1], w = 3 + drt_scene_param_count, holds the power at point
+ * i, its derivatives by the moving endpoint's x and y, then by each
+ * parameter. A path's power depends only on its own objects, the one
+ * object whose test decides its obstruction, its endpoints and R, so the
+ * cost grows with the points and candidates, not with the parameters. */
+drt_status drt_eval_points_scene_grad(drt_context *context,
+                                      const drt_scene *scene,
+                                      const drt_trace_options *options,
+                                      const double *xy, size_t n, double *out);
+
 /* Work done by the last evaluation on a context. */
 typedef struct drt_eval_stats {
   double paths;             /* (point x fixed endpoint x candidate) traced */

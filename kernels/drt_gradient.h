@@ -306,17 +306,17 @@ DRT_FN drt_dual drt_segments_meet_dual(drt_vec2 p1, drt_vec2 p2,
                       drt_in_unit_interval_dual(tb, p));
 }
 
-/* drt_obstructed with the derivative of the deciding test: a value pass
- * finds the test that `or` selects (with drt_or's rule, ties and NaN
- * included), and only that one is differentiated. */
-DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
-                                    const drt_tangent *dpath,
+/* The (segment, object) test whose value drt_obstructed's `or` selects
+ * (with drt_or's rule, ties and NaN included) into *best_j, *best_m; -1
+ * when no test is made. */
+DRT_FN void drt_obstruction_decider(const drt_vec2 *path,
                                     DRT_GLOBAL const int *cand, int k,
                                     DRT_GLOBAL const real *segments,
                                     DRT_GLOBAL const int *types, int n_objects,
-                                    drt_smoothing_params p) {
+                                    drt_smoothing_params p, int *best_j,
+                                    int *best_m) {
   real blocked = 0;
-  int best_j = -1, best_m = -1;
+  *best_j = *best_m = -1;
   for (int j = 0; j <= k && blocked != (real)1; j++) {
     int first = j > 0 ? cand[j - 1] : -1;
     int last = j < k ? cand[j] : -1;
@@ -327,12 +327,25 @@ DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
                                      drt_object_b(segments, m), p);
       if (!(blocked > meets || blocked != blocked)) {
         blocked = meets;
-        best_j = j;
-        best_m = m;
+        *best_j = j;
+        *best_m = m;
       }
       if (blocked == (real)1) break;
     }
   }
+}
+
+/* drt_obstructed with the derivative of the deciding test: a value pass
+ * finds the test that `or` selects, and only that one is differentiated. */
+DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
+                                    const drt_tangent *dpath,
+                                    DRT_GLOBAL const int *cand, int k,
+                                    DRT_GLOBAL const real *segments,
+                                    DRT_GLOBAL const int *types, int n_objects,
+                                    drt_smoothing_params p) {
+  int best_j, best_m;
+  drt_obstruction_decider(path, cand, k, segments, types, n_objects, p,
+                          &best_j, &best_m);
   if (best_j < 0) return drt_dual_const(0);
   return drt_segments_meet_dual(path[best_j], path[best_j + 1],
                                 &dpath[best_j], &dpath[best_j + 1],

@@ -136,4 +136,9 @@ __kernel void reduce_chunks_grad(__global const real *partial, const int n_cells
   }
 }
 
+#ifdef DRT_SCENE_GRADIENT
+/* Derivatives by every scene parameter at a few points. */
+#include "drt_scene_kernel.h"
+#endif
+
 #endif
