@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_optimize.h"
 #include "cli_options.h"
 #include "drt2d.h"
 #include "figure.h"
@@ -58,6 +59,7 @@ static const char *command_help[] = {
     "  eval     received power at given points, as CSV\n"
     "  info     describe a scene and its path candidates\n"
     "  devices  list OpenCL devices and the one --device auto picks\n"
+    "  optimize place a transmitter by gradient ascent\n"
     "\n"
     "Run 'drt2d COMMAND --help' for the options of a command.\n",
 };
@@ -711,10 +713,12 @@ int drt_cli_main(int argc, char **argv) {
     print_help(0);
     return 0;
   }
+  if (strcmp(argv[1], "optimize") == 0)
+    return drt__cli_optimize(argc - 1, argv + 1);
   int command = command_code(argv[1]);
   if (!command) {
     fprintf(stderr, "drt2d: unknown command '%s' (commands: map, eval, info, "
-            "devices; see 'drt2d --help')\n", argv[1]);
+            "devices, optimize; see 'drt2d --help')\n", argv[1]);
     return DRT_EXIT_USAGE;
   }
   drt__cli_common common;

@@ -28,6 +28,10 @@ static drt_status create_kernels(drt_context *ctx, drt__program *prog,
   prog->reduce = clCreateKernel(
       prog->program, gradient ? "reduce_chunks_grad" : "reduce_chunks", &err);
   DRT_CL_CHECK(err);
+  if (gradient) {
+    prog->pairs = clCreateKernel(prog->program, "trace_grad_pairs", &err);
+    DRT_CL_CHECK(err);
+  }
   size_t kernel_wg = 0;
   DRT_CL_CHECK(clGetKernelWorkGroupInfo(prog->trace, ctx->device,
                                         CL_KERNEL_WORK_GROUP_SIZE,
@@ -206,6 +210,7 @@ void drt_context_destroy(drt_context *ctx) {
       drt__program *prog = &ctx->programs[g][m];
       if (prog->trace) clReleaseKernel(prog->trace);
       if (prog->reduce) clReleaseKernel(prog->reduce);
+      if (prog->pairs) clReleaseKernel(prog->pairs);
       if (prog->program) clReleaseProgram(prog->program);
     }
   for (int m = 0; m < DRT_METHOD_COUNT; m++) {

@@ -12,6 +12,7 @@ typedef struct drt__program {
   cl_program program;
   cl_kernel trace;   /* "trace" or "trace_grad" */
   cl_kernel reduce;  /* "reduce_chunks" or "reduce_chunks_grad" */
+  cl_kernel pairs;   /* gradient programs: "trace_grad_pairs" */
   size_t work_group; /* work-group size over cells */
   int lanes;         /* cells per work-item (DRT_LANES) */
 } drt__program;

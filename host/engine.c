@@ -73,11 +73,13 @@ static drt_status check_device_fits(const drt_context *ctx,
 }
 
 /* Power (components = 1) or power and gradient (components = 3) at n
- * points from `source`, tile by tile, into out (components a point). */
+ * points from `source`, tile by tile, into out (components a point). With
+ * pairs (components = 3), the n points are (point, fixed endpoint) pairs,
+ * each traced apart (drt__session_open_pairs). */
 static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, point_source source,
                            const void *data, size_t n, int components,
-                           double *out) {
+                           int pairs, double *out) {
   double *xy = malloc(2 * DRT_TILE_CELLS * sizeof *xy);
   if (!xy) return drt__fail(DRT_ENOMEM, "tile: out of memory");
   drt__session s = {0};
@@ -85,7 +87,8 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   drt_status status = DRT_OK;
   if (!ctx->is_ref) status = check_device_fits(ctx, scene, opt);
   if (!status && !ctx->is_ref)
-    status = drt__session_open(&s, ctx, scene, opt, gradient);
+    status = pairs ? drt__session_open_pairs(&s, ctx, scene, opt)
+                   : drt__session_open(&s, ctx, scene, opt, gradient);
   double iterations = 0;
   for (size_t done = 0; done < n && !status; done += DRT_TILE_CELLS) {
     size_t count = n - done < DRT_TILE_CELLS ? n - done : DRT_TILE_CELLS;
@@ -93,6 +96,9 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     source(data, done, count, xy);
     if (!ctx->is_ref)
       status = drt__session_eval(&s, xy, count, done, tile_out, &iterations);
+    else if (pairs)
+      status = drt__ref_eval_grad_pairs(scene, opt, xy, count, done, tile_out,
+                                        &iterations);
     else if (gradient)
       status = drt__ref_eval_grad(scene, opt, xy, count, done, tile_out,
                                   &iterations);
@@ -101,7 +107,10 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   }
   if (s.ctx) drt__session_close(&s);
   free(xy);
-  ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, n);
+  size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                            : drt_scene_tx_count(scene);
+  size_t points = pairs ? n / n_fixed : n;
+  ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, points);
   ctx->last_stats.solver_iterations = status ? 0 : iterations;
   return status;
 }
@@ -111,7 +120,7 @@ drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
                            size_t n, double *power) {
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  return evaluate(ctx, scene, opt, copy_points, xy, n, 1, power);
+  return evaluate(ctx, scene, opt, copy_points, xy, n, 1, 0, power);
 }
 
 drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
@@ -119,7 +128,36 @@ drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
                                 size_t n, double *out) {
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  return evaluate(ctx, scene, opt, copy_points, xy, n, 3, out);
+  return evaluate(ctx, scene, opt, copy_points, xy, n, 3, 0, out);
+}
+
+/* Each point repeated once per fixed endpoint: pair g is at point
+ * g / n_fixed. */
+typedef struct pair_points {
+  const double *xy;
+  size_t n_fixed;
+} pair_points;
+
+static void pair_source(const void *data, size_t first, size_t n, double *xy) {
+  const pair_points *p = data;
+  for (size_t i = 0; i < n; i++) {
+    size_t point = (first + i) / p->n_fixed;
+    xy[2 * i] = p->xy[2 * point];
+    xy[2 * i + 1] = p->xy[2 * point + 1];
+  }
+}
+
+drt_status drt_eval_pairs_grad(drt_context *ctx, const drt_scene *scene,
+                               const drt_trace_options *opt, const double *xy,
+                               size_t n, double *out) {
+  drt_status status = drt_trace_options_check(opt, scene);
+  if (status) return status;
+  pair_points p = {xy, opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                                : drt_scene_tx_count(scene)};
+  if (n > SIZE_MAX / p.n_fixed / 3)
+    return drt__fail(DRT_ETOOBIG, "%zu points x %zu endpoints overflow",
+                     n, p.n_fixed);
+  return evaluate(ctx, scene, opt, pair_source, &p, n * p.n_fixed, 3, 1, out);
 }
 
 static drt_status check_grid(const drt_grid *g) {
@@ -142,7 +180,8 @@ static drt_status map(drt_context *ctx, const drt_scene *scene,
   if (!status) status = drt_trace_options_check(opt, scene);
   if (status) return status;
   size_t total = (size_t)grid->nx * (size_t)grid->ny;
-  return evaluate(ctx, scene, opt, grid_points, grid, total, components, out);
+  return evaluate(ctx, scene, opt, grid_points, grid, total, components, 0,
+                  out);
 }
 
 drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,

@@ -116,6 +116,8 @@ static drt_status check_figure(const drt__figure *f, const char *path) {
   if (status == DRT_OK && f->arrows && f->arrow_every < 1)
     status = drt__fail(DRT_EINVAL, "%s: arrows need a spacing of at least 1 "
                        "cell, not %d", path, f->arrow_every);
+  if (status == DRT_OK)
+    status = check_list(path, f->track, f->n_track, "track points");
   return status;
 }
 
@@ -735,6 +737,34 @@ static void draw_arrows(canvas *c, const layout *l, const drt__figure *f) {
     }
 }
 
+/* The track: a light line with a dark edge through its points, a disc at
+ * the first and a triangle at the last. */
+static void draw_track(canvas *c, const layout *l, const overlay_style *st,
+                       const drt__figure *f) {
+  double px = 0, py = 0, qx, qy;
+  int have = 0;
+  for (size_t i = 0; i < f->n_track; i++) {
+    int ok = point_in_pixels(&l->to_pixels, f->track[2 * i],
+                             f->track[2 * i + 1], &qx, &qy);
+    if (ok && have) {
+      shape line = {SHAPE_SEGMENT, px, py, qx, qy, 0.35 * st->line_core};
+      paint_outlined(c, l->map, line, 0.5 * st->line_outline, WHITE, BLACK);
+    }
+    have = ok;
+    px = qx;
+    py = qy;
+  }
+  for (int end = 0; end < 2 && f->n_track > 0; end++) {
+    size_t i = end ? f->n_track - 1 : 0;
+    if (!point_in_pixels(&l->to_pixels, f->track[2 * i], f->track[2 * i + 1],
+                         &qx, &qy))
+      continue;
+    shape marker = {end ? SHAPE_TRIANGLE : SHAPE_DISC, qx, qy, qx, qy,
+                    end ? 0.8 * st->marker : 0.45 * st->marker};
+    paint_outlined(c, l->map, marker, st->marker_outline, WHITE, BLACK);
+  }
+}
+
 static void draw_scene(canvas *c, const layout *l, const drt__figure *f) {
   overlay_style st = make_style(l);
   for (size_t i = 0; i < f->n_objects; i++)
@@ -746,6 +776,7 @@ static void draw_scene(canvas *c, const layout *l, const drt__figure *f) {
   int names = f->n_tx + f->n_rx <= MAX_LABELS_FOR_NAMES;
   draw_points(c, l, &st, f->rx, f->n_rx, SHAPE_DISC, names);
   draw_points(c, l, &st, f->tx, f->n_tx, SHAPE_TRIANGLE, names);
+  if (f->track) draw_track(c, l, &st, f);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -843,20 +874,90 @@ static drt_status write_atomically(const canvas *c, const char *path) {
   return drt__atomic_commit(&file);
 }
 
-drt_status drt__figure_write_png(const drt__figure *figure, const char *path) {
-  if (!figure || !path)
-    return drt__fail(DRT_EINVAL, "figure: missing figure or output path");
+/* The figure drawn on a new canvas (c->rgb is the caller's to free). */
+static drt_status draw_figure(const drt__figure *figure, const char *path,
+                              canvas *c) {
   drt_status status = check_figure(figure, path);
   if (status != DRT_OK) return status;
   layout l;
   make_layout(figure, &l);
-  canvas c;
   uint8_t *scratch = NULL;
-  status = allocate(&l, figure, path, &c, &scratch);
+  status = allocate(&l, figure, path, c, &scratch);
   if (status != DRT_OK) return status;
-  render(&c, scratch, &l, figure);
+  render(c, scratch, &l, figure);
+  free(scratch);
+  return DRT_OK;
+}
+
+drt_status drt__png_write_rgb(const uint8_t *rgb, int width, int height,
+                             const char *path) {
+  canvas c = {(uint8_t *)rgb, width, height};
+  return write_atomically(&c, path);
+}
+
+drt_status drt__figure_write_png(const drt__figure *figure, const char *path) {
+  if (!figure || !path)
+    return drt__fail(DRT_EINVAL, "figure: missing figure or output path");
+  canvas c;
+  drt_status status = draw_figure(figure, path, &c);
+  if (status != DRT_OK) return status;
   status = write_atomically(&c, path);
   free(c.rgb);
-  free(scratch);
+  return status;
+}
+
+/* Copies panel into strip with its top-left corner at column x. */
+static void blit(canvas *strip, const canvas *panel, int x) {
+  for (int y = 0; y < panel->height; y++)
+    memcpy(strip->rgb + ((size_t)y * strip->width + x) * 3,
+           panel->rgb + (size_t)y * panel->width * 3,
+           (size_t)panel->width * 3);
+}
+
+/* The panels side by side on a white strip; frees the panels. */
+static drt_status join_panels(canvas *panels, int n, const char *path,
+                              canvas *strip) {
+  size_t width = 0;
+  int height = 0;
+  for (int i = 0; i < n; i++) {
+    width += (size_t)panels[i].width;
+    height = max_int(height, panels[i].height);
+  }
+  drt_status status = DRT_OK;
+  strip->rgb = NULL;
+  if (width > PNG_USER_WIDTH_MAX || width * height > MAX_IMAGE_PIXELS)
+    status = drt__fail(DRT_ETOOBIG, "%s: a %zu x %d strip is too large", path,
+                       width, height);
+  else if (!(strip->rgb = malloc(width * height * 3)))
+    status = drt__fail(DRT_ENOMEM, "%s: no memory for a %zu x %d strip", path,
+                       width, height);
+  strip->width = (int)width;
+  strip->height = height;
+  if (strip->rgb) memset(strip->rgb, 255, width * height * 3);
+  for (int i = 0, x = 0; i < n; x += panels[i].width, i++) {
+    if (strip->rgb) blit(strip, &panels[i], x);
+    free(panels[i].rgb);
+  }
+  return status;
+}
+
+drt_status drt__figure_strip_write_png(const drt__figure *figures, int n,
+                                       const char *path) {
+  if (!figures || !path || n < 1)
+    return drt__fail(DRT_EINVAL, "figure strip: no figures or output path");
+  canvas *panels = calloc((size_t)n, sizeof *panels);
+  if (!panels) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
+  drt_status status = DRT_OK;
+  int drawn = 0;
+  for (; drawn < n && status == DRT_OK; drawn++)
+    status = draw_figure(&figures[drawn], path, &panels[drawn]);
+  if (status != DRT_OK) drawn--; /* the failed panel has no canvas */
+  canvas strip = {0};
+  if (status == DRT_OK) status = join_panels(panels, drawn, path, &strip);
+  else
+    for (int i = 0; i < drawn; i++) free(panels[i].rgb);
+  if (status == DRT_OK) status = write_atomically(&strip, path);
+  free(strip.rgb);
+  free(panels);
   return status;
 }

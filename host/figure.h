@@ -4,6 +4,7 @@
 #define DRT_HOST_FIGURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "drt2d.h"
 
@@ -24,9 +25,22 @@ typedef struct drt__figure {
   const double *arrows; /* optional: ny * nx vectors (x, y) in scene
                            axes, drawn as unit-length arrows */
   int arrow_every;      /* cells between arrows along each axis (>= 1) */
+  const double *track;  /* optional: n_track points (x, y) joined by a line,
+                           the first marked by a disc, the last by a
+                           triangle (an optimiser's transmitter path) */
+  size_t n_track;
 } drt__figure;
+
+/* Writes an RGB image (row-major, 3 bytes a pixel, row 0 at the top) as a
+ * PNG, atomically (temp file + rename). */
+drt_status drt__png_write_rgb(const uint8_t *rgb, int width, int height,
+                             const char *path);
 
 /* Renders the figure and writes it to path atomically (temp file + rename). */
 drt_status drt__figure_write_png(const drt__figure *figure, const char *path);
+
+/* n figures side by side, tops aligned, in one PNG (a strip of panels). */
+drt_status drt__figure_strip_write_png(const drt__figure *figures, int n,
+                                       const char *path);
 
 #endif

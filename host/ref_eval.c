@@ -344,45 +344,66 @@ static void path_gradient(const drt_scene *scene, const flat_scene *flat,
   grad[1] = power.d[1];
 }
 
-/* Power and gradient at one moving point, summed like power_at. */
+/* Power and gradient of the pair (moving point `here`, fixed endpoint f)
+ * over every candidate; `cell` is the point's global index. */
+static void pair_gradient(const drt_scene *scene, const flat_scene *flat,
+                          const drt_trace_options *opt,
+                          const drt__candidates *sets, const double here[2],
+                          size_t f, uint64_t cell, double out[3],
+                          double *iterations) {
+  int vary_tx = opt->vary == DRT_VARY_TX;
+  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene)
+                           : drt_scene_tx_count(scene);
+  const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
+                                   : drt_scene_tx(scene, f);
+  const double there[2] = {fixed->x, fixed->y};
+  out[0] = out[1] = out[2] = 0;
+  for (int k = opt->order_min; k <= opt->order_max; k++) {
+    const drt__candidates *set = &sets[k - opt->order_min];
+    for (size_t c = 0; c < set->count; c++) {
+      uint64_t key = drt_path_key(k, c, (int)n_fixed, (int)f);
+      const int *objects = set->indices + c * k;
+      drt__ref_path path;
+      drt__ref_trace(scene, objects, k, vary_tx ? here : there,
+                     vary_tx ? there : here, opt, cell, key, &path);
+      double grad[2];
+      path_gradient(scene, flat, objects, k, &path, opt, grad);
+      out[0] += path.power;
+      out[1] += grad[0];
+      out[2] += grad[1];
+      *iterations += path.iterations;
+    }
+  }
+}
+
+/* Power and gradient at one moving point, summed over the pairs. */
 static void gradient_at(const drt_scene *scene, const flat_scene *flat,
                         const drt_trace_options *opt,
                         const drt__candidates *sets, const double here[2],
                         uint64_t cell, double out[3], double *iterations) {
-  int vary_tx = opt->vary == DRT_VARY_TX;
-  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene)
-                           : drt_scene_tx_count(scene);
+  size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                            : drt_scene_tx_count(scene);
   out[0] = out[1] = out[2] = 0;
-  for (int k = opt->order_min; k <= opt->order_max; k++) {
-    const drt__candidates *set = &sets[k - opt->order_min];
-    for (size_t c = 0; c < set->count; c++)
-      for (size_t f = 0; f < n_fixed; f++) {
-        const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f)
-                                         : drt_scene_tx(scene, f);
-        const double there[2] = {fixed->x, fixed->y};
-        uint64_t key = drt_path_key(k, c, (int)n_fixed, (int)f);
-        const int *objects = set->indices + c * k;
-        drt__ref_path path;
-        drt__ref_trace(scene, objects, k, vary_tx ? here : there,
-                       vary_tx ? there : here, opt, cell, key, &path);
-        double grad[2];
-        path_gradient(scene, flat, objects, k, &path, opt, grad);
-        out[0] += path.power;
-        out[1] += grad[0];
-        out[2] += grad[1];
-        *iterations += path.iterations;
-      }
+  for (size_t f = 0; f < n_fixed; f++) {
+    double one[3];
+    pair_gradient(scene, flat, opt, sets, here, f, cell, one, iterations);
+    for (int i = 0; i < 3; i++) out[i] += one[i];
   }
 }
 
-drt_status drt__ref_eval_grad(const drt_scene *scene,
-                              const drt_trace_options *options,
-                              const double *xy, size_t n, size_t first_cell,
-                              double *out, double *iterations) {
+/* Value and gradient at n points (pairs = 0) or n pairs (pairs = 1: global
+ * pair g = first + i is point g / n_fixed with fixed endpoint g % n_fixed,
+ * its point at xy + 2 i). */
+static drt_status eval_grad(const drt_scene *scene,
+                            const drt_trace_options *options, const double *xy,
+                            size_t n, size_t first, int pairs, double *out,
+                            double *iterations) {
   drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
   int n_orders = options->order_max - options->order_min + 1;
   int *objects = NULL;
   size_t n_objects;
+  size_t n_fixed = options->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                                : drt_scene_tx_count(scene);
   flat_scene flat = {0};
   drt_status status = flatten(scene, &flat);
   if (!status)
@@ -390,11 +411,32 @@ drt_status drt__ref_eval_grad(const drt_scene *scene,
   for (int i = 0; i < n_orders && !status; i++)
     status = drt__candidates_build(objects, n_objects, options->order_min + i,
                                    &sets[i]);
-  for (size_t i = 0; i < n && !status; i++)
-    gradient_at(scene, &flat, options, sets, xy + 2 * i, first_cell + i,
-                out + 3 * i, iterations);
+  for (size_t i = 0; i < n && !status; i++) {
+    size_t g = first + i;
+    if (pairs)
+      pair_gradient(scene, &flat, options, sets, xy + 2 * i, g % n_fixed,
+                    g / n_fixed, out + 3 * i, iterations);
+    else
+      gradient_at(scene, &flat, options, sets, xy + 2 * i, g, out + 3 * i,
+                  iterations);
+  }
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);
   free_flat(&flat);
   return status;
+}
+
+drt_status drt__ref_eval_grad(const drt_scene *scene,
+                              const drt_trace_options *options,
+                              const double *xy, size_t n, size_t first_cell,
+                              double *out, double *iterations) {
+  return eval_grad(scene, options, xy, n, first_cell, 0, out, iterations);
+}
+
+drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
+                                    const drt_trace_options *options,
+                                    const double *xy, size_t n,
+                                    size_t first_pair, double *out,
+                                    double *iterations) {
+  return eval_grad(scene, options, xy, n, first_pair, 1, out, iterations);
 }

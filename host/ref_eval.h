@@ -45,4 +45,14 @@ drt_status drt__ref_eval_grad(const drt_scene *scene,
                               const double *xy, size_t n, size_t first_cell,
                               double *out, double *iterations);
 
+/* As drt__ref_eval_grad over (point, fixed endpoint) pairs, each apart:
+ * global pair g = first_pair + i is fixed endpoint g % n_fixed with the
+ * moving endpoint at xy[2 i] (point g / n_fixed, the key of its random
+ * starts), as the kernels' trace_grad_pairs. */
+drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
+                                    const drt_trace_options *options,
+                                    const double *xy, size_t n,
+                                    size_t first_pair, double *out,
+                                    double *iterations);
+
 #endif

@@ -150,11 +150,13 @@ error:
   return status;
 }
 
-drt_status drt__session_open(drt__session *s, drt_context *ctx,
-                             const drt_scene *scene,
-                             const drt_trace_options *opt, int gradient) {
+static drt_status open_session(drt__session *s, drt_context *ctx,
+                               const drt_scene *scene,
+                               const drt_trace_options *opt, int gradient,
+                               int pairs) {
   memset(s, 0, sizeof *s);
   s->components = gradient ? 3 : 1;
+  s->pairs = pairs;
   s->ctx = ctx;
   s->scene = scene;
   s->opt = opt;
@@ -167,6 +169,18 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   if (!status) status = create_work_buffers(s);
   if (status) drt__session_close(s);
   return status;
+}
+
+drt_status drt__session_open(drt__session *s, drt_context *ctx,
+                             const drt_scene *scene,
+                             const drt_trace_options *opt, int gradient) {
+  return open_session(s, ctx, scene, opt, gradient, 0);
+}
+
+drt_status drt__session_open_pairs(drt__session *s, drt_context *ctx,
+                                   const drt_scene *scene,
+                                   const drt_trace_options *opt) {
+  return open_session(s, ctx, scene, opt, 1, 1);
 }
 
 drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
@@ -284,11 +298,12 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   size_t used;
   cl_int chunk = (cl_int)order_chunk(s, i, n_cells, &used);
   if (used == 0) return DRT_OK;
-  cl_kernel k = s->prog->trace;
+  cl_kernel k = s->pairs ? s->prog->pairs : s->prog->trace;
   drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
   if (status) return status;
   size_t wg = s->prog->work_group;
-  size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
+  size_t lanes = s->pairs ? 1 : (size_t)s->prog->lanes; /* one pair an item */
+  size_t items = (size_t)n_cells / lanes;
   size_t global[2] = {round_up(items, wg), used};
   size_t local[2] = {wg, 1};
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,

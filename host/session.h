@@ -20,6 +20,7 @@ typedef struct drt__session {
   int n_orders;
   int n_fixed;
   int components;    /* 1 (power) or 3 (power and its gradient) */
+  int pairs;         /* cells are (point, fixed endpoint) pairs */
   const struct drt__program *prog; /* the trace kernels in use */
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
@@ -41,6 +42,14 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *power,
                              double *iterations);
 void drt__session_close(drt__session *s);
+
+/* A gradient session over (point, fixed endpoint) pairs: cell g of
+ * drt__session_eval is the scene's fixed endpoint g % n_fixed with the
+ * moving endpoint at its own xy (the host repeats each point n_fixed
+ * times), traced alone, not summed over the fixed endpoints. */
+drt_status drt__session_open_pairs(drt__session *s, drt_context *ctx,
+                                   const drt_scene *scene,
+                                   const drt_trace_options *opt);
 
 /* Only the uploads (scene, fixed endpoints, candidates; no program, no
  * work buffers), for kernels that bring their own (host/scene_grad.c);

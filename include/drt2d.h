@@ -278,6 +278,83 @@ typedef enum drt_objective {
   DRT_OBJECTIVE_SOFTMIN = 2, /* -T log sum_i exp(-f_i / T) */
 } drt_objective;
 
+/* Value and gradient of every (point, fixed endpoint) pair apart, where
+ * drt_eval_points_grad sums over the fixed endpoints (the scene's
+ * receivers with vary = DRT_VARY_TX, else its transmitters): out has
+ * n * n_fixed triples, out[3 (i n_fixed + f) + c] for point i and fixed
+ * endpoint f, c as in drt_eval_points_grad. A point's n_fixed triples sum
+ * to drt_eval_points_grad's (up to rounding). All pairs go to the device
+ * together: one launch per order (and per 2^18 pairs). */
+drt_status drt_eval_pairs_grad(drt_context *context, const drt_scene *scene,
+                               const drt_trace_options *options,
+                               const double *xy, size_t n, double *out);
+
+/* The objective over a grid of transmitter positions (a transmitter map,
+ * DESIGN §9): values[r * nx + c] = F at grid point (r, c), with the
+ * scene's receivers and options' orders, method and smoothing (vary is
+ * ignored). temperature is softmin's T. */
+drt_status drt_map_objective(drt_context *context, const drt_scene *scene,
+                             const drt_trace_options *options,
+                             drt_objective objective, double temperature,
+                             const drt_grid *grid, double *values);
+
+/* One step of a descent, as recorded before the step's update (the last
+ * record is where the descent ends). */
+typedef struct drt_optimize_step {
+  int step;          /* 0 .. steps */
+  double alpha;      /* of the smoothed objective; NaN without smoothing */
+  double tx[2];      /* transmitter position */
+  double f_exact;    /* objective with exact tests (smoothing none) */
+  double f_smoothed; /* objective at alpha (f_exact without smoothing) */
+  double grad[2];    /* d f_smoothed / d tx, NaN components kept */
+  double grad_norm;  /* |grad| */
+} drt_optimize_step;
+
+/* Called after each record; a non-zero return stops the descent (the
+ * run then returns DRT_OK with the steps done so far). */
+typedef int (*drt_optimize_callback)(void *user, const drt_optimize_step *step);
+
+typedef struct drt_optimize_options {
+  int steps;          /* Adam steps; default 100 */
+  double lr;          /* learning rate; default 0.01 */
+  double alpha_start; /* geometric alpha schedule over the steps (DESIGN */
+  double alpha_end;   /*   §11); default 1 and 100 */
+  drt_smoothing smoothing; /* default DRT_SMOOTHING_HARD_SIGMOID; NONE
+                              descends the exact objective, alpha unused */
+  drt_objective objective; /* default DRT_OBJECTIVE_MIN */
+  double temperature; /* softmin's T in units of P / P0; default 1e-3 */
+  double start[2];    /* where the transmitter starts; default NaN, NaN:
+                         the scene's first transmitter */
+  drt_optimize_callback on_step; /* may be NULL */
+  void *user;                    /* passed to on_step */
+} drt_optimize_options;
+
+/* The descent's outcome. */
+typedef struct drt_optimize_result {
+  int steps;          /* Adam steps taken */
+  double start[2], tx[2]; /* first and final transmitter position */
+  double f_start;     /* exact objective at the start */
+  double f_exact;     /* exact objective at the end */
+  int nan_gradients;  /* gradient components that were NaN, taken as 0 */
+} drt_optimize_result;
+
+void drt_optimize_options_init(drt_optimize_options *options);
+/* Checks ranges: steps >= 1, finite lr > 0, 0 < alpha_start, alpha_end,
+ * finite temperature > 0, known smoothing and objective. */
+drt_status drt_optimize_options_check(const drt_optimize_options *options);
+
+/* Adam on the transmitter position maximising the objective of the scene's
+ * receivers' P_i / P0 (loss = -F), alpha raised geometrically step by step
+ * (DESIGN §11). trace gives orders, method and seed (its vary, smoothing and
+ * alpha are replaced). Each step evaluates all receivers in one launch:
+ * smoothed value and gradient, then the exact value (one launch for both
+ * without smoothing). trajectory, if not NULL, receives steps + 1 records. */
+drt_status drt_optimize_run(drt_context *context, const drt_scene *scene,
+                            const drt_trace_options *trace,
+                            const drt_optimize_options *options,
+                            drt_optimize_step *trajectory,
+                            drt_optimize_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -136,6 +136,9 @@ __kernel void reduce_chunks_grad(__global const real *partial, const int n_cells
   }
 }
 
+/* The same at (moving, fixed) pairs, for the optimiser. */
+#include "drt_pair_kernel.h"
+
 #ifdef DRT_SCENE_GRADIENT
 /* Derivatives by every scene parameter at a few points. */
 #include "drt_scene_kernel.h"
