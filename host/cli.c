@@ -13,6 +13,7 @@
 
 #include "cli_optimize.h"
 #include "cli_options.h"
+#include "cli_study.h"
 #include "drt2d.h"
 #include "figure.h"
 #include "format.h"
@@ -60,6 +61,7 @@ static const char *command_help[] = {
     "  info     describe a scene and its path candidates\n"
     "  devices  list OpenCL devices and the one --device auto picks\n"
     "  optimize place a transmitter by gradient ascent\n"
+    "  study    random-scene convergence study, exact vs smoothed descent\n"
     "\n"
     "Run 'drt2d COMMAND --help' for the options of a command.\n",
 };
@@ -715,10 +717,11 @@ int drt_cli_main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "optimize") == 0)
     return drt__cli_optimize(argc - 1, argv + 1);
+  if (strcmp(argv[1], "study") == 0) return drt__cli_study(argc - 1, argv + 1);
   int command = command_code(argv[1]);
   if (!command) {
     fprintf(stderr, "drt2d: unknown command '%s' (commands: map, eval, info, "
-            "devices, optimize; see 'drt2d --help')\n", argv[1]);
+            "devices, optimize, study; see 'drt2d --help')\n", argv[1]);
     return DRT_EXIT_USAGE;
   }
   drt__cli_common common;

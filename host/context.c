@@ -217,6 +217,10 @@ void drt_context_destroy(drt_context *ctx) {
     if (ctx->scene_kernels[m]) clReleaseKernel(ctx->scene_kernels[m]);
     if (ctx->scene_programs[m]) clReleaseProgram(ctx->scene_programs[m]);
   }
+  for (int i = 0; i < 2; i++) {
+    if (ctx->study_kernel[i]) clReleaseKernel(ctx->study_kernel[i]);
+    if (ctx->study_program[i]) clReleaseProgram(ctx->study_program[i]);
+  }
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);
   if (ctx->cl) clReleaseContext(ctx->cl);
   free(ctx);

@@ -26,6 +26,11 @@ struct drt_context {
   cl_command_queue queue;
   /* Programs by [gradient][method], built on first use. */
   struct drt__program programs[2][DRT_METHOD_COUNT];
+  /* The convergence study's programs (kernels/study.cl), built on first
+   * use by host/study_eval.c: [0] one lane (study_eval), [1] the image
+   * method's lanes (study_power). */
+  cl_program study_program[2];
+  cl_kernel study_kernel[2];
   /* The scene-gradient programs by method (-DDRT_SCENE_GRADIENT) and
    * their trace_scene_grad kernels, built on first use by
    * host/scene_grad.c. */

@@ -355,6 +355,92 @@ drt_status drt_optimize_run(drt_context *context, const drt_scene *scene,
                             drt_optimize_step *trajectory,
                             drt_optimize_result *result);
 
+/* ------------------------------------------------------------------------ */
+/* Convergence studies (DESIGN §11; protocol in docs/study.md)              */
+/* ------------------------------------------------------------------------ */
+
+#define DRT_STUDY_MAX_COUNTS 8 /* receiver counts in one study */
+#define DRT_STUDY_MAX_RECEIVERS 16
+
+/* Called after each batched launch: `done` of `total` trials, counting a
+ * batch's trials in proportion to its launches done. */
+typedef void (*drt_study_progress)(void *user, double done, double total);
+
+typedef struct drt_study_options {
+  int trials;               /* per receiver count; default 100 */
+  int receivers[DRT_STUDY_MAX_COUNTS]; /* default {2, 3, 4} */
+  int n_counts;             /* entries of receivers; default 3 */
+  int walls;                /* interior random walls; default 2 */
+  int order;                /* orders 0..order; default 0 (line of sight) */
+  int steps;                /* Adam steps; default 100 */
+  double lr;                /* default 0.01 */
+  double alpha_start, alpha_end; /* geometric schedule; default 1, 100 */
+  drt_smoothing smoothing;  /* of the smoothed arm; default hard sigmoid */
+  uint64_t seed;            /* default 0 */
+  double tolerance_db;      /* success: 10 log10(F_opt / F_end) <= this;
+                               default 1 */
+  int grid;                 /* optimum search: grid x grid transmitter map
+                               of the room; default 101 */
+  int refine_starts;        /* best grid maxima refined; default 3 */
+  int batch;                /* trials per launch; 0 (default) = all */
+  drt_study_progress progress; /* may be NULL */
+  void *progress_user;
+} drt_study_options;
+
+void drt_study_options_init(drt_study_options *options);
+/* Checks every field's range. */
+drt_status drt_study_options_check(const drt_study_options *options);
+/* n_counts * trials. */
+size_t drt_study_trial_count(const drt_study_options *options);
+
+/* One trial: both arms start from `start`; F is the exact objective
+ * min_i P_i / P0 (DESIGN §11). */
+typedef struct drt_study_trial {
+  int receivers;             /* its receiver count */
+  int index;                 /* its number among the trials of that count */
+  double start[2];
+  double f_start;            /* exact F at the start */
+  double optimum[2];         /* best position of the map and refinement */
+  double f_optimum;          /* exact F there; 0: no position serves every
+                                receiver (the trial is left out of rates) */
+  double end_exact[2], end_smoothed[2]; /* where each arm ends */
+  double f_exact, f_smoothed; /* exact F where each arm ends */
+  int success_exact, success_smoothed; /* 1 when within the tolerance */
+} drt_study_trial;
+
+/* Trial `trial` (0 .. trial_count - 1; receiver counts in order, then
+ * trials) as a scene: the unit-square room, its interior walls, its
+ * receivers, and its start as the transmitter. Depends only on the seed,
+ * the walls option, the receiver count and the trial's number. */
+drt_status drt_study_trial_scene(const drt_study_options *options,
+                                 size_t trial, drt_scene **out);
+
+/* Runs every trial (trials has drt_study_trial_count entries). */
+drt_status drt_study_run(drt_context *context,
+                         const drt_study_options *options,
+                         drt_study_trial *trials);
+
+/* A statistic with its 95 % confidence interval. */
+typedef struct drt_study_interval {
+  double value, lo, hi;
+} drt_study_interval;
+
+/* The results of one receiver count. Rates are over solvable trials. */
+typedef struct drt_study_summary {
+  int receivers;
+  int trials, solvable;
+  int exact, smoothed, both;   /* successes of each arm, of both */
+  drt_study_interval rate_exact, rate_smoothed; /* Wilson intervals */
+  drt_study_interval ratio;    /* rate_smoothed / rate_exact: paired
+                                  bootstrap percentile interval */
+  drt_study_interval kept;     /* both / exact, Wilson */
+} drt_study_summary;
+
+/* One row per receiver count of the options (rows has n_counts entries). */
+drt_status drt_study_summarize(const drt_study_options *options,
+                               const drt_study_trial *trials,
+                               drt_study_summary *rows);
+
 #ifdef __cplusplus
 }
 #endif

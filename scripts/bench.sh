@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh — builds drt2d and runs every benchmark program, tables to stdout;
-# with a directory as $1, also writes bench_map.json and bench_scaling.json
-# there.
+# with a directory as $1, also writes bench_map.json, bench_scaling.json and
+# bench_study.txt there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out_dir="${1:-}"
@@ -19,4 +19,11 @@ else
   build/bench_map --runs 5 --methods im,fpt,mpt
   echo
   build/bench_scaling
+fi
+echo
+echo "## bench_study"
+if [[ -n "$out_dir" ]]; then
+  build/bench_study --trials 100 --runs 3 | tee "$out_dir/bench_study.txt"
+else
+  build/bench_study --trials 100 --runs 3
 fi

@@ -1,0 +1,26 @@
+/* figure_bars.h — grouped bar charts of rates in [0, 1] with confidence
+ * whiskers, as PNG (the convergence study's figure). */
+#ifndef DRT_HOST_FIGURE_BARS_H
+#define DRT_HOST_FIGURE_BARS_H
+
+#include "drt2d.h"
+
+#define DRT_BARS_MAX_GROUPS 8
+#define DRT_BARS_MAX_SERIES 4
+
+typedef struct drt__bar_chart {
+  const char *title;
+  int n_groups, n_series;
+  char group_label[DRT_BARS_MAX_GROUPS][32];
+  const char *series_label[DRT_BARS_MAX_SERIES];
+  /* value and whisker ends of series s in group g, in [0, 1]; NaN: no bar */
+  double value[DRT_BARS_MAX_GROUPS][DRT_BARS_MAX_SERIES];
+  double lo[DRT_BARS_MAX_GROUPS][DRT_BARS_MAX_SERIES];
+  double hi[DRT_BARS_MAX_GROUPS][DRT_BARS_MAX_SERIES];
+} drt__bar_chart;
+
+/* Draws the chart (y axis 0-100 %, a legend) and writes it atomically. */
+drt_status drt__bar_chart_write_png(const drt__bar_chart *chart,
+                                    const char *path);
+
+#endif

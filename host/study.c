@@ -1,0 +1,409 @@
+/* study.c — the convergence study driver (DESIGN §11): per batch of
+ * trials, the global optimum of each (exact transmitter map, then pattern
+ * search from its best maxima) and the exact and smoothed descents from the
+ * same start, all trials in lockstep, one batched launch per step. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drt2d.h"
+#include "error.h"
+#include "optim_math.h"
+#include "study_internal.h"
+
+#define MAP_QUERIES ((size_t)1 << 21) /* queries of a map group */
+#define REFINE_ITERATIONS 80
+#define REFINE_STEP_MIN 1e-5 /* pattern search stops below this step */
+
+typedef struct search {
+  int trial;
+  double x, y, f, step;
+  int active;
+} search;
+
+typedef struct batch_run {
+  const drt_study_options *o;
+  drt__study_batch b;
+  drt__study_draw *draws;
+  drt_study_trial *trials; /* this batch's slice of the results */
+  size_t n;
+  drt__study_queries q;
+  double *out;
+  size_t out_cap;
+  double done_before, launches, expected; /* progress */
+} batch_run;
+
+static void report_progress(batch_run *r) {
+  const drt_study_options *o = r->o;
+  if (!o->progress) return;
+  double share = r->launches / r->expected;
+  if (share > 1) share = 1;
+  o->progress(o->progress_user, r->done_before + share * (double)r->n,
+              (double)drt_study_trial_count(o));
+}
+
+/* Evaluates the pending queries into r->out (3 values a query, or with
+ * power_only 1, through the lane kernel), then counts the launch. */
+static drt_status eval_queries(batch_run *r, double alpha, int gradient,
+                               int power_only) {
+  if (3 * r->q.n > r->out_cap) {
+    free(r->out);
+    r->out_cap = 3 * r->q.cap;
+    r->out = malloc(r->out_cap * sizeof *r->out);
+    if (!r->out) {
+      r->out_cap = 0;
+      return drt__fail(DRT_ENOMEM, "study: out of memory");
+    }
+  }
+  drt_status status =
+      power_only ? drt__study_power(&r->b, &r->q, alpha, r->out)
+                 : drt__study_eval(&r->b, &r->q, alpha, gradient, r->out);
+  r->launches += 1;
+  report_progress(r);
+  return status;
+}
+
+/* Queries of one position of trial t: one per receiver. */
+static drt_status push_position(batch_run *r, int t, int mode,
+                                const double xy[2]) {
+  drt_status status = DRT_OK;
+  const drt__study_draw *d = &r->draws[t];
+  for (int i = 0; i < d->receivers && !status; i++)
+    status = drt__study_push(&r->q, t, mode, xy, d->rx[i]);
+  return status;
+}
+
+/* The exact F, min_i P_i / P0, of the position whose receivers' powers
+ * are values first, first + stride, ... of r->out (one a query). */
+static double strided_f(const batch_run *r, size_t first, size_t stride,
+                        int receivers) {
+  double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS] = {0};
+  double grad[2];
+  for (int i = 0; i < receivers; i++)
+    f[i] = r->out[first + (size_t)i * stride] / DRT_P0;
+  return drt__objective(DRT_OBJECTIVE_MIN, 0, f, df, (size_t)receivers, grad);
+}
+
+/* The same from 3 values a query, receivers consecutive. */
+static double position_f(const batch_run *r, size_t first, int receivers) {
+  return strided_f(r, 3 * first, 3, receivers);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Global optimum: exact map, best maxima, pattern search                   */
+/* ------------------------------------------------------------------------ */
+
+static void grid_xy(int grid, int cell, double xy[2]) {
+  xy[0] = (double)(cell % grid) / (grid - 1);
+  xy[1] = (double)(cell / grid) / (grid - 1);
+}
+
+/* Is cell a local maximum with F > 0 (no neighbour higher)? */
+static int is_peak(const double *map, int grid, int cell) {
+  int row = cell / grid, col = cell % grid;
+  if (!(map[cell] > 0)) return 0;
+  for (int dr = -1; dr <= 1; dr++)
+    for (int dc = -1; dc <= 1; dc++) {
+      int rr = row + dr, cc = col + dc;
+      if (rr < 0 || cc < 0 || rr >= grid || cc >= grid) continue;
+      if (map[rr * grid + cc] > map[cell]) return 0;
+    }
+  return 1;
+}
+
+/* The best `starts` peaks of trial t's map (higher F first, then lower
+ * cell index) become its searches; a map without any gives none. */
+static void pick_starts(batch_run *r, int t, const double *map, search *s) {
+  int grid = r->o->grid, starts = r->o->refine_starts;
+  int found = 0;
+  for (int cell = 0; cell < grid * grid; cell++) {
+    if (!is_peak(map, grid, cell)) continue;
+    /* Insertion into s[0..found), kept in decreasing F; when full, the
+     * last is dropped if the new peak is higher. */
+    int at = found < starts ? found : starts - 1;
+    if (found == starts && !(map[cell] > s[at].f)) continue;
+    while (at > 0 && s[at - 1].f < map[cell]) {
+      s[at] = s[at - 1];
+      at--;
+    }
+    double xy[2];
+    grid_xy(grid, cell, xy);
+    s[at] = (search){t, xy[0], xy[1], map[cell], 1.0 / (grid - 1), 1};
+    if (found < starts) found++;
+  }
+  for (int i = found; i < starts; i++) s[i] = (search){t, 0, 0, 0, 0, 0};
+}
+
+/* Map cells of one (trial, receiver): a whole number of lane groups, the
+ * last cell repeated. */
+static size_t padded_cells(const batch_run *r) {
+  size_t cells = (size_t)r->o->grid * r->o->grid, lanes = (size_t)r->b.lanes;
+  return (cells + lanes - 1) / lanes * lanes;
+}
+
+/* The exact maps of trials [t0, t1), their peaks into searches. Queries
+ * run (trial, receiver, cell), so a lane group shares trial and receiver. */
+static drt_status map_group(batch_run *r, int t0, int t1, double *maps,
+                            search *searches) {
+  int grid = r->o->grid, cells = grid * grid;
+  size_t padded = padded_cells(r);
+  drt_status status = DRT_OK;
+  r->q.n = 0;
+  for (int t = t0; t < t1 && !status; t++)
+    for (int i = 0; i < r->draws[t].receivers && !status; i++)
+      for (size_t cell = 0; cell < padded && !status; cell++) {
+        double xy[2];
+        grid_xy(grid, cell < (size_t)cells ? (int)cell : cells - 1, xy);
+        status = drt__study_push(&r->q, t, DRT_SMOOTHING_NONE, xy,
+                                 r->draws[t].rx[i]);
+      }
+  if (!status) status = eval_queries(r, 1, 0, 1);
+  size_t first = 0;
+  for (int t = t0; t < t1 && !status; t++) {
+    double *map = maps + (size_t)(t - t0) * cells;
+    int receivers = r->draws[t].receivers;
+    for (int cell = 0; cell < cells; cell++)
+      map[cell] = strided_f(r, first + (size_t)cell, padded, receivers);
+    first += padded * (size_t)receivers;
+    pick_starts(r, t, map, searches + (size_t)t * r->o->refine_starts);
+  }
+  return status;
+}
+
+static drt_status map_all(batch_run *r, search *searches) {
+  int cells = r->o->grid * r->o->grid;
+  size_t per_trial = (size_t)cells * DRT_STUDY_MAX_RECEIVERS;
+  int group = (int)(MAP_QUERIES / per_trial > 0 ? MAP_QUERIES / per_trial : 1);
+  double *maps = malloc((size_t)group * cells * sizeof *maps);
+  if (!maps) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  drt_status status = DRT_OK;
+  for (int t0 = 0; t0 < (int)r->n && !status; t0 += group) {
+    int t1 = t0 + group < (int)r->n ? t0 + group : (int)r->n;
+    status = map_group(r, t0, t1, maps, searches);
+  }
+  free(maps);
+  return status;
+}
+
+/* Pattern-search directions: 16, every 22.5 degrees. F = min_i f_i has
+ * its maxima on ridges where two f_i are equal; along a ridge only a
+ * narrow cone of directions climbs, which 4 axis moves often all miss. */
+#define N_MOVES 16
+static double MOVES[N_MOVES][2];
+
+static void init_moves(void) {
+  const double pi = 3.14159265358979323846;
+  for (int m = 0; m < N_MOVES; m++) {
+    MOVES[m][0] = cos(2 * pi * m / N_MOVES);
+    MOVES[m][1] = sin(2 * pi * m / N_MOVES);
+  }
+}
+
+/* One pattern-search iteration of every active search: the moves by
+ * `step` evaluated in one launch; the best improving move is taken, else
+ * the step halves. *active is the count of searches still active. */
+static drt_status refine_iteration(batch_run *r, search *s, size_t n,
+                                   int *active) {
+  drt_status status = DRT_OK;
+  r->q.n = 0;
+  /* (search, receiver, move): N_MOVES = 16 is a whole number of lanes. */
+  for (size_t i = 0; i < n && !status; i++) {
+    const drt__study_draw *d = &r->draws[s[i].trial];
+    for (int k = 0; k < d->receivers && s[i].active && !status; k++)
+      for (int m = 0; m < N_MOVES && !status; m++) {
+        double xy[2] = {s[i].x + MOVES[m][0] * s[i].step,
+                        s[i].y + MOVES[m][1] * s[i].step};
+        status = drt__study_push(&r->q, s[i].trial, DRT_SMOOTHING_NONE, xy,
+                                 d->rx[k]);
+      }
+  }
+  if (!status && r->q.n) status = eval_queries(r, 1, 0, 1);
+  size_t first = 0;
+  *active = 0;
+  for (size_t i = 0; i < n && !status; i++) {
+    if (!s[i].active) continue;
+    int receivers = r->draws[s[i].trial].receivers, best = -1;
+    double best_f = s[i].f;
+    for (int m = 0; m < N_MOVES; m++) {
+      double f = strided_f(r, first + (size_t)m, N_MOVES, receivers);
+      if (f > best_f) best_f = f, best = m;
+    }
+    first += (size_t)N_MOVES * receivers;
+    if (best >= 0) {
+      s[i].x += MOVES[best][0] * s[i].step;
+      s[i].y += MOVES[best][1] * s[i].step;
+      s[i].f = best_f;
+    } else if ((s[i].step *= 0.5) < REFINE_STEP_MIN) {
+      s[i].active = 0;
+    }
+    *active += s[i].active;
+  }
+  return status;
+}
+
+/* Each trial's optimum: its best search (F = 0 at the room's corner when
+ * no cell serves every receiver). */
+static drt_status find_optima(batch_run *r) {
+  size_t n = r->n * (size_t)r->o->refine_starts;
+  search *s = malloc(n * sizeof *s);
+  if (!s) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  init_moves();
+  drt_status status = map_all(r, s);
+  int active = 1;
+  for (int it = 0; it < REFINE_ITERATIONS && active && !status; it++)
+    status = refine_iteration(r, s, n, &active);
+  for (size_t t = 0; t < r->n && !status; t++) {
+    drt_study_trial *trial = &r->trials[t];
+    trial->f_optimum = 0;
+    trial->optimum[0] = trial->optimum[1] = 0;
+    for (int k = 0; k < r->o->refine_starts; k++) {
+      const search *c = &s[t * r->o->refine_starts + k];
+      if (c->f > trial->f_optimum) {
+        trial->f_optimum = c->f;
+        trial->optimum[0] = c->x;
+        trial->optimum[1] = c->y;
+      }
+    }
+  }
+  free(s);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The two descents, in lockstep                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Queries of both arms of every trial: arm 0 exact, arm 1 smoothed (or
+ * exact too when `exact_only`, for the final values). */
+static drt_status push_arms(batch_run *r, double (*pos)[2][2], int exact_only) {
+  drt_status status = DRT_OK;
+  r->q.n = 0;
+  for (size_t t = 0; t < r->n && !status; t++)
+    for (int arm = 0; arm < 2 && !status; arm++) {
+      int mode = arm == 0 || exact_only ? DRT_SMOOTHING_NONE : r->o->smoothing;
+      status = push_position(r, (int)t, mode, pos[t][arm]);
+    }
+  return status;
+}
+
+/* Adam step of every arm from the launch's values and gradients. */
+static void step_arms(batch_run *r, double (*pos)[2][2], drt__adam (*adam)[2],
+                      int step) {
+  size_t first = 0;
+  for (size_t t = 0; t < r->n; t++) {
+    int receivers = r->draws[t].receivers;
+    for (int arm = 0; arm < 2; arm++, first += receivers) {
+      double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS];
+      double grad[2];
+      for (int i = 0; i < receivers; i++) {
+        const double *v = r->out + 3 * (first + i);
+        f[i] = v[0] / DRT_P0;
+        df[2 * i] = v[1] / DRT_P0;
+        df[2 * i + 1] = v[2] / DRT_P0;
+      }
+      double F = drt__objective(DRT_OBJECTIVE_MIN, 0, f, df,
+                                (size_t)receivers, grad);
+      if (step == 0 && arm == 0) r->trials[t].f_start = F;
+      double loss_grad[2] = {-grad[0], -grad[1]}; /* loss = -F */
+      drt__adam_step(&adam[t][arm], pos[t][arm], loss_grad);
+    }
+  }
+}
+
+static int succeeded(double f_optimum, double f_end, double tolerance_db) {
+  if (!(f_optimum > 0) || !(f_end > 0)) return 0;
+  return 10.0 * log10(f_optimum / f_end) <= tolerance_db;
+}
+
+/* Final exact F of both arms, and the success decisions. */
+static drt_status finish(batch_run *r, double (*pos)[2][2]) {
+  drt_status status = push_arms(r, pos, 1);
+  if (!status) status = eval_queries(r, 1, 0, 0);
+  size_t first = 0;
+  for (size_t t = 0; t < r->n && !status; t++) {
+    drt_study_trial *trial = &r->trials[t];
+    int receivers = r->draws[t].receivers;
+    trial->f_exact = position_f(r, first, receivers);
+    trial->f_smoothed = position_f(r, first + receivers, receivers);
+    first += 2 * (size_t)receivers;
+    memcpy(trial->end_exact, pos[t][0], sizeof trial->end_exact);
+    memcpy(trial->end_smoothed, pos[t][1], sizeof trial->end_smoothed);
+    double tol = r->o->tolerance_db;
+    trial->success_exact = succeeded(trial->f_optimum, trial->f_exact, tol);
+    trial->success_smoothed = succeeded(trial->f_optimum, trial->f_smoothed, tol);
+  }
+  return status;
+}
+
+static drt_status descend(batch_run *r) {
+  const drt_study_options *o = r->o;
+  double (*pos)[2][2] = malloc(r->n * sizeof *pos);
+  drt__adam (*adam)[2] = malloc(r->n * sizeof *adam);
+  drt_status status = DRT_OK;
+  if (!pos || !adam) status = drt__fail(DRT_ENOMEM, "study: out of memory");
+  for (size_t t = 0; t < r->n && !status; t++)
+    for (int arm = 0; arm < 2; arm++) {
+      memcpy(pos[t][arm], r->draws[t].start, sizeof pos[t][arm]);
+      drt__adam_init(&adam[t][arm], o->lr);
+    }
+  for (int step = 0; step < o->steps && !status; step++) {
+    double alpha = drt__alpha_at(o->alpha_start, o->alpha_end, step, o->steps);
+    status = push_arms(r, pos, 0);
+    if (!status) status = eval_queries(r, alpha, 1, 0);
+    if (!status) step_arms(r, pos, adam, step);
+  }
+  if (!status) status = finish(r, pos);
+  free(pos);
+  free(adam);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Batches                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static drt_status run_batch(drt_context *ctx, const drt_study_options *o,
+                            size_t first, size_t n, drt_study_trial *trials) {
+  batch_run r = {.o = o, .trials = trials + first, .n = n,
+                 .done_before = (double)first};
+  int cells = o->grid * o->grid;
+  size_t per_trial = (size_t)cells * DRT_STUDY_MAX_RECEIVERS;
+  size_t group = MAP_QUERIES / per_trial > 0 ? MAP_QUERIES / per_trial : 1;
+  r.expected = (double)((n + group - 1) / group + REFINE_ITERATIONS +
+                        (size_t)o->steps + 1);
+  r.draws = malloc(n * sizeof *r.draws);
+  if (!r.draws) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  for (size_t t = 0; t < n; t++) {
+    drt__study_draw_trial(o, first + t, &r.draws[t]);
+    drt_study_trial *trial = &r.trials[t];
+    memset(trial, 0, sizeof *trial);
+    trial->receivers = r.draws[t].receivers;
+    trial->index = r.draws[t].index;
+    memcpy(trial->start, r.draws[t].start, sizeof trial->start);
+  }
+  drt_status status = drt__study_batch_open(&r.b, ctx, r.draws, n, o->order);
+  if (!status) status = find_optima(&r);
+  if (!status) status = descend(&r);
+  r.launches = r.expected;
+  if (!status) report_progress(&r);
+  if (r.b.ctx) drt__study_batch_close(&r.b);
+  drt__study_queries_free(&r.q);
+  free(r.out);
+  free(r.draws);
+  return status;
+}
+
+drt_status drt_study_run(drt_context *ctx, const drt_study_options *o,
+                         drt_study_trial *trials) {
+  if (!ctx || !o || !trials)
+    return drt__fail(DRT_EINVAL, "study: missing context, options or results");
+  drt_status status = drt_study_options_check(o);
+  if (status) return status;
+  size_t total = drt_study_trial_count(o);
+  size_t batch = o->batch > 0 ? (size_t)o->batch : total;
+  for (size_t first = 0; first < total && !status; first += batch) {
+    size_t n = total - first < batch ? total - first : batch;
+    status = run_batch(ctx, o, first, n, trials);
+  }
+  return status;
+}

@@ -1,0 +1,350 @@
+/* study_eval.c — the batched evaluation of a study's queries: the trials'
+ * scenes flattened and uploaded once, then one launch of kernels/study.cl
+ * per slice of queries, or a serial loop over the same kernel header on
+ * the ref device. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "candidates.h"
+#include "cl_runtime.h"
+#include "context_impl.h"
+#include "drt_study.h"
+#include "error.h"
+#include "study_internal.h"
+
+/* Queries per launch: bounds device and staging memory. */
+#define STUDY_CAPACITY ((size_t)1 << 18)
+
+drt_status drt__study_push(drt__study_queries *q, int trial, int mode,
+                           const double tx[2], const double rx[2]) {
+  if (q->n == q->cap) {
+    size_t cap = q->cap ? 2 * q->cap : 4096;
+    int *ints = realloc(q->ints, 2 * cap * sizeof *ints);
+    if (ints) q->ints = ints;
+    double *xy = realloc(q->xy, 4 * cap * sizeof *xy);
+    if (xy) q->xy = xy;
+    if (!ints || !xy) return drt__fail(DRT_ENOMEM, "study: out of memory");
+    q->cap = cap;
+  }
+  q->ints[2 * q->n] = trial;
+  q->ints[2 * q->n + 1] = mode;
+  double *p = q->xy + 4 * q->n;
+  p[0] = tx[0];
+  p[1] = tx[1];
+  p[2] = rx[0];
+  p[3] = rx[1];
+  q->n++;
+  return DRT_OK;
+}
+
+void drt__study_queries_free(drt__study_queries *q) {
+  free(q->ints);
+  free(q->xy);
+  memset(q, 0, sizeof *q);
+}
+
+/* Candidate rows of orders 0..order over n objects: k, then k indices. */
+static drt_status build_rows(drt__study_batch *b, int n_objects, int order) {
+  size_t rows = 0;
+  for (int k = 0; k <= order; k++) rows += drt_candidate_count((size_t)n_objects, k);
+  b->candidates = malloc(rows * (size_t)b->width * sizeof *b->candidates);
+  if (!b->candidates) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  size_t row = 0;
+  drt_status status = DRT_OK;
+  for (int k = 0; k <= order && !status; k++) {
+    drt__candidates set;
+    status = drt__candidates_build(NULL, (size_t)n_objects, k, &set);
+    for (size_t c = 0; c < set.count && !status; c++, row++) {
+      int *r = b->candidates + row * (size_t)b->width;
+      memset(r, 0, (size_t)b->width * sizeof *r);
+      r[0] = k;
+      for (int j = 0; j < k; j++) r[1 + j] = set.indices[c * k + j];
+    }
+    drt__candidates_free(&set);
+  }
+  b->n_rows = rows;
+  return status;
+}
+
+/* Every trial of a batch has the same object count, so all share one
+ * candidate list; the layout allows each its own. */
+static drt_status flatten(drt__study_batch *b, const drt__study_draw *draws,
+                          size_t n, int order) {
+  size_t objects = 0;
+  for (size_t t = 0; t < n; t++) objects += (size_t)draws[t].n_walls;
+  b->trials = malloc(4 * n * sizeof *b->trials);
+  b->segments = malloc(4 * objects * sizeof *b->segments);
+  b->phis = calloc(objects, sizeof *b->phis);
+  b->types = calloc(objects, sizeof *b->types); /* DRT_OBJ_WALL = 0 */
+  if (!b->trials || !b->segments || !b->phis || !b->types)
+    return drt__fail(DRT_ENOMEM, "study: out of memory");
+  drt_status status = build_rows(b, draws[0].n_walls, order);
+  size_t first = 0;
+  for (size_t t = 0; t < n && !status; t++) {
+    int *info = b->trials + 4 * t;
+    info[DRT_STUDY_OBJ_FIRST] = (int)first;
+    info[DRT_STUDY_OBJ_COUNT] = draws[t].n_walls;
+    info[DRT_STUDY_CAND_FIRST] = 0;
+    info[DRT_STUDY_CAND_COUNT] = (int)b->n_rows;
+    memcpy(b->segments + 4 * first, draws[t].walls,
+           4 * (size_t)draws[t].n_walls * sizeof(double));
+    first += (size_t)draws[t].n_walls;
+  }
+  b->n_objects = objects;
+  return status;
+}
+
+/* Writes n doubles as the context's real type into dst. */
+static void store_reals(const drt_context *ctx, const double *src, size_t n,
+                        void *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  float *f = dst;
+  for (size_t i = 0; i < n; i++) f[i] = (float)src[i];
+}
+
+static void load_reals(const drt_context *ctx, const void *src, size_t n,
+                       double *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  const float *f = src;
+  for (size_t i = 0; i < n; i++) dst[i] = f[i];
+}
+
+static drt_status make_buffer(drt__study_batch *b, cl_mem_flags flags,
+                              size_t bytes, const void *host, cl_mem *out) {
+  drt_status status = DRT_OK;
+  cl_int err;
+  *out = clCreateBuffer(b->ctx->cl, flags | (host ? CL_MEM_COPY_HOST_PTR : 0),
+                        bytes, (void *)host, &err);
+  DRT_CL_CHECK(err);
+error:
+  return status;
+}
+
+/* Reals in device precision, through the staging area. */
+static drt_status upload_reals(drt__study_batch *b, const double *values,
+                               size_t n, cl_mem *out) {
+  void *reals = malloc(n * sizeof(double));
+  if (!reals) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  store_reals(b->ctx, values, n, reals);
+  drt_status status = make_buffer(b, CL_MEM_READ_ONLY,
+                                  n * drt__real_size(b->ctx), reals, out);
+  free(reals);
+  return status;
+}
+
+/* Program `which` of the study: 0 the one-lane study_eval, 1 study_power
+ * with `lanes` cells a work-item. */
+static drt_status study_kernel(drt_context *ctx, int which, int lanes) {
+  if (ctx->study_kernel[which]) return DRT_OK;
+  char options[96];
+  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d",
+           ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
+           which ? lanes : 1);
+  drt_status status = drt__cl_build_program(ctx->cl, ctx->device, "study.cl",
+                                            options, &ctx->study_program[which]);
+  if (status) return status;
+  cl_int err;
+  ctx->study_kernel[which] = clCreateKernel(
+      ctx->study_program[which], which ? "study_power" : "study_eval", &err);
+  DRT_CL_CHECK(err);
+error:
+  return status;
+}
+
+/* The image method's lanes (host/context.c decides them for the device)
+ * and both study programs. */
+static drt_status study_kernels(drt__study_batch *b) {
+  const drt__program *im;
+  drt_status status = drt__context_program(b->ctx, DRT_METHOD_IM, 0, &im);
+  if (status) return status;
+  b->lanes = im->lanes;
+  status = study_kernel(b->ctx, 0, 1);
+  return status ? status : study_kernel(b->ctx, 1, b->lanes);
+}
+
+/* The kernels' work-group size: at most 64, and what both allow. */
+static drt_status work_group(drt__study_batch *b) {
+  drt_status status = DRT_OK;
+  b->work_group = 64;
+  for (int i = 0; i < 2; i++) {
+    size_t most = 0;
+    DRT_CL_CHECK(clGetKernelWorkGroupInfo(b->ctx->study_kernel[i],
+                                          b->ctx->device,
+                                          CL_KERNEL_WORK_GROUP_SIZE,
+                                          sizeof most, &most, NULL));
+    if (most && most < b->work_group) b->work_group = most;
+  }
+error:
+  return status;
+}
+
+static drt_status upload(drt__study_batch *b) {
+  size_t rs = drt__real_size(b->ctx);
+  drt_status status = study_kernels(b);
+  if (!status) status = work_group(b);
+  if (!status)
+    status = make_buffer(b, CL_MEM_READ_ONLY, 4 * b->n_trials * sizeof(int),
+                         b->trials, &b->d_trials);
+  if (!status) status = upload_reals(b, b->segments, 4 * b->n_objects, &b->d_segments);
+  if (!status) status = upload_reals(b, b->phis, b->n_objects, &b->d_phis);
+  if (!status)
+    status = make_buffer(b, CL_MEM_READ_ONLY, b->n_objects * sizeof(int),
+                         b->types, &b->d_types);
+  if (!status)
+    status = make_buffer(b, CL_MEM_READ_ONLY,
+                         b->n_rows * (size_t)b->width * sizeof(int),
+                         b->candidates, &b->d_candidates);
+  if (!status)
+    status = make_buffer(b, CL_MEM_READ_ONLY, 2 * b->capacity * sizeof(int),
+                         NULL, &b->d_ints);
+  if (!status)
+    status = make_buffer(b, CL_MEM_READ_ONLY, 4 * b->capacity * rs, NULL,
+                         &b->d_xy);
+  if (!status)
+    status = make_buffer(b, CL_MEM_WRITE_ONLY, 3 * b->capacity * rs, NULL,
+                         &b->d_out);
+  if (!status && !(b->staging = malloc(4 * b->capacity * rs)))
+    status = drt__fail(DRT_ENOMEM, "study: out of memory");
+  return status;
+}
+
+drt_status drt__study_batch_open(drt__study_batch *b, drt_context *ctx,
+                                 const drt__study_draw *draws, size_t n,
+                                 int order) {
+  memset(b, 0, sizeof *b);
+  b->ctx = ctx;
+  b->n_trials = n;
+  b->width = order + 1;
+  b->capacity = STUDY_CAPACITY;
+  b->lanes = 1;
+  if (n == 0) return drt__fail(DRT_EINVAL, "study: a batch without trials");
+  drt_status status = flatten(b, draws, n, order);
+  if (!status && !ctx->is_ref) status = upload(b);
+  if (status) drt__study_batch_close(b);
+  return status;
+}
+
+void drt__study_batch_close(drt__study_batch *b) {
+  cl_mem *buffers[] = {&b->d_trials, &b->d_segments, &b->d_types,
+                       &b->d_phis,   &b->d_candidates, &b->d_ints,
+                       &b->d_xy,     &b->d_out};
+  for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
+    if (*buffers[i]) clReleaseMemObject(*buffers[i]);
+  free(b->trials);
+  free(b->segments);
+  free(b->phis);
+  free(b->types);
+  free(b->candidates);
+  free(b->staging);
+  memset(b, 0, sizeof *b);
+}
+
+/* Arguments of study_eval (gradient >= 0) or study_power (gradient < 0). */
+static drt_status set_args(drt__study_batch *b, cl_kernel k, cl_int n,
+                           double alpha, cl_int gradient) {
+  drt_status status = DRT_OK;
+  cl_int width = b->width;
+  float alpha_f = (float)alpha;
+  int is_double = b->ctx->precision == DRT_PRECISION_DOUBLE;
+  int a = 0;
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_ints));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_xy));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof n, &n));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_trials));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_segments));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_types));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_phis));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_candidates));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof width, &width));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, is_double ? sizeof alpha : sizeof alpha_f,
+                              is_double ? (void *)&alpha : (void *)&alpha_f));
+  if (gradient >= 0)
+    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof gradient, &gradient));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_out));
+error:
+  return status;
+}
+
+/* One launch over queries [first, first + n), n <= capacity: study_eval
+ * (3 values a query) when gradient >= 0, else study_power (1 value). */
+static drt_status launch(drt__study_batch *b, const drt__study_queries *q,
+                         size_t first, size_t n, double alpha, int gradient,
+                         double *out) {
+  drt_status status = DRT_OK;
+  cl_command_queue queue = b->ctx->queue;
+  size_t rs = drt__real_size(b->ctx);
+  int power = gradient < 0;
+  cl_kernel k = b->ctx->study_kernel[power];
+  size_t values = power ? 1 : 3, lanes = power ? (size_t)b->lanes : 1;
+  DRT_CL_CHECK(clEnqueueWriteBuffer(queue, b->d_ints, CL_FALSE, 0,
+                                    2 * n * sizeof(int), q->ints + 2 * first,
+                                    0, NULL, NULL));
+  store_reals(b->ctx, q->xy + 4 * first, 4 * n, b->staging);
+  DRT_CL_CHECK(clEnqueueWriteBuffer(queue, b->d_xy, CL_TRUE, 0, 4 * n * rs,
+                                    b->staging, 0, NULL, NULL));
+  status = set_args(b, k, (cl_int)n, alpha, gradient);
+  if (status) return status;
+  size_t local = b->work_group, items = (n + lanes - 1) / lanes;
+  size_t global = (items + local - 1) / local * local;
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(queue, k, 1, NULL, &global, &local, 0,
+                                      NULL, NULL));
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, b->d_out, CL_TRUE, 0,
+                                   values * n * rs, b->staging, 0, NULL, NULL));
+  load_reals(b->ctx, b->staging, values * n, out + values * first);
+error:
+  return status;
+}
+
+static drt_status eval_slices(drt__study_batch *b, const drt__study_queries *q,
+                              double alpha, int gradient, double *out) {
+  drt_status status = DRT_OK;
+  for (size_t first = 0; first < q->n && !status; first += b->capacity) {
+    size_t n = q->n - first < b->capacity ? q->n - first : b->capacity;
+    status = launch(b, q, first, n, alpha, gradient, out);
+  }
+  return status;
+}
+
+drt_status drt__study_eval(drt__study_batch *b, const drt__study_queries *q,
+                           double alpha, int gradient, double *out) {
+  if (!b->ctx->is_ref) return eval_slices(b, q, alpha, gradient ? 1 : 0, out);
+  for (size_t i = 0; i < q->n; i++) {
+    const double *xy = q->xy + 4 * i;
+    const int *trial = b->trials + 4 * q->ints[2 * i];
+    drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
+    drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
+    double *o = out + 3 * i;
+    if (gradient) {
+      drt_study_query(trial, b->segments, b->types, b->phis, b->candidates,
+                      b->width, tx, rx, p, o);
+    } else {
+      o[0] = drt_study_power(trial, b->segments, b->types, b->phis,
+                             b->candidates, b->width, tx, rx, p);
+      o[1] = o[2] = 0;
+    }
+  }
+  return DRT_OK;
+}
+
+drt_status drt__study_power(drt__study_batch *b, const drt__study_queries *q,
+                            double alpha, double *out) {
+  if (q->n % (size_t)b->lanes)
+    return drt__fail(DRT_EINVAL, "study: %zu queries are not whole groups of "
+                     "%d lanes", q->n, b->lanes);
+  if (!b->ctx->is_ref) return eval_slices(b, q, alpha, -1, out);
+  for (size_t i = 0; i < q->n; i++) {
+    const double *xy = q->xy + 4 * i;
+    drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
+    out[i] = drt_study_power(b->trials + 4 * q->ints[2 * i], b->segments,
+                             b->types, b->phis, b->candidates, b->width,
+                             drt_v2(xy[0], xy[1]), drt_v2(xy[2], xy[3]), p);
+  }
+  return DRT_OK;
+}

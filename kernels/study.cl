@@ -1,0 +1,59 @@
+/* study.cl — the batched evaluation of a convergence study. Built with one
+ * lane: study_eval, one work-item per query (trial, transmitter position,
+ * receiver, smoothing mode) with the gradient; built with DRT_LANES > 1:
+ * study_power, DRT_LANES queries of one trial and mode per work-item,
+ * value only (the transmitter maps and the pattern search). */
+#include "drt_study.h"
+
+/* Query q: trial and smoothing mode in q_int[2q], q_int[2q + 1]; tx and rx
+ * in q_xy[4q .. 4q + 3]. */
+
+#if DRT_LANES == 1
+/* out[3q .. 3q + 2] = P, dP/dx, dP/dy (dP zero unless gradient). */
+__kernel void study_eval(__global const int *q_int, __global const real *q_xy,
+                         const int n_queries, __global const int *trials,
+                         __global const real *segments,
+                         __global const int *types, __global const real *phis,
+                         __global const int *candidates, const int width,
+                         const real alpha, const int gradient,
+                         __global real *out) {
+  const int q = get_global_id(0);
+  if (q >= n_queries) return;
+  const drt_smoothing_params p = {q_int[2 * q + 1], alpha};
+  __global const real *xy = q_xy + 4 * (size_t)q;
+  __global const int *trial = trials + 4 * q_int[2 * q];
+  const drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
+  real result[3] = {0, 0, 0};
+  if (gradient)
+    drt_study_query(trial, segments, types, phis, candidates, width, tx, rx,
+                    p, result);
+  else
+    result[0] = drt_study_power(trial, segments, types, phis, candidates,
+                                width, tx, rx, p);
+  for (int i = 0; i < 3; i++) out[3 * (size_t)q + i] = result[i];
+}
+#endif
+
+/* out[q] = P of queries q0 .. q0 + DRT_LANES - 1, which share the trial
+ * and mode of q0 (the host lays them out so; n_queries is a multiple of
+ * DRT_LANES). */
+__kernel void study_power(__global const int *q_int,
+                          __global const real *q_xy, const int n_queries,
+                          __global const int *trials,
+                          __global const real *segments,
+                          __global const int *types,
+                          __global const real *phis,
+                          __global const int *candidates, const int width,
+                          const real alpha, __global real *out) {
+  const int q0 = get_global_id(0) * DRT_LANES;
+  if (q0 >= n_queries) return;
+  const drt_smoothing_params p = {q_int[2 * q0 + 1], alpha};
+  real c[4][DRT_LANES];
+  for (int l = 0; l < DRT_LANES; l++)
+    for (int i = 0; i < 4; i++) c[i][l] = q_xy[4 * (size_t)(q0 + l) + i];
+  const drt_vec2 tx = drt_v2(drt_load_lanes(c[0]), drt_load_lanes(c[1]));
+  const drt_vec2 rx = drt_v2(drt_load_lanes(c[2]), drt_load_lanes(c[3]));
+  lreal power = drt_study_power(trials + 4 * q_int[2 * q0], segments, types,
+                                phis, candidates, width, tx, rx, p);
+  drt_store_lanes(power, out + q0);
+}
