@@ -3,7 +3,7 @@
  * candidate, path), which fills the path points and returns the solver's
  * iteration count, and DRT_PATH_TANGENTS(in, tx, rx, path, dpath), which
  * fills the points' tangents given those of the endpoints, then includes
- * this file. Built with -DDRT_GRADIENT (and one lane), the program has the
+ * this file. Built with -DDRT_GRADIENT, the program has the
  * value-and-gradient kernels instead of the value kernels. */
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
@@ -74,8 +74,8 @@ __kernel void reduce_chunks(__global const real *partial, const int n_cells,
 
 #include "drt_gradient.h"
 
-/* As trace (one lane), adding the power's derivatives by the moving
- * endpoint's x and y: component c of slot s is partial[c * slots + s]. */
+/* As trace, adding the power's derivatives by the moving endpoint's x and
+ * y: component c of slot s is partial[c * slots + s]. */
 __kernel void trace_grad(
     __global const real *moving, const int n_cells, const ulong cell_offset,
     __global const real *fixed, const int n_fixed, const int vary_tx,
@@ -84,11 +84,12 @@ __kernel void trace_grad(
     __global const int *candidates, const int order, const int n_candidates,
     const int chunk, const int mode, const real alpha, const ulong seed,
     __global real *partial, __global uint *iterations, const ulong slots) {
-  const int cell = get_global_id(0);
+  const int cell = get_global_id(0) * DRT_LANES;
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_vec2 here = drt_v2(moving[cell], moving[n_cells + cell]);
+  const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
+                               drt_load_lanes(moving + n_cells + cell));
   const int first = chunk_index * chunk;
   const int last = min(first + chunk, n_candidates);
   drt_vec2 path[DRT_MAX_ORDER + 2];
@@ -117,8 +118,10 @@ __kernel void trace_grad(
     }
   }
   const size_t slot = (size_t)chunk_index * n_cells + cell;
-  partial[slot] += sum.v;
-  for (int i = 0; i < DRT_ND; i++) partial[(i + 1) * slots + slot] += sum.d[i];
+  for (int c = 0; c <= DRT_ND; c++) {
+    __global real *at = partial + c * slots + slot;
+    drt_store_lanes(drt_load_lanes(at) + (c == 0 ? sum.v : sum.d[c - 1]), at);
+  }
   iterations[slot] += steps;
 }
 
