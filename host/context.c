@@ -80,8 +80,7 @@ drt_status drt__context_program(drt_context *ctx, drt_method method,
   drt__program *prog = &ctx->programs[gradient ? 1 : 0][method];
   *out = prog;
   if (prog->trace) return DRT_OK;
-  /* The gradient kernels work one cell at a time. */
-  prog->lanes = gradient ? 1 : method_lanes(ctx, method);
+  prog->lanes = method_lanes(ctx, method);
   char options[128];
   snprintf(options, sizeof options, "-cl-std=CL1.2%s%s -DDRT_LANES=%d",
            ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",

@@ -302,8 +302,7 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
   if (status) return status;
   size_t wg = s->prog->work_group;
-  size_t lanes = s->pairs ? 1 : (size_t)s->prog->lanes; /* one pair an item */
-  size_t items = (size_t)n_cells / lanes;
+  size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
   size_t global[2] = {round_up(items, wg), used};
   size_t local[2] = {wg, 1};
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,

@@ -49,6 +49,17 @@ typedef uint64_t drt_u64;
 #define DRT_PASTE_(a, b) a##b
 #define DRT_PASTE(a, b) DRT_PASTE_(a, b)
 typedef DRT_PASTE(DRT_REAL_T, DRT_LANES) lreal;
+/* What comparing two lreal gives (-1 true, 0 false per lane); as lanes of
+ * integers it also carries per-lane indices. */
+#ifdef DRT_DOUBLE
+#define DRT_MASK_T long
+#else
+#define DRT_MASK_T int
+#endif
+typedef DRT_MASK_T drt_mask_elem;
+typedef DRT_PASTE(DRT_MASK_T, DRT_LANES) lmask;
+#define drt_store_mask(v, p) DRT_PASTE(vstore, DRT_LANES)(v, 0, p)
+#define drt_sel_mask(m, a, b) select((lmask)(b), (lmask)(a), (m))
 #define drt_sel(m, a, b) select((lreal)(b), (lreal)(a), (m))
 #define DRT_ALL(m) all(m)
 #define DRT_ANY(m) any(m)
@@ -56,6 +67,10 @@ typedef DRT_PASTE(DRT_REAL_T, DRT_LANES) lreal;
 #define drt_store_lanes(v, p) DRT_PASTE(vstore, DRT_LANES)(v, 0, p)
 #else
 typedef real lreal;
+typedef int drt_mask_elem;
+typedef int lmask;
+#define drt_store_mask(v, p) (*(p) = (v))
+#define drt_sel_mask(m, a, b) ((m) ? (lmask)(a) : (lmask)(b))
 #define drt_sel(m, a, b) ((m) ? (lreal)(a) : (lreal)(b))
 #define DRT_ALL(m) (m)
 #define DRT_ANY(m) (m)

@@ -30,6 +30,11 @@ DRT_FN lreal drt_dot(drt_vec2 a, drt_vec2 b) { return a.x * b.x + a.y * b.y; }
 DRT_FN lreal drt_cross(drt_vec2 a, drt_vec2 b) { return a.x * b.y - a.y * b.x; }
 DRT_FN lreal drt_norm(drt_vec2 a) { return sqrt(drt_dot(a, a)); }
 
+/* Per lane: a where m is true, else b. */
+DRT_FN drt_vec2 drt_sel_v2(lmask m, drt_vec2 a, drt_vec2 b) {
+  return drt_v2(drt_sel(m, a.x, b.x), drt_sel(m, a.y, b.y));
+}
+
 /* v / |v|, and v unchanged when |v| = 0 (scaled by exactly 1). */
 DRT_FN drt_vec2 drt_normalize(drt_vec2 v) {
   lreal length = drt_norm(v);

@@ -2,16 +2,16 @@
  * to the moving endpoint (DESIGN §10): tangents of the path points (chain
  * rule through the image method, implicit differentiation of the FPT and
  * MPT optimality conditions), then of the smoothed validity and of the
- * power. Walls are fixed here; only the endpoints move. */
+ * power. Walls are fixed here; only the endpoints move. Like the value
+ * math, it runs on lanes (one cell per lane, drt_cl_compat.h), except the
+ * iterative methods' tangents, which solve a small dense system per path
+ * and are built with one lane only. */
 #ifndef DRT_GRADIENT_H
 #define DRT_GRADIENT_H
 
 #include "drt_cl_compat.h"
 #include "drt_geometry.h"
 #include "drt_interactions.h"
-#include "drt_linalg.h"
-#include "drt_path_fpt.h"
-#include "drt_path_mpt.h"
 #include "drt_smooth.h"
 #include "drt_validity.h"
 
@@ -25,11 +25,11 @@ typedef struct drt_tangent {
 
 /* A value with its derivatives along each direction. */
 typedef struct drt_dual {
-  real v;
-  real d[DRT_ND];
+  lreal v;
+  lreal d[DRT_ND];
 } drt_dual;
 
-DRT_FN drt_dual drt_dual_const(real v) {
+DRT_FN drt_dual drt_dual_const(lreal v) {
   drt_dual r;
   r.v = v;
   for (int i = 0; i < DRT_ND; i++) r.d[i] = 0;
@@ -50,14 +50,14 @@ DRT_FN void drt_endpoint_tangents(int vary_tx, drt_tangent *dtx,
 /* ds/dx of the smoothing function: alpha s (1 - s) for the sigmoid,
  * alpha / 6 inside the hard sigmoid's ramp and 0 outside (and at its two
  * kinks, where it has none). */
-DRT_FN real drt_smooth_slope(real x, drt_smoothing_params p) {
+DRT_FN lreal drt_smooth_slope(lreal x, drt_smoothing_params p) {
   if (p.mode == DRT_SMOOTH_SIGMOID) {
-    real s = drt_sigmoid(x, p.alpha);
+    lreal s = drt_sigmoid(x, p.alpha);
     return p.alpha * s * ((real)1 - s);
   }
   if (p.mode == DRT_SMOOTH_HARD_SIGMOID) {
-    real y = p.alpha * x;
-    return (y > (real)-3 && y < (real)3) ? p.alpha / (real)6 : (real)0;
+    lreal y = p.alpha * x;
+    return drt_sel(y > (real)-3 && y < (real)3, p.alpha / (real)6, 0);
   }
   return 0;
 }
@@ -65,7 +65,7 @@ DRT_FN real drt_smooth_slope(real x, drt_smoothing_params p) {
 /* s(x) with its derivatives, given those of x. */
 DRT_FN drt_dual drt_smooth_dual(drt_dual x, drt_smoothing_params p) {
   drt_dual r;
-  real slope = drt_smooth_slope(x.v, p);
+  lreal slope = drt_smooth_slope(x.v, p);
   r.v = drt_smooth(x.v, p);
   for (int i = 0; i < DRT_ND; i++) r.d[i] = slope * x.d[i];
   return r;
@@ -82,20 +82,27 @@ DRT_FN drt_dual drt_sub_dual(drt_dual a, drt_dual b) {
 
 DRT_FN drt_dual drt_compare_dual(drt_dual big, drt_dual small, int strict,
                                  drt_smoothing_params p) {
-  if (p.mode == DRT_SMOOTH_NONE) {
-    int truth = strict ? big.v > small.v : big.v >= small.v;
-    return drt_dual_const(truth ? (real)1 : (real)0);
-  }
+  if (p.mode == DRT_SMOOTH_NONE)
+    return drt_dual_const(strict ? drt_sel(big.v > small.v, 1, 0)
+                                 : drt_sel(big.v >= small.v, 1, 0));
   return drt_smooth_dual(drt_sub_dual(big, small), p);
+}
+
+/* Per lane: a where m is true, else b. */
+DRT_FN drt_dual drt_sel_dual(lmask m, drt_dual a, drt_dual b) {
+  drt_dual r;
+  r.v = drt_sel(m, a.v, b.v);
+  for (int i = 0; i < DRT_ND; i++) r.d[i] = drt_sel(m, a.d[i], b.d[i]);
+  return r;
 }
 
 /* and, or, not with the value semantics of drt_smooth.h: the derivative
  * follows the operand whose value is taken. */
 DRT_FN drt_dual drt_and_dual(drt_dual a, drt_dual b) {
-  return (a.v < b.v || a.v != a.v) ? a : b;
+  return drt_sel_dual(a.v < b.v || a.v != a.v, a, b);
 }
 DRT_FN drt_dual drt_or_dual(drt_dual a, drt_dual b) {
-  return (a.v > b.v || a.v != a.v) ? a : b;
+  return drt_sel_dual(a.v > b.v || a.v != a.v, a, b);
 }
 DRT_FN drt_dual drt_not_dual(drt_dual a) {
   drt_dual r;
@@ -131,21 +138,29 @@ DRT_FN void drt_image_method_tangents(const drt_interactions *in, drt_vec2 tx,
   for (int j = in->k - 1; j >= 0; j--) {
     drt_vec2 n = in->n[j];
     drt_vec2 u = drt_sub(q, images[j]);
-    real un = drt_dot(u, n);
-    if (un != (real)0) {
-      real s = drt_dot(drt_sub(in->a[j], q), n) / un;
-      for (int i = 0; i < DRT_ND; i++) {
-        drt_vec2 du = drt_sub(dq.d[i], dimages[j].d[i]);
-        real ds = (-drt_dot(dq.d[i], n) - s * drt_dot(du, n)) / un;
-        dq.d[i] = drt_add(drt_add(dq.d[i], drt_scale(u, ds)), drt_scale(du, s));
-      }
-      q = drt_add(q, drt_scale(u, s));
+    lreal un = drt_dot(u, n);
+    /* As drt_image_method: no step (q and its tangent kept) where un = 0. */
+    lmask step = un != (real)0;
+    un = drt_sel(step, un, 1);
+    lreal s = drt_dot(drt_sub(in->a[j], q), n) / un;
+    for (int i = 0; i < DRT_ND; i++) {
+      drt_vec2 du = drt_sub(dq.d[i], dimages[j].d[i]);
+      lreal ds = (-drt_dot(dq.d[i], n) - s * drt_dot(du, n)) / un;
+      drt_vec2 moved =
+          drt_add(drt_add(dq.d[i], drt_scale(u, ds)), drt_scale(du, s));
+      dq.d[i] = drt_sel_v2(step, moved, dq.d[i]);
     }
+    q = drt_sel_v2(step, drt_add(q, drt_scale(u, s)), q);
     dpath[j + 1] = dq;
   }
   dpath[0] = *dtx;
   dpath[in->k + 1] = *drx;
 }
+
+#if DRT_LANES == 1
+#include "drt_linalg.h"
+#include "drt_path_fpt.h"
+#include "drt_path_mpt.h"
 
 /* Interaction points move only through their theta: dP = t dtheta. */
 DRT_FN void drt_points_from_dtheta(const drt_interactions *in,
@@ -247,6 +262,8 @@ DRT_FN void drt_min_path_tangents(const drt_interactions *in,
   drt_points_from_dtheta(in, rhs, dpath);
 }
 
+#endif /* DRT_LANES == 1 */
+
 /* ------------------------------------------------------------------------ */
 /* Validity and power with derivatives                                      */
 /* ------------------------------------------------------------------------ */
@@ -260,8 +277,8 @@ DRT_FN drt_dual drt_on_objects_dual(const drt_interactions *in,
   for (int j = 0; j < in->k; j++) {
     if (in->type[j] == DRT_OBJ_VERTEX) continue;
     drt_vec2 t = in->t[j];
-    real tt = drt_dot(t, t);
-    tt = tt == (real)0 ? (real)1 : tt;
+    lreal tt = drt_dot(t, t);
+    tt = drt_sel(tt == (real)0, 1, tt);
     drt_dual u;
     u.v = drt_dot(t, drt_sub(path[j + 1], in->a[j])) / tt;
     for (int i = 0; i < DRT_ND; i++) u.d[i] = drt_dot(t, dpath[j + 1].d[i]) / tt;
@@ -287,70 +304,113 @@ DRT_FN drt_dual drt_segments_meet_dual(drt_vec2 p1, drt_vec2 p2,
                                        const drt_tangent *dp2, drt_vec2 p3,
                                        drt_vec2 p4, drt_smoothing_params p) {
   drt_vec2 A = drt_sub(p2, p1), B = drt_sub(p3, p4), C = drt_sub(p1, p3);
-  real a = B.y * C.x - B.x * C.y;
-  real b = A.x * C.y - A.y * C.x;
-  real d = A.y * B.x - A.x * B.y;
-  if (d == (real)0) return drt_dual_const(0);
+  lreal a = B.y * C.x - B.x * C.y;
+  lreal b = A.x * C.y - A.y * C.x;
+  lreal d = A.y * B.x - A.x * B.y;
+  lmask parallel = d == (real)0;
+  if (DRT_ALL(parallel)) return drt_dual_const(0);
+  d = drt_sel(parallel, 1, d);
   drt_dual ta, tb;
   ta.v = a / d;
   tb.v = b / d;
   for (int i = 0; i < DRT_ND; i++) {
     drt_vec2 dA = drt_sub(dp2->d[i], dp1->d[i]), dC = dp1->d[i];
-    real da = B.y * dC.x - B.x * dC.y;
-    real db = dA.x * C.y + A.x * dC.y - dA.y * C.x - A.y * dC.x;
-    real dd = dA.y * B.x - dA.x * B.y;
+    lreal da = B.y * dC.x - B.x * dC.y;
+    lreal db = dA.x * C.y + A.x * dC.y - dA.y * C.x - A.y * dC.x;
+    lreal dd = dA.y * B.x - dA.x * B.y;
     ta.d[i] = (da - ta.v * dd) / d;
     tb.d[i] = (db - tb.v * dd) / d;
   }
-  return drt_and_dual(drt_in_unit_interval_dual(ta, p),
-                      drt_in_unit_interval_dual(tb, p));
+  drt_dual meet = drt_and_dual(drt_in_unit_interval_dual(ta, p),
+                               drt_in_unit_interval_dual(tb, p));
+  return drt_sel_dual(parallel, drt_dual_const(0), meet);
 }
 
-/* The (segment, object) test whose value drt_obstructed's `or` selects
- * (with drt_or's rule, ties and NaN included) into *best_j, *best_m; -1
- * when no test is made. */
-DRT_FN void drt_obstruction_decider(const drt_vec2 *path,
-                                    DRT_GLOBAL const int *cand, int k,
-                                    DRT_GLOBAL const real *segments,
-                                    DRT_GLOBAL const int *types, int n_objects,
-                                    drt_smoothing_params p, int *best_j,
-                                    int *best_m) {
-  real blocked = 0;
-  *best_j = *best_m = -1;
-  for (int j = 0; j <= k && blocked != (real)1; j++) {
-    int first = j > 0 ? cand[j - 1] : -1;
-    int last = j < k ? cand[j] : -1;
-    for (int m = 0; m < n_objects; m++) {
-      if (m == first || m == last || types[m] == DRT_OBJ_VERTEX) continue;
-      real meets = drt_segments_meet(path[j], path[j + 1],
-                                     drt_object_a(segments, m),
-                                     drt_object_b(segments, m), p);
-      if (!(blocked > meets || blocked != blocked)) {
-        blocked = meets;
-        *best_j = j;
-        *best_m = m;
-      }
-      if (blocked == (real)1) break;
+/* Each lane's segment `seg` of the path (0..k) with its tangents. */
+DRT_FN void drt_lane_segment(const drt_vec2 *path, const drt_tangent *dpath,
+                             int k, lmask seg, drt_vec2 *p1, drt_vec2 *p2,
+                             drt_tangent *d1, drt_tangent *d2) {
+  *p1 = path[0];
+  *p2 = path[1];
+  *d1 = dpath[0];
+  *d2 = dpath[1];
+  for (int j = 1; j <= k; j++) {
+    lmask here = seg == j;
+    *p1 = drt_sel_v2(here, path[j], *p1);
+    *p2 = drt_sel_v2(here, path[j + 1], *p2);
+    for (int i = 0; i < DRT_ND; i++) {
+      d1->d[i] = drt_sel_v2(here, dpath[j].d[i], d1->d[i]);
+      d2->d[i] = drt_sel_v2(here, dpath[j + 1].d[i], d2->d[i]);
     }
   }
 }
 
+/* Each lane's object `object` (-1: object 0, for lanes to discard), its
+ * endpoints gathered lane by lane. */
+DRT_FN void drt_lane_object(DRT_GLOBAL const real *segments, lmask object,
+                            drt_vec2 *a, drt_vec2 *b) {
+  drt_mask_elem index[DRT_LANES];
+  real ax[DRT_LANES], ay[DRT_LANES], bx[DRT_LANES], by[DRT_LANES];
+  drt_store_mask(object, index);
+  for (int l = 0; l < DRT_LANES; l++) {
+    int m = index[l] < 0 ? 0 : (int)index[l];
+    ax[l] = segments[4 * m];
+    ay[l] = segments[4 * m + 1];
+    bx[l] = segments[4 * m + 2];
+    by[l] = segments[4 * m + 3];
+  }
+  *a = drt_v2(drt_load_lanes(ax), drt_load_lanes(ay));
+  *b = drt_v2(drt_load_lanes(bx), drt_load_lanes(by));
+}
+
+/* Per lane, the (segment, object) test whose value drt_obstructed's `or`
+ * selects (with drt_or's rule, ties and NaN included, frozen once
+ * certain) into *best_j, *best_m; -1 when no test is made. */
+DRT_FN void drt_obstruction_decider(const drt_vec2 *path,
+                                    DRT_GLOBAL const int *cand, int k,
+                                    DRT_GLOBAL const real *segments,
+                                    DRT_GLOBAL const int *types, int n_objects,
+                                    drt_smoothing_params p, lmask *best_j,
+                                    lmask *best_m) {
+  lreal blocked = 0;
+  *best_j = *best_m = -1;
+  for (int j = 0; j <= k; j++) {
+    int first = j > 0 ? cand[j - 1] : -1;
+    int last = j < k ? cand[j] : -1;
+    for (int m = 0; m < n_objects; m++) {
+      if (m == first || m == last || types[m] == DRT_OBJ_VERTEX) continue;
+      lreal meets = drt_segments_meet(path[j], path[j + 1],
+                                      drt_object_a(segments, m),
+                                      drt_object_b(segments, m), p);
+      lmask take =
+          blocked != (real)1 && !(blocked > meets || blocked != blocked);
+      blocked = drt_sel(take, meets, blocked);
+      *best_j = drt_sel_mask(take, j, *best_j);
+      *best_m = drt_sel_mask(take, m, *best_m);
+    }
+    if (DRT_ALL(blocked == (real)1)) break;
+  }
+}
+
 /* drt_obstructed with the derivative of the deciding test: a value pass
- * finds the test that `or` selects, and only that one is differentiated. */
+ * finds, per lane, the test that `or` selects, and only that one is
+ * differentiated. */
 DRT_FN drt_dual drt_obstructed_dual(const drt_vec2 *path,
                                     const drt_tangent *dpath,
                                     DRT_GLOBAL const int *cand, int k,
                                     DRT_GLOBAL const real *segments,
                                     DRT_GLOBAL const int *types, int n_objects,
                                     drt_smoothing_params p) {
-  int best_j, best_m;
+  lmask best_j, best_m;
   drt_obstruction_decider(path, cand, k, segments, types, n_objects, p,
                           &best_j, &best_m);
-  if (best_j < 0) return drt_dual_const(0);
-  return drt_segments_meet_dual(path[best_j], path[best_j + 1],
-                                &dpath[best_j], &dpath[best_j + 1],
-                                drt_object_a(segments, best_m),
-                                drt_object_b(segments, best_m), p);
+  if (DRT_ALL(best_j < 0)) return drt_dual_const(0);
+  drt_vec2 p1, p2, a, b;
+  drt_tangent d1, d2;
+  drt_lane_segment(path, dpath, k, best_j, &p1, &p2, &d1, &d2);
+  drt_lane_object(segments, best_m, &a, &b);
+  drt_dual meet = drt_segments_meet_dual(p1, p2, &d1, &d2, a, b, p);
+  return drt_sel_dual(best_j < 0, drt_dual_const(0), meet);
 }
 
 /* The path loss with its derivatives: sum of 2 e . de. */
@@ -377,11 +437,14 @@ DRT_FN drt_dual drt_path_length_dual(const drt_vec2 *path,
   drt_dual length = drt_dual_const(0);
   for (int s = 0; s <= k; s++) {
     drt_vec2 d = drt_sub(path[s + 1], path[s]);
-    real l = drt_norm(d);
+    lreal l = drt_norm(d);
     length.v += l;
-    if (l == (real)0) continue;
+    /* A zero-length segment adds nothing (its direction is undefined). */
+    lmask zero = l == (real)0;
+    l = drt_sel(zero, 1, l);
     for (int i = 0; i < DRT_ND; i++)
-      length.d[i] += drt_dot(d, drt_sub(dpath[s + 1].d[i], dpath[s].d[i])) / l;
+      length.d[i] += drt_sel(
+          zero, 0, drt_dot(d, drt_sub(dpath[s + 1].d[i], dpath[s].d[i])) / l);
   }
   return length;
 }
@@ -397,40 +460,35 @@ DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
                                            DRT_GLOBAL const int *types,
                                            int n_objects,
                                            drt_smoothing_params p) {
+  drt_dual v;
   if (p.mode == DRT_SMOOTH_NONE) { /* V is 0 or 1: only the power moves */
-    real v = drt_and(drt_on_objects(in, path, p),
-                     drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p));
-    if (v > (real)0)
-      v = drt_and(v, drt_not(drt_obstructed(path, cand, in->k, segments,
-                                            types, n_objects, p)));
-    if (!(v > (real)0)) return drt_dual_const(0);
-    drt_dual length = drt_path_length_dual(path, dpath, in->k);
-    real denominator = DRT_H * DRT_H + length.v * length.v;
-    drt_dual out;
-    out.v = drt_reflection_power(in->k) / denominator;
-    for (int i = 0; i < DRT_ND; i++)
-      out.d[i] = (real)-2 * length.v * out.v * length.d[i] / denominator;
-    return out;
+    v = drt_dual_const(drt_and(
+        drt_on_objects(in, path, p),
+        drt_less(drt_path_loss(in, path), DRT_LOSS_TOL, p)));
+    if (!DRT_ANY(v.v > (real)0)) return drt_dual_const(0);
+    v.v = drt_and(v.v, drt_not(drt_obstructed(path, cand, in->k, segments,
+                                              types, n_objects, p)));
+  } else {
+    drt_dual loss = drt_path_loss_dual(in, path, dpath);
+    v = drt_and_dual(drt_on_objects_dual(in, path, dpath, p),
+                     drt_compare_dual(drt_dual_const(DRT_LOSS_TOL), loss, 1, p));
+    if (!DRT_ANY(v.v > (real)0)) return drt_dual_const(0);
+    v = drt_and_dual(v, drt_not_dual(drt_obstructed_dual(
+                            path, dpath, cand, in->k, segments, types,
+                            n_objects, p)));
   }
-  drt_dual loss = drt_path_loss_dual(in, path, dpath);
-  drt_dual v = drt_and_dual(
-      drt_on_objects_dual(in, path, dpath, p),
-      drt_compare_dual(drt_dual_const(DRT_LOSS_TOL), loss, 1, p));
-  if (!(v.v > (real)0)) return drt_dual_const(0);
-  v = drt_and_dual(v, drt_not_dual(drt_obstructed_dual(
-                          path, dpath, cand, in->k, segments, types,
-                          n_objects, p)));
-  if (!(v.v > (real)0)) return drt_dual_const(0);
+  if (!DRT_ANY(v.v > (real)0)) return drt_dual_const(0);
   drt_dual length = drt_path_length_dual(path, dpath, in->k);
-  real denominator = DRT_H * DRT_H + length.v * length.v;
-  real w = drt_reflection_power(in->k) / denominator;
+  lreal denominator = DRT_H * DRT_H + length.v * length.v;
+  lreal w = drt_reflection_power(in->k) / denominator;
   drt_dual out;
   out.v = v.v * w;
   for (int i = 0; i < DRT_ND; i++) {
-    real dw = (real)-2 * length.v * w * length.d[i] / denominator;
+    lreal dw = (real)-2 * length.v * w * length.d[i] / denominator;
     out.d[i] = v.d[i] * w + v.v * dw;
   }
-  return out;
+  /* A NaN or zero V contributes exactly 0. */
+  return drt_sel_dual(v.v > (real)0, out, drt_dual_const(0));
 }
 
 #endif

@@ -6,11 +6,23 @@
 #ifndef DRT_PAIR_KERNEL_H
 #define DRT_PAIR_KERNEL_H
 
+/* Each lane's fixed endpoint: pair g is fixed endpoint g % n_fixed. */
+DRT_FN drt_vec2 drt_pair_fixed(__global const real *fixed, int n_fixed,
+                               ulong pair) {
+  real x[DRT_LANES], y[DRT_LANES];
+  for (int l = 0; l < DRT_LANES; l++) {
+    int f = (int)((pair + (ulong)l) % (ulong)n_fixed);
+    x[l] = fixed[2 * f];
+    y[l] = fixed[2 * f + 1];
+  }
+  return drt_v2(drt_load_lanes(x), drt_load_lanes(y));
+}
+
 /* The arguments of trace_grad; global cell g = cell_offset + cell is the
  * pair (point g / n_fixed, fixed endpoint g % n_fixed), and `moving` holds
  * each pair's own copy of its point. A pair draws the random starts that
- * trace_grad draws for that point and endpoint, so summing a point's pairs
- * gives trace_grad's result up to rounding. */
+ * trace_grad draws for that point and endpoint (MPT runs one lane), so
+ * summing a point's pairs gives trace_grad's result up to rounding. */
 __kernel void trace_grad_pairs(
     __global const real *moving, const int n_cells, const ulong cell_offset,
     __global const real *fixed, const int n_fixed, const int vary_tx,
@@ -19,23 +31,18 @@ __kernel void trace_grad_pairs(
     __global const int *candidates, const int order, const int n_candidates,
     const int chunk, const int mode, const real alpha, const ulong seed,
     __global real *partial, __global uint *iterations, const ulong slots) {
-  const int cell = get_global_id(0);
+  const int cell = get_global_id(0) * DRT_LANES;
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_vec2 here = drt_v2(moving[cell], moving[n_cells + cell]);
+  const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
+                               drt_load_lanes(moving + n_cells + cell));
   const ulong pair = cell_offset + (ulong)cell;
   const int f = (int)(pair % (ulong)n_fixed);
   const ulong point = pair / (ulong)n_fixed;
-  const drt_vec2 there = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
-  const drt_vec2 tx = vary_tx ? here : there;
-  const drt_vec2 rx = vary_tx ? there : here;
+  const drt_vec2 there = drt_pair_fixed(fixed, n_fixed, pair);
   const int first = chunk_index * chunk;
   const int last = min(first + chunk, n_candidates);
-  drt_vec2 path[DRT_MAX_ORDER + 2];
-  drt_tangent dpath[DRT_MAX_ORDER + 2];
-  drt_tangent dtx, drx;
-  drt_endpoint_tangents(vary_tx, &dtx, &drx);
   drt_interactions in;
   drt_dual sum = drt_dual_const(0);
   uint steps = 0;
@@ -43,18 +50,13 @@ __kernel void trace_grad_pairs(
     __global const int *cand = candidates + (size_t)c * order;
     drt_load_interactions(cand, order, segments, types, phis, &in);
     const ulong key = drt_path_key(order, (ulong)c, n_fixed, f);
-    steps += DRT_FIND_PATH(&in, tx, rx, seed, point, key, path);
-    dpath[0] = dtx;
-    dpath[order + 1] = drx;
-    DRT_PATH_TANGENTS(&in, tx, rx, path, dpath);
-    drt_dual power = drt_path_contribution_dual(&in, path, dpath, cand,
-                                                segments, types, n_objects, p);
-    sum.v += power.v;
-    for (int i = 0; i < DRT_ND; i++) sum.d[i] += power.d[i];
+    drt_dual_accumulate(
+        &sum, drt_candidate_grad(&in, cand, vary_tx ? here : there,
+                                 vary_tx ? there : here, vary_tx, seed, point,
+                                 key, segments, types, n_objects, p, &steps));
   }
   const size_t slot = (size_t)chunk_index * n_cells + cell;
-  partial[slot] += sum.v;
-  for (int i = 0; i < DRT_ND; i++) partial[(i + 1) * slots + slot] += sum.d[i];
+  drt_store_grad(partial, slots, slot, sum);
   iterations[slot] += steps;
 }
 

@@ -25,6 +25,46 @@ DRT_FN drt_vec2 drt_interaction_error(const drt_interactions *in,
   return drt_v2(0, 0);
 }
 
+/* (I - d d^T / |d|^2) w / |d| for d = to - from: how the unit vector along
+ * d turns when `to` moves by w. Zero for a zero-length d. */
+DRT_FN drt_vec2 drt_unit_turn(drt_vec2 from, drt_vec2 to, drt_vec2 w) {
+  drt_vec2 d = drt_sub(to, from);
+  lreal l = drt_norm(d);
+  lmask zero = l == (real)0;
+  l = drt_sel(zero, 1, l);
+  drt_vec2 nh = drt_v2(-d.y / l, d.x / l);
+  return drt_sel_v2(zero, drt_v2(0, 0), drt_scale(nh, drt_dot(nh, w) / l));
+}
+
+/* Mirror of w in the line of unit normal n: (I - 2 n n^T) w. */
+DRT_FN drt_vec2 drt_reflect(drt_vec2 w, drt_vec2 n) {
+  return drt_sub(w, drt_scale(n, (real)2 * drt_dot(n, w)));
+}
+
+/* Derivative of a RIS error by the (unnormalised) back direction:
+ * d(cross(b, n), b.n)/db applied to w. */
+DRT_FN drt_vec2 drt_ris_turn(drt_vec2 n, drt_vec2 w) {
+  return drt_v2(n.y * w.x - n.x * w.y, n.x * w.x + n.y * w.y);
+}
+
+/* Change of interaction j's error vector when path points j, j+1, j+2
+ * (interactions j-1, j, j+1) move by w0, w1, w2: e = r - reflect(i) on a
+ * wall, e = (cross(b, n), b.n) - const with b = -r on a RIS, where i and r
+ * are the unit incoming and outgoing directions. */
+DRT_FN drt_vec2 drt_error_tangent(const drt_interactions *in,
+                                  const drt_vec2 *path, int j, drt_vec2 w0,
+                                  drt_vec2 w1, drt_vec2 w2) {
+  const drt_vec2 p0 = path[j], p1 = path[j + 1], p2 = path[j + 2];
+  drt_vec2 dr = drt_unit_turn(p1, p2, drt_sub(w2, w1));
+  if (in->type[j] == DRT_OBJ_WALL) {
+    drt_vec2 di = drt_unit_turn(p0, p1, drt_sub(w1, w0));
+    return drt_sub(dr, drt_reflect(di, in->n[j]));
+  }
+  if (in->type[j] == DRT_OBJ_RIS)
+    return drt_scale(drt_ris_turn(in->n[j], dr), (real)-1);
+  return drt_v2(0, 0);
+}
+
 /* Sum of the squared interaction residuals: about 0 for a path obeying the
  * laws (DESIGN §6 "loss"). */
 DRT_FN lreal drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
