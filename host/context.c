@@ -255,3 +255,23 @@ drt_status drt_devices_describe(char *buf, size_t size) {
   drt__cl_free_device_list(&list);
   return status;
 }
+
+void drt__store_reals(const drt_context *ctx, const double *src, size_t n,
+                      void *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  float *f = dst;
+  for (size_t i = 0; i < n; i++) f[i] = (float)src[i];
+}
+
+void drt__load_reals(const drt_context *ctx, const void *src, size_t n,
+                     double *dst) {
+  if (ctx->precision == DRT_PRECISION_DOUBLE) {
+    memcpy(dst, src, n * sizeof(double));
+    return;
+  }
+  const float *f = src;
+  for (size_t i = 0; i < n; i++) dst[i] = f[i];
+}

@@ -52,4 +52,10 @@ static inline size_t drt__real_size(const struct drt_context *context) {
                                                     : sizeof(float);
 }
 
+/* n doubles written into dst as the context's real type, and back. */
+void drt__store_reals(const struct drt_context *context, const double *src,
+                      size_t n, void *dst);
+void drt__load_reals(const struct drt_context *context, const void *src,
+                     size_t n, double *dst);
+
 #endif

@@ -287,14 +287,7 @@ drt_status drt__ref_eval(const drt_scene *scene,
   return status;
 }
 
-/* The scene in the kernels' flat layout, for the gradient header. */
-typedef struct flat_scene {
-  double *segments, *phis;
-  int *types;
-  int n;
-} flat_scene;
-
-static drt_status flatten(const drt_scene *scene, flat_scene *f) {
+drt_status drt__ref_flatten(const drt_scene *scene, drt__flat_scene *f) {
   f->n = (int)drt_scene_object_count(scene);
   size_t n = f->n ? (size_t)f->n : 1;
   f->segments = malloc(4 * n * sizeof *f->segments);
@@ -312,7 +305,7 @@ static drt_status flatten(const drt_scene *scene, flat_scene *f) {
   return DRT_OK;
 }
 
-static void free_flat(flat_scene *f) {
+void drt__ref_flat_free(drt__flat_scene *f) {
   free(f->segments);
   free(f->phis);
   free(f->types);
@@ -320,7 +313,7 @@ static void free_flat(flat_scene *f) {
 
 /* Gradient of one path's power by the moving endpoint (the kernels'
  * hand-derived formulas, run on the ref's path points). */
-static void path_gradient(const drt_scene *scene, const flat_scene *flat,
+static void path_gradient(const drt_scene *scene, const drt__flat_scene *flat,
                           const int *objects, int k, const drt__ref_path *path,
                           const drt_trace_options *opt, double grad[2]) {
   drt_interactions in;
@@ -346,7 +339,7 @@ static void path_gradient(const drt_scene *scene, const flat_scene *flat,
 
 /* Power and gradient of the pair (moving point `here`, fixed endpoint f)
  * over every candidate; `cell` is the point's global index. */
-static void pair_gradient(const drt_scene *scene, const flat_scene *flat,
+static void pair_gradient(const drt_scene *scene, const drt__flat_scene *flat,
                           const drt_trace_options *opt,
                           const drt__candidates *sets, const double here[2],
                           size_t f, uint64_t cell, double out[3],
@@ -377,7 +370,7 @@ static void pair_gradient(const drt_scene *scene, const flat_scene *flat,
 }
 
 /* Power and gradient at one moving point, summed over the pairs. */
-static void gradient_at(const drt_scene *scene, const flat_scene *flat,
+static void gradient_at(const drt_scene *scene, const drt__flat_scene *flat,
                         const drt_trace_options *opt,
                         const drt__candidates *sets, const double here[2],
                         uint64_t cell, double out[3], double *iterations) {
@@ -404,8 +397,8 @@ static drt_status eval_grad(const drt_scene *scene,
   size_t n_objects;
   size_t n_fixed = options->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                                 : drt_scene_tx_count(scene);
-  flat_scene flat = {0};
-  drt_status status = flatten(scene, &flat);
+  drt__flat_scene flat = {0};
+  drt_status status = drt__ref_flatten(scene, &flat);
   if (!status)
     status = drt__candidate_objects(scene, options->only, &objects, &n_objects);
   for (int i = 0; i < n_orders && !status; i++)
@@ -422,7 +415,7 @@ static drt_status eval_grad(const drt_scene *scene,
   }
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);
-  free_flat(&flat);
+  drt__ref_flat_free(&flat);
   return status;
 }
 

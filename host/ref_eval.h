@@ -55,4 +55,15 @@ drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
                                     size_t first_pair, double *out,
                                     double *iterations);
 
+/* The scene in the kernels' flat layout (4 coordinates, phi and type per
+ * object), for the kernel headers compiled as C. */
+typedef struct drt__flat_scene {
+  double *segments, *phis;
+  int *types;
+  int n;
+} drt__flat_scene;
+
+drt_status drt__ref_flatten(const drt_scene *scene, drt__flat_scene *flat);
+void drt__ref_flat_free(drt__flat_scene *flat);
+
 #endif

@@ -10,39 +10,8 @@
 #include "ref_eval.h"
 #include "scene_grad.h"
 
-/* The scene in the kernels' flat arrays. */
-typedef struct flat_objects {
-  double *segments, *phis;
-  int *types;
-  int n;
-} flat_objects;
-
-static drt_status flat_open(const drt_scene *scene, flat_objects *f) {
-  f->n = (int)drt_scene_object_count(scene);
-  size_t n = f->n ? (size_t)f->n : 1;
-  f->segments = malloc(4 * n * sizeof *f->segments);
-  f->phis = malloc(n * sizeof *f->phis);
-  f->types = malloc(n * sizeof *f->types);
-  if (!f->segments || !f->phis || !f->types)
-    return drt__fail(DRT_ENOMEM, "ref: out of memory");
-  for (int i = 0; i < f->n; i++) {
-    const drt_object *o = drt_scene_object(scene, (size_t)i);
-    const double c[4] = {o->ax, o->ay, o->bx, o->by};
-    memcpy(f->segments + 4 * i, c, sizeof c);
-    f->phis[i] = o->phi;
-    f->types[i] = (int)o->type;
-  }
-  return DRT_OK;
-}
-
-static void flat_close(flat_objects *f) {
-  free(f->segments);
-  free(f->phis);
-  free(f->types);
-}
-
 /* Adds one candidate's paths from every fixed endpoint at point `cell`. */
-static void add_candidate(const drt_scene *scene, const flat_objects *flat,
+static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
                           const drt_trace_options *opt, const int *objects,
                           int k, size_t c, const double here[2], size_t cell,
                           double *out, double *iterations) {
@@ -77,8 +46,8 @@ drt_status drt__scene_grad_ref(const drt_scene *scene,
   int n_orders = opt->order_max - opt->order_min + 1;
   int *objects = NULL;
   size_t n_objects, stride = drt__scene_grad_stride(scene, opt);
-  flat_objects flat = {0};
-  drt_status status = flat_open(scene, &flat);
+  drt__flat_scene flat = {0};
+  drt_status status = drt__ref_flatten(scene, &flat);
   if (!status)
     status = drt__candidate_objects(scene, opt->only, &objects, &n_objects);
   for (int i = 0; i < n_orders && !status; i++)
@@ -94,6 +63,6 @@ drt_status drt__scene_grad_ref(const drt_scene *scene,
   }
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);
-  flat_close(&flat);
+  drt__ref_flat_free(&flat);
   return status;
 }

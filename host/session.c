@@ -12,27 +12,6 @@
 /* Cells to aim for per compute unit when splitting candidates. */
 #define DRT_CELLS_PER_UNIT 2048
 
-/* Writes n doubles into dst as the context's real type. */
-static void store_reals(const drt_context *ctx, const double *src, size_t n,
-                        void *dst) {
-  if (ctx->precision == DRT_PRECISION_DOUBLE) {
-    memcpy(dst, src, n * sizeof(double));
-    return;
-  }
-  float *f = dst;
-  for (size_t i = 0; i < n; i++) f[i] = (float)src[i];
-}
-
-static void load_reals(const drt_context *ctx, const void *src, size_t n,
-                       double *dst) {
-  if (ctx->precision == DRT_PRECISION_DOUBLE) {
-    memcpy(dst, src, n * sizeof(double));
-    return;
-  }
-  const float *f = src;
-  for (size_t i = 0; i < n; i++) dst[i] = f[i];
-}
-
 /* A read-only device buffer holding `bytes` bytes copied from host. */
 static drt_status upload(drt_context *ctx, const void *host, size_t bytes,
                          cl_mem *buffer) {
@@ -53,7 +32,7 @@ static drt_status upload_reals(drt_context *ctx, const double *values,
                                size_t n, cl_mem *buffer) {
   void *reals = malloc((n ? n : 1) * sizeof(double));
   if (!reals) return drt__fail(DRT_ENOMEM, "upload: out of memory");
-  store_reals(ctx, values, n, reals);
+  drt__store_reals(ctx, values, n, reals);
   drt_status status = upload(ctx, reals, n * drt__real_size(ctx), buffer);
   free(reals);
   return status;
@@ -410,7 +389,7 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
   size_t values = n * (size_t)s->components;
   DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, result, CL_TRUE, 0,
                                    values * rs, s->staging, 0, NULL, NULL));
-  load_reals(s->ctx, s->staging, values, power);
+  drt__load_reals(s->ctx, s->staging, values, power);
   if (s->opt->method != DRT_METHOD_IM)
     status = read_iterations(s, chunks * (size_t)n_cells, iterations);
 error:

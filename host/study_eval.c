@@ -95,27 +95,6 @@ static drt_status flatten(drt__study_batch *b, const drt__study_draw *draws,
   return status;
 }
 
-/* Writes n doubles as the context's real type into dst. */
-static void store_reals(const drt_context *ctx, const double *src, size_t n,
-                        void *dst) {
-  if (ctx->precision == DRT_PRECISION_DOUBLE) {
-    memcpy(dst, src, n * sizeof(double));
-    return;
-  }
-  float *f = dst;
-  for (size_t i = 0; i < n; i++) f[i] = (float)src[i];
-}
-
-static void load_reals(const drt_context *ctx, const void *src, size_t n,
-                       double *dst) {
-  if (ctx->precision == DRT_PRECISION_DOUBLE) {
-    memcpy(dst, src, n * sizeof(double));
-    return;
-  }
-  const float *f = src;
-  for (size_t i = 0; i < n; i++) dst[i] = f[i];
-}
-
 static drt_status make_buffer(drt__study_batch *b, cl_mem_flags flags,
                               size_t bytes, const void *host, cl_mem *out) {
   drt_status status = DRT_OK;
@@ -132,7 +111,7 @@ static drt_status upload_reals(drt__study_batch *b, const double *values,
                                size_t n, cl_mem *out) {
   void *reals = malloc(n * sizeof(double));
   if (!reals) return drt__fail(DRT_ENOMEM, "study: out of memory");
-  store_reals(b->ctx, values, n, reals);
+  drt__store_reals(b->ctx, values, n, reals);
   drt_status status = make_buffer(b, CL_MEM_READ_ONLY,
                                   n * drt__real_size(b->ctx), reals, out);
   free(reals);
@@ -286,7 +265,7 @@ static drt_status launch(drt__study_batch *b, const drt__study_queries *q,
   DRT_CL_CHECK(clEnqueueWriteBuffer(queue, b->d_ints, CL_FALSE, 0,
                                     2 * n * sizeof(int), q->ints + 2 * first,
                                     0, NULL, NULL));
-  store_reals(b->ctx, q->xy + 4 * first, 4 * n, b->staging);
+  drt__store_reals(b->ctx, q->xy + 4 * first, 4 * n, b->staging);
   DRT_CL_CHECK(clEnqueueWriteBuffer(queue, b->d_xy, CL_TRUE, 0, 4 * n * rs,
                                     b->staging, 0, NULL, NULL));
   status = set_args(b, k, (cl_int)n, alpha, gradient);
@@ -297,7 +276,7 @@ static drt_status launch(drt__study_batch *b, const drt__study_queries *q,
                                       NULL, NULL));
   DRT_CL_CHECK(clEnqueueReadBuffer(queue, b->d_out, CL_TRUE, 0,
                                    values * n * rs, b->staging, 0, NULL, NULL));
-  load_reals(b->ctx, b->staging, values * n, out + values * first);
+  drt__load_reals(b->ctx, b->staging, values * n, out + values * first);
 error:
   return status;
 }
