@@ -469,7 +469,15 @@ DRT_FN drt_dual drt_path_contribution_dual(const drt_interactions *in,
     v.v = drt_and(v.v, drt_not(drt_obstructed(path, cand, in->k, segments,
                                               types, n_objects, p)));
   } else {
+#ifdef DRT_LOSS_STATIONARY
+    /* Image-method paths: each residual is 0, or of norm 2 where the path
+     * turns back (r = -reflect(i)), whatever the endpoints, so the loss is
+     * locally constant and its derivative exactly 0 (its tangent would
+     * only add rounding noise). */
+    drt_dual loss = drt_dual_const(drt_path_loss(in, path));
+#else
     drt_dual loss = drt_path_loss_dual(in, path, dpath);
+#endif
     v = drt_and_dual(drt_on_objects_dual(in, path, dpath, p),
                      drt_compare_dual(drt_dual_const(DRT_LOSS_TOL), loss, 1, p));
     if (!DRT_ANY(v.v > (real)0)) return drt_dual_const(0);
