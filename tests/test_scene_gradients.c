@@ -281,8 +281,11 @@ static void check_case(int scene_i, int method, int order, int mode, int n,
   drt_scene_destroy(scene);
 }
 
-/* Points per case: fewer for the costlier MPT. */
-static int case_points(int method) { return method == 2 ? 250 : 500; }
+/* Random points per case: 1,000, and 250 for MPT. MPT's paths end with
+ * residuals of about 1e-8, which put derivatives that are exactly zero
+ * (a wall end sliding along its own line) at about 1e-8 P; at 1,000
+ * points 2 of 18,000 such pairs exceed the tolerance's floor. */
+static int case_points(int method) { return method == 2 ? 250 : 1000; }
 
 START_TEST(scene_gradients_match_finite_differences) {
   int method = (_i / 9) % 3;
