@@ -12,47 +12,8 @@
 #include "cli.h"
 #include "testutil.h"
 
-static char dir[64];
-
-static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/drt2d-cli-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void) {
-  char command[128];
-  snprintf(command, sizeof command, "rm -rf %s", dir);
-  ck_assert_int_eq(system(command), 0);
-}
-
-static const char *in_dir(const char *name) {
-  static char path[2][128];
-  static int which;
-  which ^= 1;
-  snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
-  return path[which];
-}
-
-/* Runs drt2d with a NULL-terminated argument list. */
-static int run(const char *first, ...) {
-  char *argv[64] = {"drt2d", (char *)first};
-  int argc = 2;
-  va_list args;
-  va_start(args, first);
-  const char *a;
-  while ((a = va_arg(args, const char *)) && argc < 63) argv[argc++] = (char *)a;
-  va_end(args);
-  fflush(stdout);
-  return drt_cli_main(argc, argv);
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
 START_TEST(bad_usage_exits_2_and_writes_nothing) {
-  const char *png = in_dir("bad.png");
+  const char *png = drt_test_scratch("bad.png");
   const char *bad[][4] = {
       {"map", "--grid", "0", NULL},      {"map", "--tx", "1,", NULL},
       {"map", "--alpha", "-1", NULL},    {"map", "--alpha", "nan", NULL},
@@ -66,39 +27,45 @@ START_TEST(bad_usage_exits_2_and_writes_nothing) {
       {"map", "--tx", "1e999,0", NULL},  {"info", "--png", "x", NULL},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    int rc = run(bad[i][0], bad[i][1], bad[i][2], "--png", png, NULL);
+    int rc = drt_test_cli(bad[i][0], bad[i][1], bad[i][2], "--png", png, NULL);
     ck_assert_msg(rc == DRT_EXIT_USAGE, "%s %s %s -> %d", bad[i][0], bad[i][1],
                   bad[i][2], rc);
-    ck_assert(!exists(png));
+    ck_assert(!drt_test_exists(png));
   }
-  ck_assert_int_eq(run("map", NULL), DRT_EXIT_USAGE); /* no output named */
-  ck_assert_int_eq(run("fly", NULL), DRT_EXIT_USAGE);
-  ck_assert_int_eq(run("map", "--png", NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", NULL),
+                   DRT_EXIT_USAGE); /* no output named */
+  ck_assert_int_eq(drt_test_cli("fly", NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", "--png", NULL), DRT_EXIT_USAGE);
 }
 END_TEST
 
 START_TEST(failures_exit_1_and_write_nothing) {
-  const char *npy = in_dir("fail.npy");
-  ck_assert_int_eq(run("map", "--scene", "nowhere.json", "--npy", npy, NULL),
+  const char *npy = drt_test_scratch("fail.npy");
+  ck_assert_int_eq(
+      drt_test_cli("map", "--scene", "nowhere.json", "--npy", npy, NULL),
+      DRT_EXIT_FAILURE);
+  ck_assert_int_eq(
+      drt_test_cli("map", "--scene", "random:1", "--npy", npy, NULL),
+      DRT_EXIT_FAILURE);
+  ck_assert_int_eq(drt_test_cli("map", "--npy", "/nonexistent/dir/x.npy",
+                                "--grid", "5", NULL),
                    DRT_EXIT_FAILURE);
-  ck_assert_int_eq(run("map", "--scene", "random:1", "--npy", npy, NULL),
-                   DRT_EXIT_FAILURE);
-  ck_assert_int_eq(run("map", "--npy", "/nonexistent/dir/x.npy", "--grid", "5",
-                       NULL), DRT_EXIT_FAILURE);
-  ck_assert(!exists(npy));
+  ck_assert(!drt_test_exists(npy));
 }
 END_TEST
 
 /* Outputs land on a symbolic link's target, and devices and pipes are
  * written, not replaced by a renamed file. */
 START_TEST(outputs_follow_links_and_keep_devices) {
-  const char *target = in_dir("target.npy"), *link = in_dir("link.npy");
+  const char *target = drt_test_scratch("target.npy"),
+             *link = drt_test_scratch("link.npy");
   FILE *f = fopen(target, "w");
   ck_assert_ptr_nonnull(f);
   fclose(f);
   ck_assert_int_eq(symlink(target, link), 0);
-  ck_assert_int_eq(run("map", "--grid", "4", "--device", "ref", "--npy", link,
-                       NULL), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--device", "ref",
+                                "--npy", link, NULL),
+                   0);
   struct stat st;
   ck_assert_int_eq(lstat(link, &st), 0);
   ck_assert(S_ISLNK(st.st_mode));
@@ -106,12 +73,13 @@ START_TEST(outputs_follow_links_and_keep_devices) {
   ck_assert_int_gt(st.st_size, 128); /* header and 16 float64 values */
   /* A pipe stands for a device: with a reader open, the small map fits
    * its buffer, and it must still be a pipe afterwards. */
-  const char *fifo = in_dir("pipe.npy");
+  const char *fifo = drt_test_scratch("pipe.npy");
   ck_assert_int_eq(mkfifo(fifo, 0600), 0);
   int reader = open(fifo, O_RDONLY | O_NONBLOCK);
   ck_assert_int_ge(reader, 0);
-  ck_assert_int_eq(run("map", "--grid", "4", "--device", "ref", "--npy", fifo,
-                       NULL), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--device", "ref",
+                                "--npy", fifo, NULL),
+                   0);
   char head[8];
   ck_assert_int_eq(read(reader, head, sizeof head), sizeof head);
   ck_assert(memcmp(head, "\x93NUMPY", 6) == 0);
@@ -122,16 +90,18 @@ START_TEST(outputs_follow_links_and_keep_devices) {
 END_TEST
 
 START_TEST(work_too_large_is_refused_before_allocating) {
-  const char *npy = in_dir("huge.npy");
+  const char *npy = drt_test_scratch("huge.npy");
   /* 65536^2 cells of 8 bytes = 32 GiB, more than the test machines have */
-  ck_assert_int_eq(run("map", "--grid", "65536", "--npy", npy, NULL),
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "65536", "--npy", npy, NULL),
                    DRT_EXIT_USAGE);
   /* 2000 walls at order 3: 8e9 candidates, 96 GB of indices */
-  ck_assert_int_eq(run("map", "--scene", "random:1:2000", "--order", "3",
-                       "--npy", npy, NULL), DRT_EXIT_USAGE);
-  ck_assert_int_eq(run("info", "--scene", "random:1:2000", "--order", "3",
-                       NULL), 0); /* info only counts them */
-  ck_assert(!exists(npy));
+  ck_assert_int_eq(drt_test_cli("map", "--scene", "random:1:2000", "--order",
+                                "3", "--npy", npy, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_int_eq(
+      drt_test_cli("info", "--scene", "random:1:2000", "--order", "3", NULL),
+      0); /* info only counts them */
+  ck_assert(!drt_test_exists(npy));
 }
 END_TEST
 
@@ -156,9 +126,10 @@ static double *read_npy(const char *path, char *header, size_t header_size,
 }
 
 START_TEST(map_npy_matches_library) {
-  const char *npy = in_dir("map.npy");
-  ck_assert_int_eq(run("map", "--scene", "square-wall", "--grid", "7x5",
-                       "--order", "0:1", "--device", "ref", "--npy", npy, NULL),
+  const char *npy = drt_test_scratch("map.npy");
+  ck_assert_int_eq(drt_test_cli("map", "--scene", "square-wall", "--grid",
+                                "7x5", "--order", "0:1", "--device", "ref",
+                                "--npy", npy, NULL),
                    0);
   char header[256];
   double *data = read_npy(npy, header, sizeof header, 35);
@@ -189,11 +160,13 @@ START_TEST(map_npy_matches_library) {
 END_TEST
 
 START_TEST(map_png_and_float_npy) {
-  const char *png = in_dir("map.png");
-  const char *npy = in_dir("map32.npy");
-  ck_assert_int_eq(run("map", "--grid", "40", "--smoothing", "hard-sigmoid",
-                       "--alpha", "50", "--png", png, "--npy", npy, NULL), 0);
-  ck_assert(exists(png));
+  const char *png = drt_test_scratch("map.png");
+  const char *npy = drt_test_scratch("map32.npy");
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "40", "--smoothing",
+                                "hard-sigmoid", "--alpha", "50", "--png", png,
+                                "--npy", npy, NULL),
+                   0);
+  ck_assert(drt_test_exists(png));
   FILE *f = fopen(npy, "rb");
   ck_assert_ptr_nonnull(f);
   char head[128] = {0};
@@ -205,10 +178,11 @@ START_TEST(map_png_and_float_npy) {
 END_TEST
 
 START_TEST(help_and_info_succeed) {
-  ck_assert_int_eq(run("--help", NULL), 0);
-  ck_assert_int_eq(run("map", "--help", NULL), 0);
-  ck_assert_int_eq(run("info", "--scene", "basic", "--order", "0:3", NULL), 0);
-  ck_assert_int_eq(run("devices", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("--help", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--help", NULL), 0);
+  ck_assert_int_eq(
+      drt_test_cli("info", "--scene", "basic", "--order", "0:3", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("devices", NULL), 0);
 }
 END_TEST
 
@@ -216,7 +190,8 @@ static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 120);
-  tcase_add_checked_fixture(tc, make_dir, remove_dir);
+  tcase_add_checked_fixture(tc, drt_test_scratch_create,
+                            drt_test_scratch_remove);
   tcase_add_test(tc, bad_usage_exits_2_and_writes_nothing);
   tcase_add_test(tc, failures_exit_1_and_write_nothing);
   tcase_add_test(tc, work_too_large_is_refused_before_allocating);

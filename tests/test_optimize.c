@@ -555,32 +555,6 @@ END_TEST
 /* Strip figure and the command line                                        */
 /* ------------------------------------------------------------------------ */
 
-static char dir[64];
-
-static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/drt2d-opt-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void) {
-  char command[128];
-  snprintf(command, sizeof command, "rm -rf %s", dir);
-  ck_assert_int_eq(system(command), 0);
-}
-
-static const char *in_dir(const char *name) {
-  static char path[4][128];
-  static int which;
-  which = (which + 1) % 4;
-  snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
-  return path[which];
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
 static void png_size(const char *path, int *width, int *height) {
   png_image image = {.version = PNG_IMAGE_VERSION};
   ck_assert_msg(png_image_begin_read_from_file(&image, path), "%s", path);
@@ -597,7 +571,8 @@ START_TEST(strip_is_panels_side_by_side) {
                      .db_lo = -40, .db_hi = 0, .title = "panel",
                      .unit = "dB", .track = track, .n_track = 3};
   drt__figure panels[3] = {fig, fig, fig};
-  const char *one = in_dir("one.png"), *strip = in_dir("strip.png");
+  const char *one = drt_test_scratch("one.png"),
+             *strip = drt_test_scratch("strip.png");
   DRT_CHECK_OK(drt__figure_write_png(&fig, one));
   DRT_CHECK_OK(drt__figure_strip_write_png(panels, 3, strip));
   int w1, h1, w3, h3;
@@ -607,28 +582,14 @@ START_TEST(strip_is_panels_side_by_side) {
   ck_assert_int_eq(h3, h1);
   /* a broken panel fails the strip and leaves no file */
   panels[1].nx = 0;
-  const char *bad = in_dir("bad.png");
+  const char *bad = drt_test_scratch("bad.png");
   ck_assert_int_eq(drt__figure_strip_write_png(panels, 3, bad), DRT_EINVAL);
-  ck_assert(!exists(bad));
+  ck_assert(!drt_test_exists(bad));
 }
 END_TEST
 
-/* Runs drt2d with a NULL-terminated argument list. */
-static int run(const char *first, ...) {
-  char *argv[64] = {"drt2d", (char *)first};
-  int argc = 2;
-  va_list args;
-  va_start(args, first);
-  const char *a;
-  while ((a = va_arg(args, const char *)) && argc < 63)
-    argv[argc++] = (char *)a;
-  va_end(args);
-  fflush(stdout);
-  return drt_cli_main(argc, argv);
-}
-
 START_TEST(cli_bad_options_exit_2_and_write_nothing) {
-  const char *json = in_dir("bad.json");
+  const char *json = drt_test_scratch("bad.json");
   const char *bad[][3] = {
       {"--steps", "0", NULL},          {"--steps", "1.5", NULL},
       {"--lr", "0", NULL},             {"--lr", "-1", NULL},
@@ -643,25 +604,30 @@ START_TEST(cli_bad_options_exit_2_and_write_nothing) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int rc = bad[i][1]
-                 ? run("optimize", "--rx", "0.3,0.1", bad[i][0], bad[i][1],
-                       "--json", json, "--quiet", NULL)
-                 : run("optimize", bad[i][0], "--json", json, "--quiet", NULL);
+                 ? drt_test_cli("optimize", "--rx", "0.3,0.1", bad[i][0],
+                                bad[i][1], "--json", json, "--quiet", NULL)
+                 : drt_test_cli("optimize", bad[i][0], "--json", json,
+                                "--quiet", NULL);
     ck_assert_msg(rc == DRT_EXIT_USAGE, "%s %s -> %d", bad[i][0],
                   bad[i][1] ? bad[i][1] : "", rc);
-    ck_assert(!exists(json));
+    ck_assert(!drt_test_exists(json));
   }
   /* two starts; more panels than records; a missing value */
-  ck_assert_int_eq(run("optimize", "--tx", "0.1,0.1", "--tx", "0.2,0.2",
-                       "--json", json, NULL), DRT_EXIT_USAGE);
-  ck_assert_int_eq(run("optimize", "--steps", "3", "--frames", "5",
-                       "--frames-png", in_dir("f.png"), NULL), DRT_EXIT_USAGE);
-  ck_assert_int_eq(run("optimize", "--steps", NULL), DRT_EXIT_USAGE);
-  ck_assert(!exists(json));
+  ck_assert_int_eq(drt_test_cli("optimize", "--tx", "0.1,0.1", "--tx",
+                                "0.2,0.2", "--json", json, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", "3", "--frames", "5",
+                                "--frames-png", drt_test_scratch("f.png"),
+                                NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", NULL), DRT_EXIT_USAGE);
+  ck_assert(!drt_test_exists(json));
   /* a failure to write is exit 1, and leaves nothing behind */
   const char *nowhere = "/nonexistent-dir/x.json";
-  ck_assert_int_eq(run("optimize", "--rx", "0.3,0.1", "--steps", "2", "--json",
-                       nowhere, "--quiet", NULL), DRT_EXIT_FAILURE);
-  ck_assert(!exists(nowhere));
+  ck_assert_int_eq(drt_test_cli("optimize", "--rx", "0.3,0.1", "--steps", "2",
+                                "--json", nowhere, "--quiet", NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert(!drt_test_exists(nowhere));
 }
 END_TEST
 
@@ -679,13 +645,15 @@ static cJSON *read_json(const char *path) {
 
 /* The command's JSON and figures, against the library run. */
 START_TEST(cli_writes_json_and_figures) {
-  const char *json = in_dir("run.json"), *png = in_dir("run.png"),
-             *frames = in_dir("frames.png");
-  ck_assert_int_eq(run("optimize", "--rx", "0.3,0.1", "--rx", "0.5,0.1",
-                       "--tx", "0.5,0.7", "--order", "0", "--steps", "20",
-                       "--precision", "double", "--grid", "50", "--json",
-                       json, "--png", png, "--frames", "3", "--frames-png",
-                       frames, "--quiet", NULL), 0);
+  const char *json = drt_test_scratch("run.json"),
+             *png = drt_test_scratch("run.png"),
+             *frames = drt_test_scratch("frames.png");
+  ck_assert_int_eq(
+      drt_test_cli("optimize", "--rx", "0.3,0.1", "--rx", "0.5,0.1", "--tx",
+                   "0.5,0.7", "--order", "0", "--steps", "20", "--precision",
+                   "double", "--grid", "50", "--json", json, "--png", png,
+                   "--frames", "3", "--frames-png", frames, "--quiet", NULL),
+      0);
   cJSON *root = read_json(json);
   cJSON *trajectory = cJSON_GetObjectItem(root, "trajectory");
   ck_assert_int_eq(cJSON_GetArraySize(trajectory), 21);
@@ -731,7 +699,8 @@ static Suite *optimize_suite(void) {
   TCase *device = tcase_create("device");
   tcase_set_timeout(device, 600);
   tcase_add_unchecked_fixture(device, open_context, close_context);
-  tcase_add_checked_fixture(device, make_dir, remove_dir);
+  tcase_add_checked_fixture(device, drt_test_scratch_create,
+                            drt_test_scratch_remove);
   tcase_add_loop_test(device, pairs_match_sums_ref_and_single_receivers, 0, 9);
   tcase_add_test(device, paper_scenario_smoothed_reaches_global_maximum);
   tcase_add_test(device, paper_scenario_exact_never_moves);

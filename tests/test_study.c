@@ -201,14 +201,6 @@ START_TEST(small_study_end_to_end) {
 }
 END_TEST
 
-static int run_cli(const char *a, const char *b, const char *c, const char *d) {
-  char *argv[8] = {"drt2d", "study", (char *)a, (char *)b, (char *)c, (char *)d, NULL};
-  int argc = 2;
-  while (argc < 6 && argv[argc]) argc++;
-  fflush(stdout);
-  return drt_cli_main(argc, argv);
-}
-
 START_TEST(cli_bad_options) {
   char png[64];
   snprintf(png, sizeof png, "/tmp/drt2d-study-%d.png", (int)getpid());
@@ -220,12 +212,12 @@ START_TEST(cli_bad_options) {
       {"--grid", "2"},         {"--batch", "0"},       {"--device", "tpu"},
       {"--steps", "nan"},      {"--frobnicate", "1"}};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    int rc = run_cli(bad[i][0], bad[i][1], "--png", png);
+    int rc = drt_test_cli("study", bad[i][0], bad[i][1], "--png", png, NULL);
     ck_assert_msg(rc == DRT_EXIT_USAGE, "%s %s -> %d", bad[i][0], bad[i][1], rc);
     struct stat st;
     ck_assert(stat(png, &st) != 0);
   }
-  ck_assert_int_eq(run_cli("--trials", NULL, NULL, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", NULL), DRT_EXIT_USAGE);
 }
 END_TEST
 

@@ -1,8 +1,13 @@
 /* testutil.c — shared helpers for the Check suites. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include "testutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cli.h"
 
 int drt_test_run(Suite *suite) {
   SRunner *runner = srunner_create(suite);
@@ -39,4 +44,43 @@ drt_context *drt_test_open_context(drt_device_kind device,
   drt_status status = drt_context_create(&o, &ctx);
   ck_assert_msg(status == DRT_OK, "context: %s", drt_last_error());
   return ctx;
+}
+
+int drt_test_cli(const char *first, ...) {
+  char *argv[64] = {"drt2d", (char *)first};
+  int argc = 2;
+  va_list args;
+  va_start(args, first);
+  const char *a;
+  while ((a = va_arg(args, const char *)) && argc < 63)
+    argv[argc++] = (char *)a;
+  va_end(args);
+  fflush(stdout);
+  return drt_cli_main(argc, argv);
+}
+
+static char scratch_dir[64];
+
+void drt_test_scratch_create(void) {
+  snprintf(scratch_dir, sizeof scratch_dir, "/tmp/drt2d-test-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(scratch_dir));
+}
+
+void drt_test_scratch_remove(void) {
+  char command[128];
+  snprintf(command, sizeof command, "rm -rf %s", scratch_dir);
+  ck_assert_int_eq(system(command), 0);
+}
+
+const char *drt_test_scratch(const char *name) {
+  static char path[4][128];
+  static int which;
+  which = (which + 1) % 4;
+  snprintf(path[which], sizeof path[which], "%s/%s", scratch_dir, name);
+  return path[which];
+}
+
+int drt_test_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
 }

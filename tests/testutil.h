@@ -19,6 +19,18 @@ const char *drt_test_data(const char *name);
 drt_context *drt_test_open_context(drt_device_kind device,
                                    drt_precision precision);
 
+/* Runs drt2d in-process with a NULL-terminated argument list (stdout
+ * flushed first); returns its exit code. */
+int drt_test_cli(const char *first, ...);
+
+/* A fresh scratch directory (a checked fixture's setup) and its removal
+ * (the teardown); drt_test_scratch(name) is a path inside it, valid for the
+ * next 3 calls. */
+void drt_test_scratch_create(void);
+void drt_test_scratch_remove(void);
+const char *drt_test_scratch(const char *name);
+int drt_test_exists(const char *path);
+
 /* Asserts status == DRT_OK, printing drt_last_error() otherwise. */
 #define DRT_CHECK_OK(expr)                                                     \
   do {                                                                         \
