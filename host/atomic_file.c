@@ -107,3 +107,15 @@ void drt__atomic_abort(drt__atomic_file *file) {
   if (file->temp_path) unlink(file->temp_path);
   release_paths(file);
 }
+
+drt_status drt__atomic_write_text(const char *path, const char *text) {
+  drt__atomic_file file;
+  drt_status status = drt__atomic_open(&file, path);
+  if (status)
+    return status;
+  size_t n = strlen(text);
+  fputs(text, file.stream);
+  if (n == 0 || text[n - 1] != '\n')
+    fputc('\n', file.stream);
+  return drt__atomic_commit(&file); /* it reports a failed write */
+}

@@ -26,4 +26,7 @@ drt_status drt__atomic_commit(drt__atomic_file *file);
 /* Closes and removes the temporary file. Safe on a closed file. */
 void drt__atomic_abort(drt__atomic_file *file);
 
+/* Writes text to path atomically, with a final newline if it lacks one. */
+drt_status drt__atomic_write_text(const char *path, const char *text);
+
 #endif

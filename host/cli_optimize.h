@@ -41,6 +41,5 @@ drt_status drt__optimize_write_frames(const drt__optimize_run *run);
 
 /* Labels shared by the outputs. */
 const char *drt__objective_name(drt_objective objective);
-const char *drt__smoothing_name(drt_smoothing smoothing);
 
 #endif

@@ -17,11 +17,6 @@ const char *drt__objective_name(drt_objective objective) {
   return names[objective];
 }
 
-const char *drt__smoothing_name(drt_smoothing smoothing) {
-  static const char *names[] = {"none", "sigmoid", "hard-sigmoid"};
-  return names[smoothing];
-}
-
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -93,17 +88,6 @@ static cJSON *result_json(const drt_optimize_result *r) {
   return j;
 }
 
-static drt_status write_text(const char *path, const char *text) {
-  drt__atomic_file file;
-  drt_status status = drt__atomic_open(&file, path);
-  if (status) return status;
-  if (fputs(text, file.stream) == EOF || fputc('\n', file.stream) == EOF) {
-    drt__atomic_abort(&file);
-    return drt__fail(DRT_EIO, "%s: write error", path);
-  }
-  return drt__atomic_commit(&file);
-}
-
 drt_status drt__optimize_write_json(const drt__optimize_run *run) {
   cJSON *root = cJSON_CreateObject();
   cJSON_AddItemToObject(root, "settings", settings_json(run));
@@ -112,7 +96,7 @@ drt_status drt__optimize_write_json(const drt__optimize_run *run) {
     cJSON_AddItemToArray(steps, step_json(&run->steps[t]));
   cJSON_AddItemToObject(root, "result", result_json(&run->result));
   char *text = cJSON_Print(root);
-  drt_status status = text ? write_text(run->args->json, text)
+  drt_status status = text ? drt__atomic_write_text(run->args->json, text)
                            : drt__fail(DRT_ENOMEM, "out of memory");
   if (status)
     fprintf(stderr, "drt2d: --json: %s\n", drt_last_error());

@@ -141,10 +141,14 @@ int drt__parse_range(const char *option, const char *text, double *lo,
   return 0;
 }
 
-static int parse_smoothing(const char *text, drt_smoothing *smoothing) {
+const char *drt__smoothing_name(drt_smoothing smoothing) {
   static const char *names[] = {"none", "sigmoid", "hard-sigmoid"};
+  return names[smoothing];
+}
+
+static int parse_smoothing(const char *text, drt_smoothing *smoothing) {
   for (int i = 0; i < 3; i++)
-    if (strcmp(text, names[i]) == 0) {
+    if (strcmp(text, drt__smoothing_name((drt_smoothing)i)) == 0) {
       *smoothing = (drt_smoothing)i;
       return 0;
     }

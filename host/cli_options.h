@@ -26,6 +26,9 @@ void drt__cli_common_init(drt__cli_common *common);
 
 /* Each parser returns 0 on success, or prints "drt2d: --OPTION: why" to
  * stderr and returns -1. `option` is the option's name, for the message. */
+/* The name of a smoothing mode as --smoothing takes it. */
+const char *drt__smoothing_name(drt_smoothing smoothing);
+
 int drt__parse_double(const char *option, const char *text, double *value);
 int drt__parse_int(const char *option, const char *text, long lo, long hi,
                    long *value);

@@ -214,19 +214,17 @@ static void show_progress(void *user, double done, double total) {
 /* Outputs                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static const char *arm_name(drt_smoothing s) {
-  return s == DRT_SMOOTHING_SIGMOID ? "sigmoid" : "hard-sigmoid";
-}
-
 static void print_table(const study_args *a, const drt_study_summary *rows,
                         const char *device, double seconds) {
   const drt_study_options *o = &a->o;
   size_t n = drt_study_trial_count(o);
-  printf("study: %d trials per receiver count, %d interior walls, orders 0..%d, "
-         "%d steps, lr %g, alpha %g -> %g (%s), tolerance %g dB, grid %d, "
-         "seed %llu\n", o->trials, o->walls, o->order, o->steps, o->lr,
-         o->alpha_start, o->alpha_end, arm_name(o->smoothing), o->tolerance_db,
-         o->grid, (unsigned long long)o->seed);
+  printf(
+      "study: %d trials per receiver count, %d interior walls, orders 0..%d, "
+      "%d steps, lr %g, alpha %g -> %g (%s), tolerance %g dB, grid %d, "
+      "seed %llu\n",
+      o->trials, o->walls, o->order, o->steps, o->lr, o->alpha_start,
+      o->alpha_end, drt__smoothing_name(o->smoothing), o->tolerance_db, o->grid,
+      (unsigned long long)o->seed);
   printf("device: %s\n\n", device);
   printf("%-9s %7s %8s  %-22s %-22s %-20s %-22s\n", "receivers", "trials",
          "solvable", "success exact", "success smoothed", "ratio", "kept");
@@ -265,7 +263,7 @@ static cJSON *options_json(const drt_study_options *o) {
   cJSON_AddNumberToObject(j, "lr", o->lr);
   cJSON_AddNumberToObject(j, "alpha_start", o->alpha_start);
   cJSON_AddNumberToObject(j, "alpha_end", o->alpha_end);
-  cJSON_AddStringToObject(j, "smoothing", arm_name(o->smoothing));
+  cJSON_AddStringToObject(j, "smoothing", drt__smoothing_name(o->smoothing));
   cJSON_AddNumberToObject(j, "seed", (double)o->seed);
   cJSON_AddNumberToObject(j, "tolerance_db", o->tolerance_db);
   cJSON_AddNumberToObject(j, "grid", o->grid);
@@ -307,20 +305,10 @@ static cJSON *summary_json(const drt_study_summary *r) {
 
 /* Writes text to path atomically; reports a failure naming the option. */
 static int write_text(const char *option, const char *path, const char *text) {
-  drt__atomic_file f;
-  drt_status status = drt__atomic_open(&f, path);
-  if (!status) {
-    if (fputs(text, f.stream) < 0) {
-      drt__atomic_abort(&f);
-      fprintf(stderr, "drt2d: --%s: %s: write failed\n", option, path);
-      return -1;
-    }
-    status = drt__atomic_commit(&f);
-  }
+  drt_status status = drt__atomic_write_text(path, text);
   if (status) drt__cli_report(option, status);
   return status ? -1 : 0;
 }
-
 static int write_json(const study_args *a, const drt_study_trial *trials,
                       const drt_study_summary *rows, const char *device,
                       double seconds) {
@@ -340,24 +328,9 @@ static int write_json(const study_args *a, const drt_study_trial *trials,
     fprintf(stderr, "drt2d: --json: out of memory\n");
     return -1;
   }
-  int rc = write_text("json", a->json, text);
+  int rc = write_text("--json", a->json, text);
   free(text);
   return rc;
-}
-
-/* Appends printf-style text to a growing buffer; -1 when out of memory. */
-static int append(char **buf, size_t *len, size_t *cap, const char *text) {
-  size_t n = strlen(text);
-  if (*len + n + 1 > *cap) {
-    size_t grown = (*cap + n + 1) * 2;
-    char *p = realloc(*buf, grown);
-    if (!p) return -1;
-    *buf = p;
-    *cap = grown;
-  }
-  memcpy(*buf + *len, text, n + 1);
-  *len += n;
-  return 0;
 }
 
 static void csv_row(const drt_study_trial *t, char *line, size_t size) {
@@ -374,21 +347,24 @@ static void csv_row(const drt_study_trial *t, char *line, size_t size) {
 }
 
 static int write_csv(const study_args *a, const drt_study_trial *trials) {
-  char *buf = NULL, line[1024];
-  size_t len = 0, cap = 0;
-  int rc = append(&buf, &len, &cap,
-                  "receivers,index,start_x,start_y,f_start,optimum_x,"
-                  "optimum_y,f_optimum,exact_x,exact_y,f_exact,success_exact,"
-                  "smoothed_x,smoothed_y,f_smoothed,success_smoothed\n");
-  size_t n = drt_study_trial_count(&a->o);
-  for (size_t i = 0; i < n && !rc; i++) {
-    csv_row(&trials[i], line, sizeof line);
-    rc = append(&buf, &len, &cap, line);
+  drt__atomic_file file;
+  drt_status status = drt__atomic_open(&file, a->csv);
+  if (!status) {
+    char line[1024];
+    fputs("receivers,index,start_x,start_y,f_start,optimum_x,optimum_y,"
+          "f_optimum,exact_x,exact_y,f_exact,success_exact,smoothed_x,"
+          "smoothed_y,f_smoothed,success_smoothed\n",
+          file.stream);
+    size_t n = drt_study_trial_count(&a->o);
+    for (size_t i = 0; i < n; i++) {
+      csv_row(&trials[i], line, sizeof line);
+      fputs(line, file.stream);
+    }
+    status = drt__atomic_commit(&file); /* it reports a failed write */
   }
-  if (rc) fprintf(stderr, "drt2d: --csv: out of memory\n");
-  else rc = write_text("csv", a->csv, buf);
-  free(buf);
-  return rc;
+  if (status)
+    drt__cli_report("--csv", status);
+  return status ? -1 : 0;
 }
 
 static int write_chart(const study_args *a, const drt_study_summary *rows) {
