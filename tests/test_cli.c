@@ -1,6 +1,7 @@
 /* test_cli.c — the drt2d command line, driven in-process: exit codes for bad
  * usage, no output file on failure, and .npy maps that match the library. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,11 +90,28 @@ START_TEST(outputs_follow_links_and_keep_devices) {
 }
 END_TEST
 
+/* A grid 65536 wide whose --grad values (3 doubles a cell) need more than
+ * 3/4 of this machine's memory, or NULL on a machine so large that even the
+ * largest grid fits. */
+static const char *grid_over_memory(char *text, size_t size) {
+  double physical = (double)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+  double row_bytes = 65536.0 * 3 * sizeof(double);
+  double rows = ceil(0.8 * physical / row_bytes);
+  if (rows > 65536) return NULL;
+  snprintf(text, size, "65536x%.0f", rows);
+  return text;
+}
+
 START_TEST(work_too_large_is_refused_before_allocating) {
   const char *npy = drt_test_scratch("huge.npy");
-  /* 65536^2 cells of 8 bytes = 32 GiB, more than the test machines have */
-  ck_assert_int_eq(drt_test_cli("map", "--grid", "65536", "--npy", npy, NULL),
-                   DRT_EXIT_USAGE);
+  char grid[32];
+  if (grid_over_memory(grid, sizeof grid))
+    ck_assert_int_eq(drt_test_cli("map", "--grid", grid, "--grad", "--npy",
+                                  npy, NULL),
+                     DRT_EXIT_USAGE);
+  else
+    printf("NOTE: this machine's memory exceeds the largest map's; the map "
+           "size refusal was not exercised\n");
   /* 2000 walls at order 3: 8e9 candidates, 96 GB of indices */
   ck_assert_int_eq(drt_test_cli("map", "--scene", "random:1:2000", "--order",
                                 "3", "--npy", npy, NULL),
