@@ -16,6 +16,7 @@ typedef struct bench_config {
   int order_min, order_max;
   drt_smoothing smoothing;
   const char *methods; /* comma-separated: im,fpt,mpt */
+  const char *devices; /* comma-separated: ref,float,double */
   const char *json;    /* also write the rows here, or NULL */
 } bench_config;
 
@@ -26,6 +27,7 @@ typedef struct bench_result {
 } bench_result;
 
 typedef struct device_row {
+  const char *name; /* as --devices lists it */
   const char *label;
   drt_device_kind device;
   drt_precision precision;
@@ -71,6 +73,8 @@ static bench_result time_map(const bench_config *cfg, const device_row *row,
         drt_bench_median(times, cfg->runs);
   }
   if (ok) {
+    if (row->device != DRT_DEVICE_REF)
+      fprintf(stderr, "%s: %s\n", row->label, drt_context_device_name(ctx));
     drt_eval_stats stats;
     drt_context_last_stats(ctx, &stats);
     result.iterations = stats.solver_iterations / stats.paths;
@@ -90,6 +94,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
                                        {"order", required_argument, 0, 'o'},
                                        {"smoothing", required_argument, 0, 'm'},
                                        {"methods", required_argument, 0, 'M'},
+                                       {"devices", required_argument, 0, 'd'},
                                        {"json", required_argument, 0, 'j'},
                                        {0, 0, 0, 0}};
   int c;
@@ -102,6 +107,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
         cfg->order_max = cfg->order_min;
     } else if (c == 'm') cfg->smoothing = (drt_smoothing)atoi(optarg);
     else if (c == 'M') cfg->methods = optarg;
+    else if (c == 'd') cfg->devices = optarg;
     else if (c == 'j') cfg->json = optarg;
     else return -1;
   }
@@ -148,11 +154,11 @@ static int finish_json(FILE *f, const char *tmp, const char *path) {
 
 int main(int argc, char **argv) {
   bench_config cfg = {"square-obstacle", 600, 5, 0, 1, DRT_SMOOTHING_NONE,
-                      "im", NULL};
+                      "im", "ref,float,double", NULL};
   if (parse_args(argc, argv, &cfg)) {
     fprintf(stderr, "usage: bench_map [--scene S] [--grid N] [--runs R] "
             "[--order KMIN:KMAX] [--smoothing 0|1|2] [--methods im,fpt,mpt] "
-            "[--json FILE]\n");
+            "[--devices ref,float,double] [--json FILE]\n");
     return 2;
   }
   drt_scene *scene;
@@ -165,9 +171,9 @@ int main(int argc, char **argv) {
     candidates += (double)drt_candidate_count(drt_scene_object_count(scene), k);
   double evaluations = candidates * cfg.grid * (double)cfg.grid;
   const device_row rows[] = {
-      {"ref (serial C, double)", DRT_DEVICE_REF, DRT_PRECISION_DOUBLE},
-      {"OpenCL auto, float", DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT},
-      {"OpenCL auto, double", DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE},
+      {"ref", "ref (serial C, double)", DRT_DEVICE_REF, DRT_PRECISION_DOUBLE},
+      {"float", "OpenCL auto, float", DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT},
+      {"double", "OpenCL auto, double", DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE},
   };
   static const char *method_names[] = {"im", "fpt", "mpt"};
   char json_tmp[4096] = "";
@@ -196,14 +202,18 @@ int main(int argc, char **argv) {
     if (!listed(cfg.methods, method_names[m])) continue;
     double ref_time = -1;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+      if (!listed(cfg.devices, rows[i].name)) continue;
       bench_result r = time_map(&cfg, &rows[i], (drt_method)m, scene);
       if (r.seconds < 0) continue;
       if (i == 0) ref_time = r.seconds;
-      printf("| %-6s | %-24s | %10.4f | %14.4g | %7.2fx | %10.4f | %9.2fx | "
+      char vs_ref[16] = "-";
+      if (ref_time > 0)
+        snprintf(vs_ref, sizeof vs_ref, "%.2fx", ref_time / r.seconds);
+      printf("| %-6s | %-24s | %10.4f | %14.4g | %8s | %10.4f | %9.2fx | "
              "%13.1f |\n",
              method_names[m], rows[i].label, r.seconds, evaluations / r.seconds,
-             ref_time > 0 ? ref_time / r.seconds : 0.0, r.grad_seconds,
-             r.grad_seconds / r.seconds, drt_bench_peak_rss_mib());
+             vs_ref, r.grad_seconds, r.grad_seconds / r.seconds,
+             drt_bench_peak_rss_mib());
       if (m != 0)
         printf("|        |   (solver iterations per path: %.2f)\n", r.iterations);
       fflush(stdout);
