@@ -120,7 +120,7 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     double *tile_out = out + components * done;
     source(data, done, count, xy);
     if (!ctx->is_ref)
-      status = drt__session_eval(&s, xy, count, done, tile_out, &iterations);
+      status = drt__session_eval(&s, xy, count, done, tile_out);
     else if (pairs)
       status = drt__ref_eval_grad_pairs(scene, opt, xy, count, done, tile_out,
                                         &iterations);
@@ -130,6 +130,8 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     else
       status = drt__ref_eval(scene, opt, xy, count, done, tile_out, &iterations);
   }
+  if (s.ctx && !status) status = drt__session_wait(&s);
+  if (s.ctx) iterations = s.solver_iterations;
   if (s.ctx) drt__session_close(&s);
   free(xy);
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)

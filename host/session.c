@@ -120,11 +120,14 @@ static drt_status create_work_buffers(drt__session *s) {
   s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY,
                           components * DRT_TILE_CELLS * rs, NULL, &err);
   DRT_CL_CHECK(err);
-  /* Holds a tile's points (2 a cell) going up and results coming back. */
-  s->staging = malloc((components > 2 ? components : 2) * DRT_TILE_CELLS * rs);
-  s->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *s->counts);
-  if (!s->staging || !s->counts)
-    status = drt__fail(DRT_ENOMEM, "tile: out of memory");
+  for (int i = 0; i < 2 && !status; i++) {
+    struct drt__tile_slot *slot = &s->slots[i];
+    slot->points = malloc(2 * DRT_TILE_CELLS * rs);
+    slot->results = malloc(components * DRT_TILE_CELLS * rs);
+    slot->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *slot->counts);
+    if (!slot->points || !slot->results || !slot->counts)
+      status = drt__fail(DRT_ENOMEM, "tile: out of memory");
+  }
 error:
   return status;
 }
@@ -178,6 +181,10 @@ drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
 }
 
 void drt__session_close(drt__session *s) {
+  /* The device may still be reading or writing the slots' host memory.
+   * Should the wait itself fail, the device is lost and writes nothing. */
+  if (s->ctx && s->ctx->queue && clFinish(s->ctx->queue) != CL_SUCCESS)
+    drt__fail(DRT_ECL, "clFinish failed while closing a session");
   for (int i = 0; i < s->n_orders; i++) {
     drt__candidates_free(&s->sets[i]);
     if (s->candidates[i]) clReleaseMemObject(s->candidates[i]);
@@ -186,8 +193,13 @@ void drt__session_close(drt__session *s) {
                        &s->moving,   &s->partial,    &s->iterations, &s->out};
   for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
     if (*buffers[i]) clReleaseMemObject(*buffers[i]);
-  free(s->staging);
-  free(s->counts);
+  for (int i = 0; i < 2; i++) {
+    struct drt__tile_slot *slot = &s->slots[i];
+    if (slot->done) clReleaseEvent(slot->done);
+    free(slot->points);
+    free(slot->results);
+    free(slot->counts);
+  }
   memset(s, 0, sizeof *s);
 }
 
@@ -331,27 +343,13 @@ error:
   return status;
 }
 
-/* Sum of the iteration counts of the first `slots` slots. */
-static drt_status read_iterations(drt__session *s, size_t slots,
-                                  double *iterations) {
-  drt_status status = DRT_OK;
-  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->iterations, CL_TRUE, 0,
-                                   slots * sizeof(cl_uint), s->counts, 0, NULL,
-                                   NULL));
-  double total = 0;
-  for (size_t i = 0; i < slots; i++) total += s->counts[i];
-  *iterations += total;
-error:
-  return status;
-}
-
 /* Stages n points (n >= 1) as the kernels read them: all x, then all y,
  * each padded with copies of the last point to n_cells. */
-static void stage_points(drt__session *s, const double *xy, size_t n,
-                         size_t n_cells) {
+static void stage_points(const drt__session *s, const double *xy, size_t n,
+                         size_t n_cells, void *staged) {
   int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;
-  double *xd = s->staging;
-  float *xf = s->staging;
+  double *xd = staged;
+  float *xf = staged;
   for (size_t i = 0; i < n_cells; i++) {
     const double *point = xy + 2 * (i < n ? i : n - 1);
     if (is_double) {
@@ -364,17 +362,15 @@ static void stage_points(drt__session *s, const double *xy, size_t n,
   }
 }
 
-drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
-                             size_t first_cell, double *power,
-                             double *iterations) {
+/* Queues a tile's work and its read-back into `slot`, without waiting. */
+static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
+                               size_t first_cell) {
   drt_status status = DRT_OK;
-  if (n == 0) return DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   /* A whole number of work-items: DRT_TILE_CELLS is a multiple of 16. */
-  int n_cells = (int)round_up(n, (size_t)s->prog->lanes);
-  stage_points(s, xy, n, (size_t)n_cells);
+  int n_cells = (int)round_up(slot->n, (size_t)s->prog->lanes);
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
-                                    2 * (size_t)n_cells * rs, s->staging, 0,
+                                    2 * (size_t)n_cells * rs, slot->points, 0,
                                     NULL, NULL));
   size_t chunks = tile_chunks(s, n_cells);
   status = clear_slots(s, chunks * (size_t)n_cells);
@@ -386,12 +382,54 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
   cl_mem result = reduce ? s->out : s->partial;
   if (!status && reduce) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
-  size_t values = n * (size_t)s->components;
-  DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, result, CL_TRUE, 0,
-                                   values * rs, s->staging, 0, NULL, NULL));
-  drt__load_reals(s->ctx, s->staging, values, power);
-  if (s->opt->method != DRT_METHOD_IM)
-    status = read_iterations(s, chunks * (size_t)n_cells, iterations);
+  int counted = s->opt->method != DRT_METHOD_IM;
+  slot->n_counts = counted ? chunks * (size_t)n_cells : 0;
+  DRT_CL_CHECK(clEnqueueReadBuffer(
+      s->ctx->queue, result, CL_FALSE, 0, slot->n * s->components * rs,
+      slot->results, 0, NULL, counted ? NULL : &slot->done));
+  if (counted)
+    DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->iterations, CL_FALSE, 0,
+                                     slot->n_counts * sizeof(cl_uint),
+                                     slot->counts, 0, NULL, &slot->done));
+  DRT_CL_CHECK(clFlush(s->ctx->queue));
 error:
   return status;
+}
+
+/* Waits for a queued tile and unpacks its results; the slot is then idle. */
+static drt_status finish_tile(drt__session *s, struct drt__tile_slot *slot) {
+  drt_status status = DRT_OK;
+  if (!slot->done) return DRT_OK;
+  cl_event done = slot->done;
+  slot->done = NULL;
+  cl_int err = clWaitForEvents(1, &done);
+  clReleaseEvent(done);
+  DRT_CL_CHECK(err);
+  drt__load_reals(s->ctx, slot->results, slot->n * (size_t)s->components,
+                  slot->power);
+  double total = 0;
+  for (size_t i = 0; i < slot->n_counts; i++) total += slot->counts[i];
+  s->solver_iterations += total;
+error:
+  return status;
+}
+
+drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
+                             size_t first_cell, double *power) {
+  if (n == 0) return DRT_OK;
+  struct drt__tile_slot *slot = &s->slots[s->next_slot];
+  struct drt__tile_slot *previous = &s->slots[1 - s->next_slot];
+  drt_status status = finish_tile(s, slot); /* idle already, normally */
+  if (status) return status;
+  slot->n = n;
+  slot->power = power;
+  stage_points(s, xy, n, round_up(n, (size_t)s->prog->lanes), slot->points);
+  status = enqueue_tile(s, slot, first_cell);
+  s->next_slot = 1 - s->next_slot;
+  return status ? status : finish_tile(s, previous);
+}
+
+drt_status drt__session_wait(drt__session *s) {
+  drt_status status = finish_tile(s, &s->slots[s->next_slot]);
+  return status ? status : finish_tile(s, &s->slots[1 - s->next_slot]);
 }

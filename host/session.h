@@ -25,8 +25,19 @@ typedef struct drt__session {
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
   cl_mem segments, types, phis, fixed, moving, partial, iterations, out;
-  void *staging;     /* host-side tile in device precision */
-  cl_uint *counts;   /* host-side iteration counts of a tile */
+  /* Two tiles in flight: while the device traces one, the host stages the
+   * next or unpacks the one before. */
+  struct drt__tile_slot {
+    void *points;    /* the tile's points going up, device precision */
+    void *results;   /* its results coming back, device precision */
+    cl_uint *counts; /* its solver iteration counts coming back */
+    cl_event done;   /* the read-back has finished; NULL when idle */
+    size_t n;        /* points in the tile */
+    size_t n_counts; /* iteration counts read back */
+    double *power;   /* where its results go */
+  } slots[2];
+  int next_slot;
+  double solver_iterations; /* summed over the tiles finished so far */
 } drt__session;
 
 /* Builds the method's program if needed and uploads everything; with
@@ -34,13 +45,16 @@ typedef struct drt__session {
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
                              const drt_trace_options *opt, int gradient);
-/* Power (and with a gradient session, its gradient: 3 values a point) at
- * n <= DRT_TILE_CELLS points, the first being global cell `first_cell`
- * (the key of its random starts); adds the solver iterations to
- * *iterations. */
+/* Queues the power (and with a gradient session, its gradient: 3 values a
+ * point) at n <= DRT_TILE_CELLS points, the first being global cell
+ * `first_cell` (the key of its random starts), into `power`, and returns
+ * once the tile queued before it is in its own `power`. xy may be reused
+ * at once; `power` must stay valid until drt__session_wait. */
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
-                             size_t first_cell, double *power,
-                             double *iterations);
+                             size_t first_cell, double *power);
+/* Finishes every queued tile; s->solver_iterations then counts them all. */
+drt_status drt__session_wait(drt__session *s);
+/* Waits for the device, then releases everything. */
 void drt__session_close(drt__session *s);
 
 /* A gradient session over (point, fixed endpoint) pairs: cell g of

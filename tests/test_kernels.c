@@ -211,6 +211,64 @@ START_TEST(eval_and_map_agree) {
 }
 END_TEST
 
+/* Power (components 1) or power and gradient (3) at n points, through
+ * separate calls of at most `step` points: each call one tile. */
+static double eval_in_calls(drt_context *ctx, const drt_scene *scene,
+                            const drt_trace_options *o, const double *xy,
+                            size_t n, size_t step, int components,
+                            double *out) {
+  double iterations = 0;
+  for (size_t first = 0; first < n; first += step) {
+    size_t count = n - first < step ? n - first : step;
+    DRT_CHECK_OK(components == 3
+                     ? drt_eval_points_grad(ctx, scene, o, xy + 2 * first,
+                                            count, out + 3 * first)
+                     : drt_eval_points(ctx, scene, o, xy + 2 * first, count,
+                                       out + first));
+    drt_eval_stats stats;
+    drt_context_last_stats(ctx, &stats);
+    iterations += stats.solver_iterations;
+  }
+  return iterations;
+}
+
+START_TEST(multi_tile_map_equals_single_tile_calls) {
+  /* A map of just over three tiles, whose tiles are in flight two at a
+   * time, must equal the same points evaluated one tile per call; the
+   * iteration counts of every tile must be summed. */
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
+  drt_grid grid = {1030, 770, {0.01, 0.02, 0.99, 0.97}};
+  size_t n = (size_t)grid.nx * grid.ny;
+  double *xy = malloc(2 * n * sizeof *xy), *a = malloc(3 * n * sizeof *a);
+  double *b = malloc(3 * n * sizeof *b);
+  ck_assert(xy && a && b);
+  for (int r = 0; r < grid.ny; r++)
+    for (int c = 0; c < grid.nx; c++) {
+      size_t i = (size_t)r * grid.nx + c;
+      drt_grid_point(&grid, r, c, &xy[2 * i], &xy[2 * i + 1]);
+    }
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
+  DRT_CHECK_OK(drt_map_compute_grad(contexts[0], scene, &o, &grid, a));
+  eval_in_calls(contexts[0], scene, &o, xy, n, 200000, 3, b);
+  for (size_t i = 0; i < 3 * n; i++) ck_assert_double_eq(a[i], b[i]);
+  o.method = DRT_METHOD_FPT;
+  DRT_CHECK_OK(drt_map_compute(contexts[0], scene, &o, &grid, a));
+  drt_eval_stats stats;
+  drt_context_last_stats(contexts[0], &stats);
+  double iterations = eval_in_calls(contexts[0], scene, &o, xy, n, 200000, 1, b);
+  for (size_t i = 0; i < n; i++) ck_assert_double_eq(a[i], b[i]);
+  ck_assert_double_eq(stats.solver_iterations, iterations);
+  ck_assert(iterations > n);
+  free(xy);
+  free(a);
+  free(b);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
 START_TEST(transmitter_map_is_reciprocal) {
   /* Paths are reversible: the power at rx from tx equals, in a transmitter
    * map, the power at tx from rx. */
@@ -298,6 +356,7 @@ static Suite *kernels_suite(void) {
   tcase_add_loop_test(tc, kernels_match_ref, 0, 4 * 3 * 3);
   tcase_add_loop_test(tc, gradient_kernels_match_ref, 0, 4 * 3 * 3);
   tcase_add_test(tc, eval_and_map_agree);
+  tcase_add_test(tc, multi_tile_map_equals_single_tile_calls);
   tcase_add_test(tc, transmitter_map_is_reciprocal);
   tcase_add_test(tc, broken_kernels_fail_the_self_test);
   suite_add_tcase(s, tc);
