@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "session.h"
 #include "testutil.h"
 
 #define N_POINTS 10000
@@ -212,7 +213,9 @@ START_TEST(eval_and_map_agree) {
 END_TEST
 
 /* Power (components 1) or power and gradient (3) at n points, through
- * separate calls of at most `step` points: each call one tile. */
+ * separate calls of at most `step` points: each call one tile. With step
+ * the tile size, each call sums a tile's candidates in the same chunks,
+ * and so in the same order, as the map's tile does. */
 static double eval_in_calls(drt_context *ctx, const drt_scene *scene,
                             const drt_trace_options *o, const double *xy,
                             size_t n, size_t step, int components,
@@ -236,6 +239,7 @@ START_TEST(multi_tile_map_equals_single_tile_calls) {
   /* A map of just over three tiles, whose tiles are in flight two at a
    * time, must equal the same points evaluated one tile per call; the
    * iteration counts of every tile must be summed. */
+  const size_t tile = DRT_TILE_CELLS;
   drt_scene *scene;
   DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
   drt_grid grid = {1030, 770, {0.01, 0.02, 0.99, 0.97}};
@@ -252,13 +256,13 @@ START_TEST(multi_tile_map_equals_single_tile_calls) {
   drt_trace_options_init(&o);
   o.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
   DRT_CHECK_OK(drt_map_compute_grad(contexts[0], scene, &o, &grid, a));
-  eval_in_calls(contexts[0], scene, &o, xy, n, 200000, 3, b);
+  eval_in_calls(contexts[0], scene, &o, xy, n, tile, 3, b);
   for (size_t i = 0; i < 3 * n; i++) ck_assert_double_eq(a[i], b[i]);
   o.method = DRT_METHOD_FPT;
   DRT_CHECK_OK(drt_map_compute(contexts[0], scene, &o, &grid, a));
   drt_eval_stats stats;
   drt_context_last_stats(contexts[0], &stats);
-  double iterations = eval_in_calls(contexts[0], scene, &o, xy, n, 200000, 1, b);
+  double iterations = eval_in_calls(contexts[0], scene, &o, xy, n, tile, 1, b);
   for (size_t i = 0; i < n; i++) ck_assert_double_eq(a[i], b[i]);
   ck_assert_double_eq(stats.solver_iterations, iterations);
   ck_assert(iterations > n);
