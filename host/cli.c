@@ -557,6 +557,21 @@ static int eval_and_print(drt_context *ctx, drt_scene *scene,
   return status ? DRT_EXIT_FAILURE : 0;
 }
 
+/* Prints one CSV field, quoted (RFC 4180) when it holds a separator, a
+ * quote or a line break: point names come from the scene file. */
+static void print_csv_field(const char *text) {
+  if (!text[strcspn(text, ",\"\r\n")]) {
+    fputs(text, stdout);
+    return;
+  }
+  putchar('"');
+  for (const char *p = text; *p; p++) {
+    if (*p == '"') putchar('"');
+    putchar(*p);
+  }
+  putchar('"');
+}
+
 /* The CSV header with one column a scene parameter; 0 on success. */
 static int print_scene_header(const drt_scene *scene,
                               const drt_trace_options *o, size_t count) {
@@ -568,7 +583,8 @@ static int print_scene_header(const drt_scene *scene,
       drt__cli_report("eval", status);
       return -1;
     }
-    printf(",%s", name);
+    putchar(',');
+    print_csv_field(name);
   }
   printf("\n");
   return 0;

@@ -353,6 +353,36 @@ START_TEST(cli_prints_named_columns) {
 }
 END_TEST
 
+/* A point name holding a comma and quotes is quoted in the CSV header. */
+START_TEST(cli_quotes_point_names) {
+  drt_test_scratch_create();
+  const char *scene = drt_test_scratch("named.json");
+  const char *points = drt_test_scratch("points.txt");
+  const char *csv = drt_test_scratch("out.csv");
+  FILE *f = fopen(scene, "w");
+  ck_assert(f);
+  fputs("{\"transmitters\": [{\"name\": \"a,\\\"b\\\"\", \"position\": "
+        "[0.2, 0.2]}], \"receivers\": [], \"objects\": [{\"type\": \"wall\", "
+        "\"a\": [0, 0], \"b\": [1, 0]}]}", f);
+  ck_assert_int_eq(fclose(f), 0);
+  f = fopen(points, "w");
+  ck_assert(f);
+  fputs("0.3 0.7\n", f);
+  ck_assert_int_eq(fclose(f), 0);
+  char *argv[] = {"drt2d", "eval", "--scene", (char *)scene, "--points",
+                  (char *)points, "--device", "ref", "--wrt", "scene"};
+  ck_assert_int_eq(run_captured(argv, 10, csv), 0);
+  char header[4096] = "";
+  f = fopen(csv, "r");
+  ck_assert(f && fgets(header, sizeof header, f));
+  fclose(f);
+  ck_assert_str_eq(header, "x,y,power,dpdx,dpdy,d_w0_ax,d_w0_ay,d_w0_bx,"
+                           "d_w0_by,\"d_a,\"\"b\"\"_x\",\"d_a,\"\"b\"\"_y\","
+                           "d_R\n");
+  drt_test_scratch_remove();
+}
+END_TEST
+
 /* Parameter names of every object type, and a bad index. */
 START_TEST(parameter_names) {
   drt_scene *scene = ris_vertex_scene();
@@ -385,6 +415,7 @@ static Suite *scene_gradients_suite(void) {
   tcase_add_unchecked_fixture(tc, open_context, close_context);
   tcase_add_test(tc, parameter_names);
   tcase_add_test(tc, cli_prints_named_columns);
+  tcase_add_test(tc, cli_quotes_point_names);
   tcase_add_loop_test(tc, scene_gradients_match_finite_differences, 0, 4 * 27);
   tcase_add_loop_test(tc, ris_and_vertex_gradients_match_finite_differences, 0,
                       18);
