@@ -130,9 +130,11 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     else
       status = drt__ref_eval(scene, opt, xy, count, done, tile_out, &iterations);
   }
-  if (s.ctx && !status) status = drt__session_wait(&s);
-  if (s.ctx) iterations = s.solver_iterations;
-  if (s.ctx) drt__session_close(&s);
+  if (s.ctx) {
+    if (!status) status = drt__session_wait(&s);
+    iterations = s.solver_iterations;
+    drt__session_close(&s);
+  }
   free(xy);
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                             : drt_scene_tx_count(scene);

@@ -417,14 +417,14 @@ error:
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *power) {
   if (n == 0) return DRT_OK;
+  /* Idle after any successful call: the tile it held was finished before
+   * that call returned. */
   struct drt__tile_slot *slot = &s->slots[s->next_slot];
   struct drt__tile_slot *previous = &s->slots[1 - s->next_slot];
-  drt_status status = finish_tile(s, slot); /* idle already, normally */
-  if (status) return status;
   slot->n = n;
   slot->power = power;
   stage_points(s, xy, n, round_up(n, (size_t)s->prog->lanes), slot->points);
-  status = enqueue_tile(s, slot, first_cell);
+  drt_status status = enqueue_tile(s, slot, first_cell);
   s->next_slot = 1 - s->next_slot;
   return status ? status : finish_tile(s, previous);
 }
