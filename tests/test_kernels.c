@@ -184,6 +184,19 @@ START_TEST(gradient_kernels_match_ref) {
 }
 END_TEST
 
+/* The grid's points in the map's row-major order, from drt_grid_point. */
+static double *grid_point_list(const drt_grid *grid) {
+  size_t n = (size_t)grid->nx * grid->ny;
+  double *xy = malloc(2 * n * sizeof *xy);
+  ck_assert_ptr_nonnull(xy);
+  for (int r = 0; r < grid->ny; r++)
+    for (int c = 0; c < grid->nx; c++) {
+      size_t i = (size_t)r * grid->nx + c;
+      drt_grid_point(grid, r, c, &xy[2 * i], &xy[2 * i + 1]);
+    }
+  return xy;
+}
+
 START_TEST(eval_and_map_agree) {
   /* The map path (grid points generated on the host, tiled) and the eval
    * path must give the same numbers for the same points. */
@@ -191,11 +204,8 @@ START_TEST(eval_and_map_agree) {
   DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
   drt_grid grid = {37, 23, {-0.1, 0.05, 1.1, 0.95}};
   size_t n = 37 * 23;
-  double *xy = malloc(2 * n * sizeof *xy), *a = malloc(n * sizeof *a);
+  double *xy = grid_point_list(&grid), *a = malloc(n * sizeof *a);
   double *b = malloc(n * sizeof *b);
-  for (int r = 0; r < 23; r++)
-    for (int c = 0; c < 37; c++)
-      drt_grid_point(&grid, r, c, &xy[2 * (r * 37 + c)], &xy[2 * (r * 37 + c) + 1]);
   drt_trace_options o;
   drt_trace_options_init(&o);
   o.order_max = 2;
@@ -244,14 +254,9 @@ START_TEST(multi_tile_map_equals_single_tile_calls) {
   DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
   drt_grid grid = {1030, 770, {0.01, 0.02, 0.99, 0.97}};
   size_t n = (size_t)grid.nx * grid.ny;
-  double *xy = malloc(2 * n * sizeof *xy), *a = malloc(3 * n * sizeof *a);
+  double *xy = grid_point_list(&grid), *a = malloc(3 * n * sizeof *a);
   double *b = malloc(3 * n * sizeof *b);
-  ck_assert(xy && a && b);
-  for (int r = 0; r < grid.ny; r++)
-    for (int c = 0; c < grid.nx; c++) {
-      size_t i = (size_t)r * grid.nx + c;
-      drt_grid_point(&grid, r, c, &xy[2 * i], &xy[2 * i + 1]);
-    }
+  ck_assert(a && b);
   drt_trace_options o;
   drt_trace_options_init(&o);
   o.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
