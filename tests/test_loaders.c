@@ -430,7 +430,7 @@ static double projected_distance(double ax, double ay, double bx, double by) {
  * Longitudes span 4.6250217..4.6255124, latitudes 50.6682201..50.6685068;
  * the first position (4.6251085, 50.6682201) is the southernmost. */
 START_TEST(test_geojson_louvain) {
-  drt_scene *scene = load_ok(drt_test_shared_data("louvain-osm.geojson"));
+  drt_scene *scene = load_ok(drt_test_data("louvain-osm.geojson"));
   ck_assert_uint_eq(drt_scene_object_count(scene), 26);
   ck_assert_uint_eq(drt_scene_tx_count(scene), 0);
   ck_assert_uint_eq(drt_scene_rx_count(scene), 0);
@@ -482,7 +482,7 @@ END_TEST
  * data/README.md.) The data spans 0.0071681 deg of longitude at 19.147 N
  * (753 m) and 0.0115930 deg of latitude (1,289 m). */
 START_TEST(test_geojson_mumbai) {
-  drt_scene *scene = load_ok(drt_test_shared_data("mumbai-osm.geojson"));
+  drt_scene *scene = load_ok(drt_test_data("mumbai-osm.geojson"));
   ck_assert_uint_eq(drt_scene_object_count(scene), 1194);
   double box[4];
   DRT_CHECK_OK(drt_scene_bbox(scene, box));

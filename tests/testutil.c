@@ -26,10 +26,6 @@ static const char *data_path(const char *variable, const char *fallback,
   return path;
 }
 
-const char *drt_test_shared_data(const char *name) {
-  return data_path("DRT_SHARED_DATA", "../shared/data", name);
-}
-
 const char *drt_test_data(const char *name) {
   return data_path("DRT_TEST_DATA", "tests/data", name);
 }

@@ -10,9 +10,8 @@
  * prints Check's summary, returns the process exit code. */
 int drt_test_run(Suite *suite);
 
-/* Path of a file in ../shared/data (DRT_SHARED_DATA) or tests/data
- * (DRT_TEST_DATA); the returned buffer is static, valid until next call. */
-const char *drt_test_shared_data(const char *name);
+/* Path of a file in tests/data (DRT_TEST_DATA); the returned buffer is
+ * static, valid until the next call. */
 const char *drt_test_data(const char *name);
 
 /* A context on the given device and precision; fails the test if none. */
