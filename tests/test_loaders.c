@@ -479,7 +479,7 @@ END_TEST
  * positions. Each closed ring of p positions has p - 1 edges, so there are
  * 1,342 - 148 = 1,194 edges, and no consecutive positions repeat. (Counted
  * with a separate script over the file, not with this loader; it agrees with
- * data/README.md.) The data spans 0.0071681 deg of longitude at 19.147 N
+ * tests/data/README.md.) The data spans 0.0071681 deg of longitude at 19.147 N
  * (753 m) and 0.0115930 deg of latitude (1,289 m). */
 START_TEST(test_geojson_mumbai) {
   drt_scene *scene = load_ok(drt_test_data("mumbai-osm.geojson"));
