@@ -9,6 +9,14 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility: DRT_API marks the functions
+ * libdrt2d.so exports, which are exactly those declared here. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DRT_API __attribute__((visibility("default")))
+#else
+#define DRT_API
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Status codes                                                             */
 /* ------------------------------------------------------------------------ */
@@ -35,12 +43,12 @@ typedef enum drt_status {
 } drt_status;
 
 /* Short, static description of a status code. */
-const char *drt_strerror(drt_status status);
+DRT_API const char *drt_strerror(drt_status status);
 /* The code's name, e.g. "DRT_EINVAL". */
-const char *drt_status_name(drt_status status);
+DRT_API const char *drt_status_name(drt_status status);
 /* Details of the last failure on this thread (file, line, option, OpenCL
  * call, build log...). Empty string when nothing failed yet. */
-const char *drt_last_error(void);
+DRT_API const char *drt_last_error(void);
 
 /* ------------------------------------------------------------------------ */
 /* Scenes                                                                   */
@@ -67,41 +75,44 @@ typedef struct drt_point {
 } drt_point;
 
 /* An empty scene. */
-drt_status drt_scene_create(drt_scene **out);
+DRT_API drt_status drt_scene_create(drt_scene **out);
 /* destroy(NULL) is a no-op. */
-void drt_scene_destroy(drt_scene *scene);
+DRT_API void drt_scene_destroy(drt_scene *scene);
 /* A built-in scene: "square", "square-wall", "square-obstacle", "basic" or
  * "random:SEED:NWALLS". */
-drt_status drt_scene_builtin(const char *name, drt_scene **out);
+DRT_API drt_status drt_scene_builtin(const char *name, drt_scene **out);
 /* A scene file: ".json" (drt2d scene format) or ".geojson". */
-drt_status drt_scene_load(const char *path, drt_scene **out);
+DRT_API drt_status drt_scene_load(const char *path, drt_scene **out);
 /* Writes the scene in the drt2d JSON format (atomically: temp file + rename). */
-drt_status drt_scene_save_json(const drt_scene *scene, const char *path);
+DRT_API drt_status drt_scene_save_json(const drt_scene *scene,
+                                       const char *path);
 
-drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object);
-drt_status drt_scene_add_wall(drt_scene *scene, double ax, double ay, double bx,
-                              double by);
+DRT_API drt_status drt_scene_add_object(drt_scene *scene,
+                                        const drt_object *object);
+DRT_API drt_status drt_scene_add_wall(drt_scene *scene, double ax, double ay,
+                                      double bx, double by);
 /* name may be NULL: a default name ("tx0", "rx1", ...) is given. */
-drt_status drt_scene_add_tx(drt_scene *scene, const char *name, double x,
-                            double y);
-drt_status drt_scene_add_rx(drt_scene *scene, const char *name, double x,
-                            double y);
-void drt_scene_clear_tx(drt_scene *scene);
-void drt_scene_clear_rx(drt_scene *scene);
+DRT_API drt_status drt_scene_add_tx(drt_scene *scene, const char *name,
+                                    double x, double y);
+DRT_API drt_status drt_scene_add_rx(drt_scene *scene, const char *name,
+                                    double x, double y);
+DRT_API void drt_scene_clear_tx(drt_scene *scene);
+DRT_API void drt_scene_clear_rx(drt_scene *scene);
 
-size_t drt_scene_object_count(const drt_scene *scene);
-const drt_object *drt_scene_object(const drt_scene *scene, size_t index);
-size_t drt_scene_tx_count(const drt_scene *scene);
-const drt_point *drt_scene_tx(const drt_scene *scene, size_t index);
-size_t drt_scene_rx_count(const drt_scene *scene);
-const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
+DRT_API size_t drt_scene_object_count(const drt_scene *scene);
+DRT_API const drt_object *drt_scene_object(const drt_scene *scene,
+                                           size_t index);
+DRT_API size_t drt_scene_tx_count(const drt_scene *scene);
+DRT_API const drt_point *drt_scene_tx(const drt_scene *scene, size_t index);
+DRT_API size_t drt_scene_rx_count(const drt_scene *scene);
+DRT_API const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
 /* Min/max over all object points, transmitters and receivers:
  * box = {x0, y0, x1, y1}. Fails on an empty scene. */
-drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
+DRT_API drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
 
 /* Number of path candidates of order k (DESIGN §3) over n objects: 1 for
  * k = 0, n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
-size_t drt_candidate_count(size_t n_objects, int order);
+DRT_API size_t drt_candidate_count(size_t n_objects, int order);
 
 /* ------------------------------------------------------------------------ */
 /* Tracing options                                                          */
@@ -144,13 +155,13 @@ typedef struct drt_trace_options {
   uint64_t seed;             /* random starts of MPT; default 0 */
 } drt_trace_options;
 
-void drt_trace_options_init(drt_trace_options *options);
+DRT_API void drt_trace_options_init(drt_trace_options *options);
 /* Checks ranges and combinations (e.g. IM on a non-wall object). */
-drt_status drt_trace_options_check(const drt_trace_options *options,
-                                   const drt_scene *scene);
+DRT_API drt_status drt_trace_options_check(const drt_trace_options *options,
+                                           const drt_scene *scene);
 /* Objects of the scene that candidates may use under options->only. */
-size_t drt_scene_candidate_objects(const drt_scene *scene,
-                                   const drt_trace_options *options);
+DRT_API size_t drt_scene_candidate_objects(const drt_scene *scene,
+                                           const drt_trace_options *options);
 
 /* Path constants of DESIGN §8. */
 #define DRT_REFLECTION_COEF 0.5
@@ -182,17 +193,17 @@ typedef struct drt_context_options {
   drt_precision precision; /* default float; the ref device is double only */
 } drt_context_options;
 
-void drt_context_options_init(drt_context_options *options);
-drt_status drt_context_create(const drt_context_options *options,
-                              drt_context **out);
-void drt_context_destroy(drt_context *context);
+DRT_API void drt_context_options_init(drt_context_options *options);
+DRT_API drt_status drt_context_create(const drt_context_options *options,
+                                      drt_context **out);
+DRT_API void drt_context_destroy(drt_context *context);
 /* Human-readable name of the device in use ("ref (serial C, double)"). */
-const char *drt_context_device_name(const drt_context *context);
-drt_precision drt_context_precision(const drt_context *context);
+DRT_API const char *drt_context_device_name(const drt_context *context);
+DRT_API drt_precision drt_context_precision(const drt_context *context);
 
 /* Writes a listing of every OpenCL platform and device, numbered as
  * DRT_DEVICE_INDEX expects, and which one DRT_DEVICE_AUTO picks, into buf. */
-drt_status drt_devices_describe(char *buf, size_t size);
+DRT_API drt_status drt_devices_describe(char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Evaluation                                                               */
@@ -201,9 +212,9 @@ drt_status drt_devices_describe(char *buf, size_t size);
 /* Received power at n points xy[2i], xy[2i+1] of the moving endpoint (see
  * options->vary), summed over the fixed endpoints and every candidate of the
  * requested orders. power has n entries. */
-drt_status drt_eval_points(drt_context *context, const drt_scene *scene,
-                           const drt_trace_options *options, const double *xy,
-                           size_t n, double *power);
+DRT_API drt_status drt_eval_points(drt_context *context, const drt_scene *scene,
+                                   const drt_trace_options *options,
+                                   const double *xy, size_t n, double *power);
 
 typedef struct drt_grid {
   int nx, ny;       /* points per axis, both ends included */
@@ -212,26 +223,29 @@ typedef struct drt_grid {
 
 /* Grid point (row r, column c): x = x0 + c (x1-x0)/(nx-1), y = y0 + r
  * (y1-y0)/(ny-1) (a single point sits at x0 or y0). */
-void drt_grid_point(const drt_grid *grid, int row, int col, double *x,
-                    double *y);
+DRT_API void drt_grid_point(const drt_grid *grid, int row, int col, double *x,
+                            double *y);
 
 /* Power map: power[r * nx + c] at grid point (r, c). Computed in tiles, so
  * device memory stays bounded whatever the grid size. */
-drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
-                           const drt_trace_options *options,
-                           const drt_grid *grid, double *power);
+DRT_API drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
+                                   const drt_trace_options *options,
+                                   const drt_grid *grid, double *power);
 
 /* Value and gradient (DESIGN §10): out[3 i] is the power at point i,
  * out[3 i + 1] and out[3 i + 2] its derivatives by the moving endpoint's x
  * and y, hand-derived through the path points and the smoothed validity
  * (which contributes nothing without smoothing). */
-drt_status drt_eval_points_grad(drt_context *context, const drt_scene *scene,
-                                const drt_trace_options *options,
-                                const double *xy, size_t n, double *out);
+DRT_API drt_status drt_eval_points_grad(drt_context *context,
+                                        const drt_scene *scene,
+                                        const drt_trace_options *options,
+                                        const double *xy, size_t n,
+                                        double *out);
 /* The same over a grid: out has ny * nx * 3 entries. */
-drt_status drt_map_compute_grad(drt_context *context, const drt_scene *scene,
-                                const drt_trace_options *options,
-                                const drt_grid *grid, double *out);
+DRT_API drt_status drt_map_compute_grad(drt_context *context,
+                                        const drt_scene *scene,
+                                        const drt_trace_options *options,
+                                        const drt_grid *grid, double *out);
 
 /* Scene parameters, in this order: each object's coordinates in file order
  * (a wall's ax, ay, bx, by; a RIS's also phi; a vertex's ax, ay), the x
@@ -240,12 +254,12 @@ drt_status drt_map_compute_grad(drt_context *context, const drt_scene *scene,
  * with <o> the object's type letter (w wall, r ris, v vertex) and index
  * (as in `drt2d info`: "d_w3_ax", "d_r4_phi"), "d_<point name>_x", and
  * "d_R". */
-size_t drt_scene_param_count(const drt_scene *scene,
-                             const drt_trace_options *options);
+DRT_API size_t drt_scene_param_count(const drt_scene *scene,
+                                     const drt_trace_options *options);
 /* Writes the name of parameter `index` (truncated to size - 1 bytes). */
-drt_status drt_scene_param_name(const drt_scene *scene,
-                                const drt_trace_options *options, size_t index,
-                                char *name, size_t size);
+DRT_API drt_status drt_scene_param_name(const drt_scene *scene,
+                                        const drt_trace_options *options,
+                                        size_t index, char *name, size_t size);
 /* Value and derivatives by the moving endpoint and by every scene
  * parameter at n points, hand-derived in the kernels (DESIGN §10): out[i w
  * .. i w + w - 1], w = 3 + drt_scene_param_count, holds the power at point
@@ -253,10 +267,11 @@ drt_status drt_scene_param_name(const drt_scene *scene,
  * parameter. A path's power depends only on its own objects, the one
  * object whose test decides its obstruction, its endpoints and R, so the
  * cost grows with the points and candidates, not with the parameters. */
-drt_status drt_eval_points_scene_grad(drt_context *context,
-                                      const drt_scene *scene,
-                                      const drt_trace_options *options,
-                                      const double *xy, size_t n, double *out);
+DRT_API drt_status drt_eval_points_scene_grad(drt_context *context,
+                                              const drt_scene *scene,
+                                              const drt_trace_options *options,
+                                              const double *xy, size_t n,
+                                              double *out);
 
 /* Work done by the last evaluation on a context. */
 typedef struct drt_eval_stats {
@@ -264,7 +279,8 @@ typedef struct drt_eval_stats {
   double solver_iterations; /* summed over those paths (0 for IM) */
 } drt_eval_stats;
 
-void drt_context_last_stats(const drt_context *context, drt_eval_stats *stats);
+DRT_API void drt_context_last_stats(const drt_context *context,
+                                    drt_eval_stats *stats);
 
 /* ------------------------------------------------------------------------ */
 /* Optimisation (DESIGN §11)                                                */
@@ -285,18 +301,21 @@ typedef enum drt_objective {
  * endpoint f, c as in drt_eval_points_grad. A point's n_fixed triples sum
  * to drt_eval_points_grad's (up to rounding). All pairs go to the device
  * together: one launch per order (and per 2^18 pairs). */
-drt_status drt_eval_pairs_grad(drt_context *context, const drt_scene *scene,
-                               const drt_trace_options *options,
-                               const double *xy, size_t n, double *out);
+DRT_API drt_status drt_eval_pairs_grad(drt_context *context,
+                                       const drt_scene *scene,
+                                       const drt_trace_options *options,
+                                       const double *xy, size_t n, double *out);
 
 /* The objective over a grid of transmitter positions (a transmitter map,
  * DESIGN §9): values[r * nx + c] = F at grid point (r, c), with the
  * scene's receivers and options' orders, method and smoothing (vary is
  * ignored). temperature is softmin's T. */
-drt_status drt_map_objective(drt_context *context, const drt_scene *scene,
-                             const drt_trace_options *options,
-                             drt_objective objective, double temperature,
-                             const drt_grid *grid, double *values);
+DRT_API drt_status drt_map_objective(drt_context *context,
+                                     const drt_scene *scene,
+                                     const drt_trace_options *options,
+                                     drt_objective objective,
+                                     double temperature, const drt_grid *grid,
+                                     double *values);
 
 /* One step of a descent, as recorded before the step's update (the last
  * record is where the descent ends). */
@@ -338,10 +357,11 @@ typedef struct drt_optimize_result {
   int nan_gradients;  /* gradient components that were NaN, taken as 0 */
 } drt_optimize_result;
 
-void drt_optimize_options_init(drt_optimize_options *options);
+DRT_API void drt_optimize_options_init(drt_optimize_options *options);
 /* Checks ranges: steps >= 1, finite lr > 0, 0 < alpha_start, alpha_end,
  * finite temperature > 0, known smoothing and objective. */
-drt_status drt_optimize_options_check(const drt_optimize_options *options);
+DRT_API drt_status
+drt_optimize_options_check(const drt_optimize_options *options);
 
 /* Adam on the transmitter position maximising the objective of the scene's
  * receivers' P_i / P0 (loss = -F), alpha raised geometrically step by step
@@ -349,11 +369,12 @@ drt_status drt_optimize_options_check(const drt_optimize_options *options);
  * alpha are replaced). Each step evaluates all receivers in one launch:
  * smoothed value and gradient, then the exact value (one launch for both
  * without smoothing). trajectory, if not NULL, receives steps + 1 records. */
-drt_status drt_optimize_run(drt_context *context, const drt_scene *scene,
-                            const drt_trace_options *trace,
-                            const drt_optimize_options *options,
-                            drt_optimize_step *trajectory,
-                            drt_optimize_result *result);
+DRT_API drt_status drt_optimize_run(drt_context *context,
+                                    const drt_scene *scene,
+                                    const drt_trace_options *trace,
+                                    const drt_optimize_options *options,
+                                    drt_optimize_step *trajectory,
+                                    drt_optimize_result *result);
 
 /* ------------------------------------------------------------------------ */
 /* Convergence studies (DESIGN §11; protocol in docs/study.md)              */
@@ -387,11 +408,11 @@ typedef struct drt_study_options {
   void *progress_user;
 } drt_study_options;
 
-void drt_study_options_init(drt_study_options *options);
+DRT_API void drt_study_options_init(drt_study_options *options);
 /* Checks every field's range. */
-drt_status drt_study_options_check(const drt_study_options *options);
+DRT_API drt_status drt_study_options_check(const drt_study_options *options);
 /* n_counts * trials. */
-size_t drt_study_trial_count(const drt_study_options *options);
+DRT_API size_t drt_study_trial_count(const drt_study_options *options);
 
 /* One trial: both arms start from `start`; F is the exact objective
  * min_i P_i / P0 (DESIGN §11). */
@@ -412,13 +433,13 @@ typedef struct drt_study_trial {
  * trials) as a scene: the unit-square room, its interior walls, its
  * receivers, and its start as the transmitter. Depends only on the seed,
  * the walls option, the receiver count and the trial's number. */
-drt_status drt_study_trial_scene(const drt_study_options *options,
-                                 size_t trial, drt_scene **out);
+DRT_API drt_status drt_study_trial_scene(const drt_study_options *options,
+                                         size_t trial, drt_scene **out);
 
 /* Runs every trial (trials has drt_study_trial_count entries). */
-drt_status drt_study_run(drt_context *context,
-                         const drt_study_options *options,
-                         drt_study_trial *trials);
+DRT_API drt_status drt_study_run(drt_context *context,
+                                 const drt_study_options *options,
+                                 drt_study_trial *trials);
 
 /* A statistic with its 95 % confidence interval. */
 typedef struct drt_study_interval {
@@ -437,9 +458,9 @@ typedef struct drt_study_summary {
 } drt_study_summary;
 
 /* One row per receiver count of the options (rows has n_counts entries). */
-drt_status drt_study_summarize(const drt_study_options *options,
-                               const drt_study_trial *trials,
-                               drt_study_summary *rows);
+DRT_API drt_status drt_study_summarize(const drt_study_options *options,
+                                       const drt_study_trial *trials,
+                                       drt_study_summary *rows);
 
 #ifdef __cplusplus
 }
