@@ -63,7 +63,8 @@ static const char *command_help[] = {
     "  optimize place a transmitter by gradient ascent\n"
     "  study    random-scene convergence study, exact vs smoothed descent\n"
     "\n"
-    "Run 'drt2d COMMAND --help' for the options of a command.\n",
+    "Run 'drt2d COMMAND --help' for the options of a command, and\n"
+    "'drt2d --version' for the version of drt2d.\n",
 };
 
 static const char *common_help =
@@ -729,6 +730,10 @@ int drt_cli_main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     print_help(0);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("drt2d %s\n", drt_version());
     return 0;
   }
   if (strcmp(argv[1], "optimize") == 0)

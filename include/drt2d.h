@@ -18,6 +18,25 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The version of this header. The library's SONAME carries the major
+ * version (libdrt2d.so.0). */
+#define DRT_VERSION_MAJOR 0
+#define DRT_VERSION_MINOR 1
+#define DRT_VERSION_PATCH 0
+/* major * 10000 + minor * 100 + patch, e.g. 100 for 0.1.0. */
+#define DRT_VERSION_NUMBER                                                     \
+  (DRT_VERSION_MAJOR * 10000 + DRT_VERSION_MINOR * 100 + DRT_VERSION_PATCH)
+
+/* The version of the library in use, which may be newer than the header a
+ * program was compiled with: "0.1.0" (static string). */
+DRT_API const char *drt_version(void);
+/* The same as a number, as DRT_VERSION_NUMBER. */
+DRT_API int drt_version_number(void);
+
+/* ------------------------------------------------------------------------ */
 /* Status codes                                                             */
 /* ------------------------------------------------------------------------ */
 

@@ -197,6 +197,7 @@ END_TEST
 
 START_TEST(help_and_info_succeed) {
   ck_assert_int_eq(drt_test_cli("--help", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("--version", NULL), 0);
   ck_assert_int_eq(drt_test_cli("map", "--help", NULL), 0);
   ck_assert_int_eq(
       drt_test_cli("info", "--scene", "basic", "--order", "0:3", NULL), 0);

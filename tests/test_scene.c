@@ -1,5 +1,6 @@
 /* test_scene.c — the scene model and the built-in scenes of DESIGN §2. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -155,6 +156,15 @@ START_TEST(status_texts) {
 }
 END_TEST
 
+START_TEST(version_matches_header) {
+  char expected[32];
+  snprintf(expected, sizeof expected, "%d.%d.%d", DRT_VERSION_MAJOR,
+           DRT_VERSION_MINOR, DRT_VERSION_PATCH);
+  ck_assert_str_eq(drt_version(), expected);
+  ck_assert_int_eq(drt_version_number(), DRT_VERSION_NUMBER);
+}
+END_TEST
+
 static Suite *scene_suite(void) {
   Suite *s = suite_create("scene");
   TCase *tc = tcase_create("core");
@@ -166,6 +176,7 @@ static Suite *scene_suite(void) {
   tcase_add_test(tc, bad_builtin_names_are_errors);
   tcase_add_test(tc, model_validates_objects_and_points);
   tcase_add_test(tc, status_texts);
+  tcase_add_test(tc, version_matches_header);
   suite_add_tcase(s, tc);
   return s;
 }
