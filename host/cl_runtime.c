@@ -1,5 +1,6 @@
 /* cl_runtime.c — OpenCL plumbing: error texts, device listing and choice,
- * program builds from embedded or on-disk kernel sources. */
+ * program builds from embedded or on-disk kernel sources, through the
+ * on-disk cache of compiled programs. */
 #include "cl_runtime.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "program_cache.h"
 #include "scene_io.h"
 
 extern const struct {
@@ -249,6 +251,15 @@ drt_status drt__cl_build_program(cl_context context, cl_device_id device,
   status = load_source(name, &owned, &source, include_opt, sizeof include_opt);
   if (status) return status;
   snprintf(all_options, sizeof all_options, "%s%s", options, include_opt);
+  /* Sources from DRT_KERNEL_DIR #include headers the key cannot see, so
+   * only the self-contained embedded sources use the binary cache. */
+  drt__program_cache_entry entry;
+  int cached = !owned && drt__program_cache_prepare(device, source,
+                                                    all_options, &entry);
+  if (cached) {
+    *program = drt__program_cache_load(&entry, context, device, all_options);
+    if (*program) return DRT_OK;
+  }
   *program = clCreateProgramWithSource(context, 1, &source, NULL, &err);
   DRT_CL_CHECK(err);
   err = clBuildProgram(*program, 1, &device, all_options, NULL, NULL);
@@ -257,6 +268,7 @@ drt_status drt__cl_build_program(cl_context context, cl_device_id device,
     goto error;
   }
   DRT_CL_CHECK(err);
+  if (cached) drt__program_cache_store(&entry, *program, device);
   free(owned);
   return DRT_OK;
 error:
