@@ -147,6 +147,7 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
 drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, const double *xy,
                            size_t n, double *power) {
+  drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   return evaluate(ctx, scene, opt, copy_points, xy, n, 1, 0, power);
@@ -155,6 +156,7 @@ drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
 drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt, const double *xy,
                                 size_t n, double *out) {
+  drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   return evaluate(ctx, scene, opt, copy_points, xy, n, 3, 0, out);
@@ -179,6 +181,7 @@ static void pair_source(const void *data, size_t first, size_t n, double *xy) {
 drt_status drt_eval_pairs_grad(drt_context *ctx, const drt_scene *scene,
                                const drt_trace_options *opt, const double *xy,
                                size_t n, double *out) {
+  drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   pair_points p = {xy, opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
@@ -222,11 +225,13 @@ static drt_status map(drt_context *ctx, const drt_scene *scene,
 drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, const drt_grid *grid,
                            double *power) {
+  drt__clear_error();
   return map(ctx, scene, opt, grid, 1, power);
 }
 
 drt_status drt_map_compute_grad(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *out) {
+  drt__clear_error();
   return map(ctx, scene, opt, grid, 3, out);
 }

@@ -9,7 +9,9 @@
 drt_status drt__fail(drt_status status, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Empties drt_last_error(). */
+/* Empties drt_last_error(). Every public function that returns a
+ * drt_status calls it first, so that the message always belongs to the
+ * caller's last such call. */
 void drt__clear_error(void);
 
 #endif

@@ -21,6 +21,7 @@ void drt_optimize_options_init(drt_optimize_options *o) {
 }
 
 drt_status drt_optimize_options_check(const drt_optimize_options *o) {
+  drt__clear_error();
   if (o->steps < 1)
     return drt__fail(DRT_EINVAL, "steps must be at least 1, not %d", o->steps);
   if (!(o->lr > 0) || !isfinite(o->lr))
@@ -163,6 +164,7 @@ drt_status drt_optimize_run(drt_context *ctx, const drt_scene *scene,
                             const drt_optimize_options *o,
                             drt_optimize_step *trajectory,
                             drt_optimize_result *result) {
+  drt__clear_error();
   drt_trace_options opt;
   drt_status status = check_run(scene, trace, o, &opt);
   if (status) return status;
@@ -227,6 +229,7 @@ drt_status drt_map_objective(drt_context *ctx, const drt_scene *scene,
                              const drt_trace_options *options,
                              drt_objective objective, double temperature,
                              const drt_grid *grid, double *values) {
+  drt__clear_error();
   drt_trace_options opt = *options;
   opt.vary = DRT_VARY_TX;
   drt_status status = drt_trace_options_check(&opt, scene);

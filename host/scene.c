@@ -17,6 +17,7 @@ struct drt_scene {
 };
 
 drt_status drt_scene_create(drt_scene **out) {
+  drt__clear_error();
   *out = calloc(1, sizeof **out);
   if (!*out) return drt__fail(DRT_ENOMEM, "scene: out of memory");
   return DRT_OK;
@@ -65,6 +66,7 @@ static drt_status check_object(const drt_object *o) {
 }
 
 drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object) {
+  drt__clear_error();
   drt_status status = check_object(object);
   if (status) return status;
   status = grow((void **)&scene->objects, scene->n_objects, &scene->cap_objects,
@@ -82,6 +84,7 @@ drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object) {
 
 drt_status drt_scene_add_wall(drt_scene *scene, double ax, double ay, double bx,
                               double by) {
+  drt__clear_error();
   drt_object wall = {DRT_OBJECT_WALL, ax, ay, bx, by, 0.0};
   return drt_scene_add_object(scene, &wall);
 }
@@ -109,11 +112,13 @@ static drt_status add_point(drt_point **points, size_t *count, size_t *cap,
 
 drt_status drt_scene_add_tx(drt_scene *scene, const char *name, double x,
                             double y) {
+  drt__clear_error();
   return add_point(&scene->tx, &scene->n_tx, &scene->cap_tx, "tx", name, x, y);
 }
 
 drt_status drt_scene_add_rx(drt_scene *scene, const char *name, double x,
                             double y) {
+  drt__clear_error();
   return add_point(&scene->rx, &scene->n_rx, &scene->cap_rx, "rx", name, x, y);
 }
 
@@ -148,6 +153,7 @@ static void extend_box(double box[4], double x, double y) {
 }
 
 drt_status drt_scene_bbox(const drt_scene *scene, double box[4]) {
+  drt__clear_error();
   box[0] = box[1] = INFINITY;
   box[2] = box[3] = -INFINITY;
   for (size_t i = 0; i < scene->n_objects; i++) {

@@ -116,6 +116,7 @@ static scene_builder find_builder(const char *name) {
 }
 
 drt_status drt_scene_builtin(const char *name, drt_scene **out) {
+  drt__clear_error();
   *out = NULL;
   uint64_t seed = 0;
   long n = 0;

@@ -564,6 +564,7 @@ static void write_scene(FILE *f, const drt_scene *scene) {
 }
 
 drt_status drt_scene_save_json(const drt_scene *scene, const char *path) {
+  drt__clear_error();
   if (!scene || !path)
     return drt__fail(DRT_EINVAL, "drt_scene_save_json: scene and path must "
                                  "not be NULL");

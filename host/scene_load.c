@@ -13,6 +13,7 @@ static int has_suffix(const char *text, const char *suffix) {
 }
 
 drt_status drt_scene_load(const char *path, drt_scene **out) {
+  drt__clear_error();
   *out = NULL;
   if (has_suffix(path, ".geojson")) return drt__scene_load_geojson(path, out);
   if (has_suffix(path, ".json")) return drt__scene_load_json(path, out);

@@ -395,6 +395,7 @@ static drt_status run_batch(drt_context *ctx, const drt_study_options *o,
 
 drt_status drt_study_run(drt_context *ctx, const drt_study_options *o,
                          drt_study_trial *trials) {
+  drt__clear_error();
   if (!ctx || !o || !trials)
     return drt__fail(DRT_EINVAL, "study: missing context, options or results");
   drt_status status = drt_study_options_check(o);

@@ -33,6 +33,7 @@ static drt_status bad(const char *what) {
 }
 
 drt_status drt_study_options_check(const drt_study_options *o) {
+  drt__clear_error();
   if (o->trials < 1 || o->trials > 10000000) return bad("trials must be 1..10^7");
   if (o->n_counts < 1 || o->n_counts > DRT_STUDY_MAX_COUNTS)
     return bad("give 1 to 8 receiver counts");
@@ -111,6 +112,7 @@ void drt__study_draw_trial(const drt_study_options *o, size_t trial,
 
 drt_status drt_study_trial_scene(const drt_study_options *o, size_t trial,
                                  drt_scene **out) {
+  drt__clear_error();
   *out = NULL;
   drt_status status = drt_study_options_check(o);
   if (status) return status;

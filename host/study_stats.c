@@ -104,6 +104,7 @@ static drt_status summarize_count(const drt_study_trial *trials, int n,
 drt_status drt_study_summarize(const drt_study_options *o,
                                const drt_study_trial *trials,
                                drt_study_summary *rows) {
+  drt__clear_error();
   drt_status status = drt_study_options_check(o);
   for (int c = 0; c < o->n_counts && !status; c++) {
     memset(&rows[c], 0, sizeof rows[c]);

@@ -68,6 +68,7 @@ static drt_status check_candidate_sizes(const drt_trace_options *o,
 
 drt_status drt_trace_options_check(const drt_trace_options *o,
                                    const drt_scene *scene) {
+  drt__clear_error();
   if (o->order_min < 0 || o->order_max < o->order_min ||
       o->order_max > DRT_MAX_ORDER)
     return drt__fail(DRT_EINVAL, "order range %d:%d must satisfy 0 <= KMIN <= "

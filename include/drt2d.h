@@ -66,7 +66,12 @@ DRT_API const char *drt_strerror(drt_status status);
 /* The code's name, e.g. "DRT_EINVAL". */
 DRT_API const char *drt_status_name(drt_status status);
 /* Details of the last failure on this thread (file, line, option, OpenCL
- * call, build log...). Empty string when nothing failed yet. */
+ * call, build log...). Every function that returns a drt_status empties it
+ * when called, so it describes the failure of the last such call, and is
+ * empty after one that returned DRT_OK (and before any call); functions
+ * returning other types leave it alone. The text lives in a buffer of the
+ * calling thread, valid until that thread's next call of a function
+ * returning a drt_status: copy it to keep it. Never NULL. */
 DRT_API const char *drt_last_error(void);
 
 /* ------------------------------------------------------------------------ */

@@ -165,6 +165,34 @@ START_TEST(version_matches_header) {
 }
 END_TEST
 
+START_TEST(last_error_is_cleared_by_a_successful_call) {
+  drt_scene *s = NULL;
+  ck_assert_int_eq(drt_scene_builtin("no-such-scene", &s), DRT_EINVAL);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "no-such-scene"));
+  DRT_CHECK_OK(drt_scene_builtin("square", &s));
+  ck_assert_str_eq(drt_last_error(), "");
+  /* Another function's success clears it too. */
+  ck_assert_int_eq(drt_scene_add_wall(s, 0, 0, 0, 0), DRT_EINVAL);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "zero length"));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  DRT_CHECK_OK(drt_trace_options_check(&o, s));
+  ck_assert_str_eq(drt_last_error(), "");
+  /* Functions that return no status leave it as it is. */
+  drt_optimize_options opt;
+  drt_optimize_options_init(&opt);
+  opt.steps = 0;
+  ck_assert_int_eq(drt_optimize_options_check(&opt), DRT_EINVAL);
+  ck_assert_uint_eq(drt_scene_object_count(s), 4);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "steps"));
+  drt_study_options study;
+  drt_study_options_init(&study);
+  DRT_CHECK_OK(drt_study_options_check(&study));
+  ck_assert_str_eq(drt_last_error(), "");
+  drt_scene_destroy(s);
+}
+END_TEST
+
 static Suite *scene_suite(void) {
   Suite *s = suite_create("scene");
   TCase *tc = tcase_create("core");
@@ -177,6 +205,7 @@ static Suite *scene_suite(void) {
   tcase_add_test(tc, model_validates_objects_and_points);
   tcase_add_test(tc, status_texts);
   tcase_add_test(tc, version_matches_header);
+  tcase_add_test(tc, last_error_is_cleared_by_a_successful_call);
   suite_add_tcase(s, tc);
   return s;
 }
