@@ -35,6 +35,11 @@ void drt_grid_point(const drt_grid *g, int row, int col, double *x,
   *y = g->bbox[1] + fy * (g->bbox[3] - g->bbox[1]);
 }
 
+size_t drt_grid_point_count(const drt_grid *g) {
+  if (g->nx < 1 || g->ny < 1) return 0;
+  return (size_t)g->nx * (size_t)g->ny;
+}
+
 /* A grid's coordinates per column and per row, from drt_grid_point, so
  * producing a tile's points costs no division per cell. */
 typedef struct grid_axes {

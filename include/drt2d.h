@@ -61,9 +61,9 @@ typedef enum drt_status {
 #undef DRT__STATUS_ENUM
 } drt_status;
 
-/* Short, static description of a status code. */
+/* Short, static description of a status code (never NULL). */
 DRT_API const char *drt_strerror(drt_status status);
-/* The code's name, e.g. "DRT_EINVAL". */
+/* The code's name, e.g. "DRT_EINVAL" (static, never NULL). */
 DRT_API const char *drt_status_name(drt_status status);
 /* Details of the last failure on this thread (file, line, option, OpenCL
  * call, build log...). Every function that returns a drt_status empties it
@@ -98,6 +98,9 @@ typedef struct drt_point {
   double x, y;
 } drt_point;
 
+/* The functions that make a scene store it in *out, which the caller owns
+ * and frees with drt_scene_destroy; *out is NULL when they fail. */
+
 /* An empty scene. */
 DRT_API drt_status drt_scene_create(drt_scene **out);
 /* destroy(NULL) is a no-op. */
@@ -123,6 +126,10 @@ DRT_API drt_status drt_scene_add_rx(drt_scene *scene, const char *name,
 DRT_API void drt_scene_clear_tx(drt_scene *scene);
 DRT_API void drt_scene_clear_rx(drt_scene *scene);
 
+/* Object, transmitter or receiver `index` (0 .. count - 1), or NULL past
+ * the end. The pointer is into the scene itself: it stays valid until the
+ * scene is next changed (any drt_scene_add_* or drt_scene_clear_* call) or
+ * destroyed. Copy the struct to keep it longer. */
 DRT_API size_t drt_scene_object_count(const drt_scene *scene);
 DRT_API const drt_object *drt_scene_object(const drt_scene *scene,
                                            size_t index);
@@ -218,10 +225,15 @@ typedef struct drt_context_options {
 } drt_context_options;
 
 DRT_API void drt_context_options_init(drt_context_options *options);
+/* A context on the chosen device, stored in *out (NULL on failure), which
+ * the caller frees with drt_context_destroy. options NULL: the defaults. A
+ * context is used by one thread at a time. */
 DRT_API drt_status drt_context_create(const drt_context_options *options,
                                       drt_context **out);
+/* destroy(NULL) is a no-op. */
 DRT_API void drt_context_destroy(drt_context *context);
-/* Human-readable name of the device in use ("ref (serial C, double)"). */
+/* Human-readable name of the device in use ("ref (serial C, double)"),
+ * owned by the context: valid until drt_context_destroy. */
 DRT_API const char *drt_context_device_name(const drt_context *context);
 DRT_API drt_precision drt_context_precision(const drt_context *context);
 
@@ -233,9 +245,10 @@ DRT_API drt_status drt_devices_describe(char *buf, size_t size);
 /* Evaluation                                                               */
 /* ------------------------------------------------------------------------ */
 
-/* Received power at n points xy[2i], xy[2i+1] of the moving endpoint (see
- * options->vary), summed over the fixed endpoints and every candidate of the
- * requested orders. power has n entries. */
+/* Received power at n points xy[2i], xy[2i+1] (xy has 2 n entries) of the
+ * moving endpoint (see options->vary), summed over the fixed endpoints and
+ * every candidate of the requested orders. Writes n values: power[i] at
+ * point i. */
 DRT_API drt_status drt_eval_points(drt_context *context, const drt_scene *scene,
                                    const drt_trace_options *options,
                                    const double *xy, size_t n, double *power);
@@ -250,22 +263,28 @@ typedef struct drt_grid {
 DRT_API void drt_grid_point(const drt_grid *grid, int row, int col, double *x,
                             double *y);
 
-/* Power map: power[r * nx + c] at grid point (r, c). Computed in tiles, so
- * device memory stays bounded whatever the grid size. */
+/* Points of a grid, nx * ny: the values a map writes (times 3 for a
+ * gradient map); 0 when nx or ny is below 1. */
+DRT_API size_t drt_grid_point_count(const drt_grid *grid);
+
+/* Power map: writes drt_grid_point_count(grid) values, power[r * nx + c] at
+ * grid point (r, c). Computed in tiles, so device memory stays bounded
+ * whatever the grid size. */
 DRT_API drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
                                    const drt_trace_options *options,
                                    const drt_grid *grid, double *power);
 
-/* Value and gradient (DESIGN §10): out[3 i] is the power at point i,
- * out[3 i + 1] and out[3 i + 2] its derivatives by the moving endpoint's x
- * and y, hand-derived through the path points and the smoothed validity
- * (which contributes nothing without smoothing). */
+/* Value and gradient (DESIGN §10) at n points: writes 3 n values, out[3 i]
+ * the power at point i, out[3 i + 1] and out[3 i + 2] its derivatives by
+ * the moving endpoint's x and y, hand-derived through the path points and
+ * the smoothed validity (which contributes nothing without smoothing). */
 DRT_API drt_status drt_eval_points_grad(drt_context *context,
                                         const drt_scene *scene,
                                         const drt_trace_options *options,
                                         const double *xy, size_t n,
                                         double *out);
-/* The same over a grid: out has ny * nx * 3 entries. */
+/* The same over a grid: writes 3 drt_grid_point_count(grid) values, the
+ * triple of grid point (r, c) at out[3 (r * nx + c)]. */
 DRT_API drt_status drt_map_compute_grad(drt_context *context,
                                         const drt_scene *scene,
                                         const drt_trace_options *options,
@@ -277,7 +296,8 @@ DRT_API drt_status drt_map_compute_grad(drt_context *context,
  * receivers), then the reflection coefficient R. Named "d_<o>_<coord>"
  * with <o> the object's type letter (w wall, r ris, v vertex) and index
  * (as in `drt2d info`: "d_w3_ax", "d_r4_phi"), "d_<point name>_x", and
- * "d_R". */
+ * "d_R". drt_scene_param_count is their number, which depends on
+ * options->vary only. */
 DRT_API size_t drt_scene_param_count(const drt_scene *scene,
                                      const drt_trace_options *options);
 /* Writes the name of parameter `index` (truncated to size - 1 bytes). */
@@ -285,19 +305,20 @@ DRT_API drt_status drt_scene_param_name(const drt_scene *scene,
                                         const drt_trace_options *options,
                                         size_t index, char *name, size_t size);
 /* Value and derivatives by the moving endpoint and by every scene
- * parameter at n points, hand-derived in the kernels (DESIGN §10): out[i w
- * .. i w + w - 1], w = 3 + drt_scene_param_count, holds the power at point
- * i, its derivatives by the moving endpoint's x and y, then by each
- * parameter. A path's power depends only on its own objects, the one
- * object whose test decides its obstruction, its endpoints and R, so the
- * cost grows with the points and candidates, not with the parameters. */
+ * parameter at n points, hand-derived in the kernels (DESIGN §10): writes
+ * n w values, w = 3 + drt_scene_param_count(scene, options); out[i w ..
+ * i w + w - 1] holds the power at point i, its derivatives by the moving
+ * endpoint's x and y, then by each parameter in order. A path's power
+ * depends only on its own objects, the one object whose test decides its
+ * obstruction, its endpoints and R, so the cost grows with the points and
+ * candidates, not with the parameters. */
 DRT_API drt_status drt_eval_points_scene_grad(drt_context *context,
                                               const drt_scene *scene,
                                               const drt_trace_options *options,
                                               const double *xy, size_t n,
                                               double *out);
 
-/* Work done by the last evaluation on a context. */
+/* Work done by the last evaluation on a context (written into *stats). */
 typedef struct drt_eval_stats {
   double paths;             /* (point x fixed endpoint x candidate) traced */
   double solver_iterations; /* summed over those paths (0 for IM) */
@@ -320,10 +341,11 @@ typedef enum drt_objective {
 
 /* Value and gradient of every (point, fixed endpoint) pair apart, where
  * drt_eval_points_grad sums over the fixed endpoints (the scene's
- * receivers with vary = DRT_VARY_TX, else its transmitters): out has
- * n * n_fixed triples, out[3 (i n_fixed + f) + c] for point i and fixed
- * endpoint f, c as in drt_eval_points_grad. A point's n_fixed triples sum
- * to drt_eval_points_grad's (up to rounding). All pairs go to the device
+ * receivers with vary = DRT_VARY_TX, else its transmitters: n_fixed is
+ * drt_scene_rx_count or drt_scene_tx_count): writes 3 n n_fixed values,
+ * out[3 (i n_fixed + f) + c] for point i and fixed endpoint f, c as in
+ * drt_eval_points_grad. A point's n_fixed triples sum to
+ * drt_eval_points_grad's (up to rounding). All pairs go to the device
  * together: one launch per order (and per 2^18 pairs). */
 DRT_API drt_status drt_eval_pairs_grad(drt_context *context,
                                        const drt_scene *scene,
@@ -331,9 +353,10 @@ DRT_API drt_status drt_eval_pairs_grad(drt_context *context,
                                        const double *xy, size_t n, double *out);
 
 /* The objective over a grid of transmitter positions (a transmitter map,
- * DESIGN §9): values[r * nx + c] = F at grid point (r, c), with the
- * scene's receivers and options' orders, method and smoothing (vary is
- * ignored). temperature is softmin's T. */
+ * DESIGN §9): writes drt_grid_point_count(grid) values, values[r * nx + c]
+ * = F at grid point (r, c), with the scene's receivers and options'
+ * orders, method and smoothing (vary is ignored). temperature is softmin's
+ * T. */
 DRT_API drt_status drt_map_objective(drt_context *context,
                                      const drt_scene *scene,
                                      const drt_trace_options *options,
@@ -392,7 +415,9 @@ drt_optimize_options_check(const drt_optimize_options *options);
  * (DESIGN §11). trace gives orders, method and seed (its vary, smoothing and
  * alpha are replaced). Each step evaluates all receivers in one launch:
  * smoothed value and gradient, then the exact value (one launch for both
- * without smoothing). trajectory, if not NULL, receives steps + 1 records. */
+ * without smoothing). trajectory, if not NULL, has room for
+ * options->steps + 1 records, of which result->steps + 1 are written
+ * (fewer than all when on_step stops the descent); *result is written. */
 DRT_API drt_status drt_optimize_run(drt_context *context,
                                     const drt_scene *scene,
                                     const drt_trace_options *trace,
@@ -453,14 +478,16 @@ typedef struct drt_study_trial {
   int success_exact, success_smoothed; /* 1 when within the tolerance */
 } drt_study_trial;
 
-/* Trial `trial` (0 .. trial_count - 1; receiver counts in order, then
- * trials) as a scene: the unit-square room, its interior walls, its
- * receivers, and its start as the transmitter. Depends only on the seed,
- * the walls option, the receiver count and the trial's number. */
+/* Trial `trial` (0 .. drt_study_trial_count - 1; receiver counts in
+ * order, then trials) as a new scene (drt_scene_destroy it): the
+ * unit-square room, its interior walls, its receivers, and its start as
+ * the transmitter. Depends only on the seed, the walls option, the
+ * receiver count and the trial's number. */
 DRT_API drt_status drt_study_trial_scene(const drt_study_options *options,
                                          size_t trial, drt_scene **out);
 
-/* Runs every trial (trials has drt_study_trial_count entries). */
+/* Runs every trial: writes drt_study_trial_count(options) records into
+ * trials. */
 DRT_API drt_status drt_study_run(drt_context *context,
                                  const drt_study_options *options,
                                  drt_study_trial *trials);
@@ -481,7 +508,8 @@ typedef struct drt_study_summary {
   drt_study_interval kept;     /* both / exact, Wilson */
 } drt_study_summary;
 
-/* One row per receiver count of the options (rows has n_counts entries). */
+/* One row per receiver count of the options: writes options->n_counts
+ * rows. */
 DRT_API drt_status drt_study_summarize(const drt_study_options *options,
                                        const drt_study_trial *trials,
                                        drt_study_summary *rows);

@@ -193,6 +193,16 @@ START_TEST(last_error_is_cleared_by_a_successful_call) {
 }
 END_TEST
 
+START_TEST(grid_point_count) {
+  drt_grid g = {.nx = 3, .ny = 5, .bbox = {0, 0, 1, 1}};
+  ck_assert_uint_eq(drt_grid_point_count(&g), 15);
+  g.nx = 0;
+  ck_assert_uint_eq(drt_grid_point_count(&g), 0);
+  g.nx = 46341, g.ny = 46341; /* the product overflows an int */
+  ck_assert_uint_eq(drt_grid_point_count(&g), (size_t)46341 * 46341);
+}
+END_TEST
+
 static Suite *scene_suite(void) {
   Suite *s = suite_create("scene");
   TCase *tc = tcase_create("core");
@@ -206,6 +216,7 @@ static Suite *scene_suite(void) {
   tcase_add_test(tc, status_texts);
   tcase_add_test(tc, version_matches_header);
   tcase_add_test(tc, last_error_is_cleared_by_a_successful_call);
+  tcase_add_test(tc, grid_point_count);
   suite_add_tcase(s, tc);
   return s;
 }
