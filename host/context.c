@@ -22,14 +22,12 @@ static drt_status create_kernels(drt_context *ctx, drt__program *prog,
                                  int gradient) {
   drt_status status = DRT_OK;
   cl_int err;
-  prog->trace =
-      clCreateKernel(prog->program, gradient ? "trace_grad" : "trace", &err);
+  prog->trace = clCreateKernel(prog->program, "trace", &err);
   DRT_CL_CHECK(err);
-  prog->reduce = clCreateKernel(
-      prog->program, gradient ? "reduce_chunks_grad" : "reduce_chunks", &err);
+  prog->reduce = clCreateKernel(prog->program, "reduce_chunks", &err);
   DRT_CL_CHECK(err);
   if (gradient) {
-    prog->pairs = clCreateKernel(prog->program, "trace_grad_pairs", &err);
+    prog->pairs = clCreateKernel(prog->program, "trace_pairs", &err);
     DRT_CL_CHECK(err);
   }
   size_t kernel_wg = 0;
@@ -84,7 +82,7 @@ drt_status drt__context_program(drt_context *ctx, drt_method method,
   char options[128];
   snprintf(options, sizeof options, "-cl-std=CL1.2%s%s -DDRT_LANES=%d",
            ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
-           gradient ? " -DDRT_GRADIENT" : "", prog->lanes);
+           gradient ? " -DDRT_ND=2" : "", prog->lanes);
   drt_status status =
       drt__cl_build_program(ctx->cl, ctx->device, method_programs[method],
                             options, &prog->program);

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "candidates.h"
-#include "drt_gradient.h"
-#include "drt_path_fpt.h"
-#include "drt_path_mpt.h"
+/* The gradient: the kernels' formulas along the moving endpoint. */
+#define DRT_ND 2
+#include "drt_contribution.h"
 #include "error.h"
 
 typedef struct {
@@ -318,21 +318,12 @@ static void path_gradient(const drt_scene *scene, const drt__flat_scene *flat,
                           const drt_trace_options *opt, double grad[2]) {
   drt_interactions in;
   drt_vec2 points[DRT_MAX_ORDER + 2];
-  drt_tangent dpath[DRT_MAX_ORDER + 2];
   solver_interactions(scene, objects, k, &in);
   for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path->x[j], path->y[j]);
-  drt_endpoint_tangents(opt->vary == DRT_VARY_TX, &dpath[0], &dpath[k + 1]);
-  if (opt->method == DRT_METHOD_IM)
-    drt_image_method_tangents(&in, points[0], points[k + 1], &dpath[0],
-                              &dpath[k + 1], dpath);
-  else if (opt->method == DRT_METHOD_FPT)
-    drt_fermat_tangents(&in, points, dpath);
-  else
-    drt_min_path_tangents(&in, points, dpath);
+  const drt_traced tp = {&in, points, objects, (int)opt->method};
+  const drt_scene_view sv = {flat->segments, flat->types, flat->phis, flat->n};
   drt_smoothing_params p = {(int)opt->smoothing, opt->alpha};
-  drt_dual power = drt_path_contribution_dual(&in, points, dpath, objects,
-                                              flat->segments, flat->types,
-                                              flat->n, p);
+  drt_num power = drt_endpoint_power(&tp, opt->vary == DRT_VARY_TX, &sv, p);
   grad[0] = power.d[0];
   grad[1] = power.d[1];
 }

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "candidates.h"
-#include "drt_scene_gradient.h"
+/* Scene-parameter derivatives, two directions a block. */
+#define DRT_ND 2
+#define DRT_MOVING_OBJECTS
+#include "drt_contribution.h"
 #include "error.h"
 #include "ref_eval.h"
 #include "scene_grad.h"
@@ -33,9 +36,10 @@ static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
     *iterations += path.iterations;
     drt_vec2 points[DRT_MAX_ORDER + 2];
     for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path.x[j], path.y[j]);
-    drt_scene_path_gradient(&in, points, (int)opt->method, vary_tx, (int)f,
-                            objects, flat->segments, flat->types, flat->n, p,
-                            out);
+    const drt_traced tp = {&in, points, objects, (int)opt->method};
+    const drt_scene_view sv = {flat->segments, flat->types, flat->phis,
+                               flat->n};
+    drt_scene_power(&tp, vary_tx, (int)f, &sv, p, out);
   }
 }
 

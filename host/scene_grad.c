@@ -7,7 +7,8 @@
 
 #include "cl_runtime.h"
 #include "context_impl.h"
-#include "drt_scene_gradient.h"
+#define DRT_MOVING_OBJECTS /* drt_scene_stride */
+#include "drt_contribution.h"
 #include "error.h"
 #include "session.h"
 
@@ -33,7 +34,7 @@ static drt_status scene_kernel(drt_context *ctx, drt_method method,
   if (!ctx->scene_programs[method]) {
     char options[128];
     snprintf(options, sizeof options,
-             "-cl-std=CL1.2%s -DDRT_GRADIENT -DDRT_SCENE_GRADIENT "
+             "-cl-std=CL1.2%s -DDRT_ND=2 -DDRT_MOVING_OBJECTS "
              "-DDRT_LANES=1",
              ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "");
     status = drt__cl_build_program(ctx->cl, ctx->device,
@@ -44,7 +45,7 @@ static drt_status scene_kernel(drt_context *ctx, drt_method method,
   if (!ctx->scene_kernels[method]) {
     cl_int err;
     ctx->scene_kernels[method] = clCreateKernel(ctx->scene_programs[method],
-                                                "trace_scene_grad", &err);
+                                                "trace_scene", &err);
     DRT_CL_CHECK(err);
   }
   *kernel = ctx->scene_kernels[method];
@@ -100,7 +101,7 @@ static drt_status set_args(drt__session *s, scene_tile *t, cl_kernel k, int i,
   cl_int order = set->order, n_cand = (cl_int)set->count;
   cl_int n_obj = (cl_int)drt_scene_object_count(s->scene);
   cl_int vary_tx = s->opt->vary == DRT_VARY_TX, mode = s->opt->smoothing;
-  cl_int method = s->opt->method, stride = (cl_int)t->stride;
+  cl_int stride = (cl_int)t->stride;
   cl_ulong seed = s->opt->seed;
   double alpha_d = s->opt->alpha;
   float alpha_f = (float)alpha_d;
@@ -114,8 +115,7 @@ static drt_status set_args(drt__session *s, scene_tile *t, cl_kernel k, int i,
               {sizeof(cl_mem), &s->segments},   {sizeof(cl_mem), &s->types},
               {sizeof(cl_mem), &s->phis},       {sizeof n_obj, &n_obj},
               {sizeof(cl_mem), &s->candidates[i]}, {sizeof order, &order},
-              {sizeof n_cand, &n_cand},         {sizeof method, &method},
-              {sizeof mode, &mode},
+              {sizeof n_cand, &n_cand},         {sizeof mode, &mode},
               {is_double ? sizeof alpha_d : sizeof alpha_f,
                is_double ? (const void *)&alpha_d : (const void *)&alpha_f},
               {sizeof seed, &seed},             {sizeof(cl_mem), &t->out},

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "context_impl.h"
-#include "drt_scene_gradient.h"
+#include "drt_moves.h"
 #include "error.h"
 #include "scene_grad.h"
 

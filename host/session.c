@@ -255,10 +255,8 @@ static drt_status set_trace_args(drt__session *s, cl_kernel k, int i,
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &seed));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->iterations));
-  if (s->components > 1) {
-    cl_ulong slots = DRT_PARTIAL_SLOTS;
-    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
-  }
+  cl_ulong slots = DRT_PARTIAL_SLOTS;
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
 error:
   return status;
 }
@@ -311,8 +309,7 @@ static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_chunks));
-  if (s->components > 1)
-    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
+  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
   DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->out));
   size_t wg = s->prog->work_group;
   size_t global = round_up((size_t)n_cells, wg);

@@ -9,6 +9,8 @@
 #include "candidates.h"
 #include "cl_runtime.h"
 #include "context_impl.h"
+/* The ref loop: values with the transmitter's derivatives. */
+#define DRT_ND 2
 #include "drt_study.h"
 #include "error.h"
 #include "study_internal.h"
@@ -123,9 +125,9 @@ static drt_status upload_reals(drt__study_batch *b, const double *values,
 static drt_status study_kernel(drt_context *ctx, int which, int lanes) {
   if (ctx->study_kernel[which]) return DRT_OK;
   char options[96];
-  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d",
+  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d -DDRT_ND=%d",
            ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
-           which ? lanes : 1);
+           which ? lanes : 1, which ? 0 : 2);
   drt_status status = drt__cl_build_program(ctx->cl, ctx->device, "study.cl",
                                             options, &ctx->study_program[which]);
   if (status) return status;
@@ -300,14 +302,11 @@ drt_status drt__study_eval(drt__study_batch *b, const drt__study_queries *q,
     drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
     drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
     double *o = out + 3 * i;
-    if (gradient) {
-      drt_study_query(trial, b->segments, b->types, b->phis, b->candidates,
-                      b->width, tx, rx, p, o);
-    } else {
-      o[0] = drt_study_power(trial, b->segments, b->types, b->phis,
-                             b->candidates, b->width, tx, rx, p);
-      o[1] = o[2] = 0;
-    }
+    drt_num power = drt_study_power(trial, b->segments, b->types, b->phis,
+                                    b->candidates, b->width, tx, rx, p);
+    o[0] = power.v;
+    o[1] = gradient ? power.d[0] : 0;
+    o[2] = gradient ? power.d[1] : 0;
   }
   return DRT_OK;
 }
@@ -323,7 +322,8 @@ drt_status drt__study_power(drt__study_batch *b, const drt__study_queries *q,
     drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
     out[i] = drt_study_power(b->trials + 4 * q->ints[2 * i], b->segments,
                              b->types, b->phis, b->candidates, b->width,
-                             drt_v2(xy[0], xy[1]), drt_v2(xy[2], xy[3]), p);
+                             drt_v2(xy[0], xy[1]), drt_v2(xy[2], xy[3]), p)
+                 .v;
   }
   return DRT_OK;
 }

@@ -15,7 +15,7 @@
 #include "drt_interactions.h"
 #include "drt_linalg.h"
 #include "drt_solver.h"
-#include "drt_validity.h"
+#include "drt_laws.h"
 
 /* Smoothed path length sum sqrt(|d|^2 + eps^2) (the exact length for
  * eps = 0) with its gradient g and Hessian H (m x m) in theta. A segment d

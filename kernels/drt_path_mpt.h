@@ -11,7 +11,7 @@
 #include "drt_linalg.h"
 #include "drt_random.h"
 #include "drt_solver.h"
-#include "drt_validity.h"
+#include "drt_laws.h"
 
 /* Starts tried at most, and the loss under which no restart is needed
  * (a path obeying its laws converges to ~1e-20 in double, ~1e-12 in

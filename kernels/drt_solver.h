@@ -6,7 +6,7 @@
 #include "drt_geometry.h"
 #include "drt_interactions.h"
 #include "drt_linalg.h"
-#include "drt_validity.h"
+#include "drt_laws.h"
 
 /* Iteration cap of one solver run (a rejected Levenberg-Marquardt step
  * counts as an iteration). */

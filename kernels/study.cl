@@ -1,14 +1,15 @@
 /* study.cl — the batched evaluation of a convergence study. Built with one
- * lane: study_eval, one work-item per query (trial, transmitter position,
- * receiver, smoothing mode) with the gradient; built with DRT_LANES > 1:
- * study_power, DRT_LANES queries of one trial and mode per work-item,
- * value only (the transmitter maps and the pattern search). */
+ * lane and DRT_ND = 2: study_eval, one work-item per query (trial,
+ * transmitter position, receiver, smoothing mode) with the gradient; built
+ * with DRT_ND = 0 and any lanes: study_power, DRT_LANES queries of one
+ * trial and mode per work-item, value only (the transmitter maps and the
+ * pattern search). */
 #include "drt_study.h"
 
 /* Query q: trial and smoothing mode in q_int[2q], q_int[2q + 1]; tx and rx
  * in q_xy[4q .. 4q + 3]. */
 
-#if DRT_LANES == 1
+#if DRT_ND > 0
 /* out[3q .. 3q + 2] = P, dP/dx, dP/dy (dP zero unless gradient). */
 __kernel void study_eval(__global const int *q_int, __global const real *q_xy,
                          const int n_queries, __global const int *trials,
@@ -23,17 +24,14 @@ __kernel void study_eval(__global const int *q_int, __global const real *q_xy,
   __global const real *xy = q_xy + 4 * (size_t)q;
   __global const int *trial = trials + 4 * q_int[2 * q];
   const drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
-  real result[3] = {0, 0, 0};
-  if (gradient)
-    drt_study_query(trial, segments, types, phis, candidates, width, tx, rx,
-                    p, result);
-  else
-    result[0] = drt_study_power(trial, segments, types, phis, candidates,
-                                width, tx, rx, p);
-  for (int i = 0; i < 3; i++) out[3 * (size_t)q + i] = result[i];
+  drt_num power = drt_study_power(trial, segments, types, phis, candidates,
+                                  width, tx, rx, p);
+  out[3 * (size_t)q] = power.v;
+  for (int i = 0; i < 2; i++)
+    out[3 * (size_t)q + 1 + i] = gradient ? power.d[i] : (real)0;
 }
-#endif
 
+#else
 /* out[q] = P of queries q0 .. q0 + DRT_LANES - 1, which share the trial
  * and mode of q0 (the host lays them out so; n_queries is a multiple of
  * DRT_LANES). */
@@ -53,7 +51,8 @@ __kernel void study_power(__global const int *q_int,
     for (int i = 0; i < 4; i++) c[i][l] = q_xy[4 * (size_t)(q0 + l) + i];
   const drt_vec2 tx = drt_v2(drt_load_lanes(c[0]), drt_load_lanes(c[1]));
   const drt_vec2 rx = drt_v2(drt_load_lanes(c[2]), drt_load_lanes(c[3]));
-  lreal power = drt_study_power(trials + 4 * q_int[2 * q0], segments, types,
-                                phis, candidates, width, tx, rx, p);
-  drt_store_lanes(power, out + q0);
+  drt_num power = drt_study_power(trials + 4 * q_int[2 * q0], segments, types,
+                                  phis, candidates, width, tx, rx, p);
+  drt_store_lanes(power.v, out + q0);
 }
+#endif

@@ -19,6 +19,7 @@
  * the 8 neighbours at +-DELTA): a backward-error test. Those points are
  * counted and printed; more than 0.5 % of them fails the test. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, setenv */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,40 +301,47 @@ START_TEST(transmitter_map_is_reciprocal) {
 }
 END_TEST
 
-/* Copies the kernel sources (DRT_TEST_KERNELS) into dir, scaling every
- * path's power by 1.01 in the copy of drt_validity.h. */
+/* Copies every kernel source (DRT_TEST_KERNELS) into dir, scaling every
+ * path's power by 1.01 in the copy of drt_power.h. */
 static void write_broken_kernels(const char *dir) {
-  const char *names[] = {"trace_im.cl", "trace_fpt.cl", "trace_mpt.cl",
-                         "drt_cl_compat.h", "drt_smooth.h", "drt_geometry.h",
-                         "drt_interactions.h", "drt_linalg.h", "drt_random.h",
-                         "drt_solver.h", "drt_path_im.h", "drt_path_fpt.h",
-                         "drt_path_mpt.h", "drt_validity.h",
-                         "drt_gradient.h", "drt_trace_kernel.h"};
   const char *source = getenv("DRT_TEST_KERNELS");
   ck_assert_ptr_nonnull(source);
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+  DIR *listing = opendir(source);
+  ck_assert_msg(listing != NULL, "%s", source);
+  int mutated = 0;
+  struct dirent *entry;
+  while ((entry = readdir(listing))) {
+    const char *name = entry->d_name;
+    size_t len = strlen(name);
+    int header = len > 2 && strcmp(name + len - 2, ".h") == 0;
+    int program = len > 3 && strcmp(name + len - 3, ".cl") == 0;
+    if (!header && !program) continue;
     char from[4096], to[4096], text[65536];
-    snprintf(from, sizeof from, "%s/%s", source, names[i]);
-    snprintf(to, sizeof to, "%s/%s", dir, names[i]);
+    snprintf(from, sizeof from, "%s/%s", source, name);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
     FILE *in = fopen(from, "r");
     ck_assert_msg(in != NULL, "%s", from);
     size_t n = fread(text, 1, sizeof text - 1, in);
+    ck_assert_msg(n < sizeof text - 1, "%s is too long for the test", from);
     fclose(in);
     text[n] = '\0';
     FILE *out = fopen(to, "w");
     ck_assert_ptr_nonnull(out);
-    const char *mark = "power, 0);";
+    const char *mark = "out.v = v.v * r_k / denominator;";
     char *at = strstr(text, mark);
-    if (strcmp(names[i], "drt_validity.h") == 0) {
+    if (strcmp(name, "drt_power.h") == 0) {
       ck_assert_ptr_nonnull(at);
       fwrite(text, 1, (size_t)(at - text), out);
-      fputs("power * (real)1.01, 0);", out);
+      fputs("out.v = v.v * r_k / denominator * (real)1.01;", out);
       fputs(at + strlen(mark), out);
+      mutated = 1;
     } else {
       fputs(text, out);
     }
     fclose(out);
   }
+  closedir(listing);
+  ck_assert_msg(mutated, "drt_power.h not found in %s", source);
 }
 
 /* A context whose kernels compute wrong powers fails its known-answer

@@ -1,0 +1,92 @@
+/* drt_contribution.h — what one traced path adds to a result: its power
+ * (with the moving endpoint's derivatives in gradient programs) for maps,
+ * points, pairs and studies, or its power with the derivatives by every
+ * scene parameter (scene-gradient programs, -DDRT_MOVING_OBJECTS) in a
+ * point's result layout. Shared by the kernels and the serial ref. */
+#ifndef DRT_CONTRIBUTION_H
+#define DRT_CONTRIBUTION_H
+
+#include "drt_cl_compat.h"
+#include "drt_moves.h"
+#include "drt_num.h"
+#include "drt_power.h"
+#include "drt_tangents.h"
+
+/* The path's power and, along the moving endpoint's x and y, its
+ * derivatives (DRT_ND = 2; none in value programs). */
+DRT_FN drt_num drt_endpoint_power(const drt_traced *tp, int vary_tx,
+                                  const drt_scene_view *sv,
+                                  drt_smoothing_params p) {
+  drt_moves mv;
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_blocker b;
+  b.known = 0;
+  b.j = b.m = -1;
+  b.blocked = 0;
+#if DRT_ND > 0
+  drt_moves_fill(tp->in, vary_tx, 0, &mv);
+  drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
+#endif
+  return drt_path_power(tp, dpath, &mv, sv, p, &b);
+}
+
+#ifdef DRT_MOVING_OBJECTS
+/* Layout of one point's scene-gradient result: power, the moving
+ * endpoint's x and y, DRT_SG_PER_OBJECT per object, R, then x and y of
+ * each fixed endpoint. */
+DRT_FN int drt_scene_stride(int n_objects, int n_fixed) {
+  return 4 + DRT_SG_PER_OBJECT * n_objects + 2 * n_fixed;
+}
+
+/* Index in that layout of direction dir of a path through objects cand
+ * from fixed endpoint `fixed`, deciding obstruction object bm; -1 for
+ * none. */
+DRT_FN int drt_scene_slot(const drt_traced *tp, int dir, int fixed, int bm,
+                          int n_objects) {
+  int k = tp->in->k, objects_end = DRT_SG_ENDPOINTS + DRT_SG_PER_OBJECT * k;
+  if (dir < 2) return 1 + dir;
+  if (dir < DRT_SG_ENDPOINTS)
+    return 4 + DRT_SG_PER_OBJECT * n_objects + 2 * fixed + dir - 2;
+  if (dir < objects_end) {
+    int rel = dir - DRT_SG_ENDPOINTS;
+    return 3 + DRT_SG_PER_OBJECT * tp->cand[rel / DRT_SG_PER_OBJECT] +
+           rel % DRT_SG_PER_OBJECT;
+  }
+  if (dir < objects_end + DRT_SG_BLOCKER && bm >= 0)
+    return 3 + DRT_SG_PER_OBJECT * bm + dir - objects_end;
+  return -1;
+}
+
+/* Adds the path's power and its derivatives by every scene parameter into
+ * one point's result `out`, DRT_ND directions a block. Only the path's
+ * objects and the one deciding its obstruction enter its power, so its
+ * derivatives by the rest of the scene are 0; dP/dR = k P / R. */
+DRT_FN void drt_scene_power(const drt_traced *tp, int vary_tx, int fixed,
+                            const drt_scene_view *sv, drt_smoothing_params p,
+                            DRT_GLOBAL real *out) {
+  drt_moves mv;
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_blocker b;
+  b.known = 0;
+  b.j = b.m = -1;
+  b.blocked = 0;
+  int directions = drt_scene_directions(tp->in->k);
+  for (int first = 0; first < directions; first += DRT_ND) {
+    drt_moves_fill(tp->in, vary_tx, first, &mv);
+    drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
+    drt_num power = drt_path_power(tp, dpath, &mv, sv, p, &b);
+    if (first == 0) {
+      if (!(power.v > (real)0)) return; /* V = 0: no power, no derivative */
+      out[0] += power.v;
+      out[3 + DRT_SG_PER_OBJECT * sv->n_objects] +=
+          (real)tp->in->k * power.v / DRT_R;
+    }
+    for (int i = 0; i < DRT_ND; i++) {
+      int slot = drt_scene_slot(tp, first + i, fixed, (int)b.m, sv->n_objects);
+      if (slot >= 0) out[slot] += power.d[i];
+    }
+  }
+}
+#endif
+
+#endif

@@ -1,0 +1,244 @@
+/* drt_driver.h — the one kernel driver: the candidate loop, the fixed-
+ * endpoint loop and the reduction, for maps, points, pairs, scene
+ * gradients and studies. A program defines DRT_METHOD and
+ * DRT_FIND_PATH(in, tx, rx, seed, cell, key, path), which fills the path
+ * points and returns the solver's iterations, then includes this file.
+ * Build options choose what the program computes: DRT_ND tangent
+ * directions (0: values; 2: the moving endpoint's x and y), with
+ * DRT_MOVING_OBJECTS the derivatives by every scene parameter. */
+#ifndef DRT_DRIVER_H
+#define DRT_DRIVER_H
+
+#include "drt_cl_compat.h"
+#include "drt_contribution.h"
+#include "drt_geometry.h"
+#include "drt_interactions.h"
+#include "drt_num.h"
+#include "drt_power.h"
+#include "drt_random.h"
+#include "drt_smooth.h"
+
+/* Where a work-item's paths go: a sum of powers (maps, points, pairs,
+ * studies) or, with moving objects, one point's scene-gradient result. */
+typedef struct drt_sink {
+  drt_num sum;
+  DRT_GLOBAL real *out;
+  unsigned int steps;
+} drt_sink;
+
+/* The endpoints of a work-item's paths: the moving one (per lane) and the
+ * fixed ones, either all of `fixed` (x, y pairs) or, where fixed is
+ * unused (pairs, studies), the single `there` with index f. */
+typedef struct drt_endpoints {
+  drt_vec2 here, there;
+  DRT_GLOBAL const real *fixed;
+  int use_fixed, n_fixed, f, vary_tx;
+  drt_u64 seed, cell; /* cell: the key of the moving endpoint's starts */
+} drt_endpoints;
+
+/* A set of candidates: rows of `width` ints; with order >= 0 every row
+ * is `order` object indices, with order < 0 each row starts with its own
+ * order. */
+typedef struct drt_candidate_rows {
+  DRT_GLOBAL const int *rows;
+  int width, order;
+} drt_candidate_rows;
+
+/* One path from tx to rx through the candidate, added to the sink. */
+DRT_FN void drt_trace_path(const drt_interactions *in,
+                           DRT_GLOBAL const int *cand, drt_vec2 tx,
+                           drt_vec2 rx, int f, drt_u64 key,
+                           const drt_endpoints *ep, const drt_scene_view *sv,
+                           drt_smoothing_params p, drt_sink *sink) {
+  drt_vec2 path[DRT_MAX_ORDER + 2];
+  sink->steps += DRT_FIND_PATH(in, tx, rx, ep->seed, ep->cell, key, path);
+  drt_traced tp = {in, path, cand, DRT_METHOD};
+#ifdef DRT_MOVING_OBJECTS
+  drt_scene_power(&tp, ep->vary_tx, f, sv, p, sink->out);
+#else
+  drt_num_accumulate(&sink->sum, drt_endpoint_power(&tp, ep->vary_tx, sv, p));
+#endif
+}
+
+/* Candidates first .. last - 1, each from every fixed endpoint. */
+DRT_FN void drt_trace_candidates(const drt_candidate_rows *cr, int first,
+                                 int last, const drt_endpoints *ep,
+                                 const drt_scene_view *sv,
+                                 drt_smoothing_params p, drt_sink *sink) {
+  drt_interactions in;
+  const int f_first = ep->use_fixed ? 0 : ep->f;
+  const int f_last = ep->use_fixed ? ep->n_fixed : ep->f + 1;
+  for (int c = first; c < last; c++) {
+    DRT_GLOBAL const int *cand = cr->rows + (size_t)c * cr->width;
+    int k = cr->order;
+    if (k < 0) k = *cand++;
+    drt_load_interactions(cand, k, sv->segments, sv->types, sv->phis, &in);
+    for (int f = f_first; f < f_last; f++) {
+      drt_vec2 there = ep->there;
+      if (ep->use_fixed) there = drt_v2(ep->fixed[2 * f], ep->fixed[2 * f + 1]);
+      const drt_u64 key = drt_path_key(k, (drt_u64)c, ep->n_fixed, f);
+      drt_trace_path(&in, cand, ep->vary_tx ? ep->here : there,
+                     ep->vary_tx ? there : ep->here, f, key, ep, sv, p, sink);
+    }
+  }
+}
+
+DRT_FN drt_sink drt_sink_empty(DRT_GLOBAL real *out) {
+  drt_sink s;
+  s.sum = drt_num_const(0);
+  s.out = out;
+  s.steps = 0;
+  return s;
+}
+
+#ifdef __OPENCL_VERSION__
+
+/* Adds a work-item's sums into its slot: component c of slot s is
+ * partial[c * slots + s]. */
+DRT_FN void drt_store_sums(__global real *partial, ulong slots, size_t slot,
+                           drt_num sum) {
+  for (int c = 0; c <= DRT_ND; c++) {
+    __global real *at = partial + c * slots + slot;
+    drt_store_lanes(drt_load_lanes(at) + (c == 0 ? sum.v : sum.d[c - 1]), at);
+  }
+}
+
+/* Each lane's fixed endpoint of a pair kernel: pair g is fixed endpoint
+ * g % n_fixed. */
+DRT_FN drt_vec2 drt_pair_fixed(__global const real *fixed, int n_fixed,
+                               ulong pair) {
+  real x[DRT_LANES], y[DRT_LANES];
+  for (int l = 0; l < DRT_LANES; l++) {
+    int f = (int)((pair + (ulong)l) % (ulong)n_fixed);
+    x[l] = fixed[2 * f];
+    y[l] = fixed[2 * f + 1];
+  }
+  return drt_v2(drt_load_lanes(x), drt_load_lanes(y));
+}
+
+#ifndef DRT_MOVING_OBJECTS
+/* The arguments shared by trace and trace_pairs. One work-item per
+ * (DRT_LANES cells, chunk of candidates of one order): it adds the power
+ * (with DRT_ND derivatives) of its candidates into its cells' own slots
+ * of `partial`, so sums are deterministic without atomics, and its solver
+ * iterations into its first cell's slot of `iterations`. `moving` holds
+ * the grid points, all x then all y; n_cells, a multiple of DRT_LANES
+ * (the host pads a tile), is also the stride of both arrays.
+ * cell_offset + cell is a cell's global index, the key of its random
+ * starts (the iterative methods are built with one lane). */
+#define DRT_TRACE_ARGS                                                         \
+  __global const real *moving, const int n_cells, const ulong cell_offset,    \
+      __global const real *fixed, const int n_fixed, const int vary_tx,       \
+      __global const real *segments, __global const int *types,               \
+      __global const real *phis, const int n_objects,                         \
+      __global const int *candidates, const int order, const int n_candidates, \
+      const int chunk, const int mode, const real alpha, const ulong seed,    \
+      __global real *partial, __global uint *iterations, const ulong slots
+
+/* The work-item's share: its cells, candidates and endpoints; pairs
+ * says whether each cell is a (point, fixed endpoint) pair. */
+DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
+  const int cell = get_global_id(0) * DRT_LANES;
+  const int chunk_index = get_global_id(1);
+  if (cell >= n_cells) return;
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_scene_view sv = {segments, types, phis, n_objects};
+  const drt_candidate_rows cr = {candidates, order, order};
+  drt_endpoints ep;
+  ep.here = drt_v2(drt_load_lanes(moving + cell),
+                   drt_load_lanes(moving + n_cells + cell));
+  ep.fixed = fixed;
+  ep.n_fixed = n_fixed;
+  ep.vary_tx = vary_tx;
+  ep.seed = seed;
+  ep.cell = cell_offset + (ulong)cell;
+  ep.use_fixed = !pairs;
+  ep.f = 0;
+  ep.there = ep.here;
+  if (pairs) { /* global cell g: point g / n_fixed, fixed endpoint g % n_fixed */
+    ep.f = (int)(ep.cell % (ulong)n_fixed);
+    ep.there = drt_pair_fixed(fixed, n_fixed, ep.cell);
+    ep.cell /= (ulong)n_fixed;
+  }
+  const int first = chunk_index * chunk;
+  drt_sink sink = drt_sink_empty(partial);
+  drt_trace_candidates(&cr, first, min(first + chunk, n_candidates), &ep, &sv,
+                       p, &sink);
+  const size_t slot = (size_t)chunk_index * n_cells + cell;
+  drt_store_sums(partial, slots, slot, sink.sum);
+  iterations[slot] += sink.steps;
+}
+
+/* Sums over every fixed endpoint: maps and point queries. */
+__kernel void trace(DRT_TRACE_ARGS) {
+  drt_trace_work(moving, n_cells, cell_offset, fixed, n_fixed, vary_tx,
+                 segments, types, phis, n_objects, candidates, order,
+                 n_candidates, chunk, mode, alpha, seed, partial, iterations,
+                 slots, 0);
+}
+
+/* Each (point, fixed endpoint) pair apart, for the optimiser: `moving`
+ * holds each pair's own copy of its point. A pair draws the random starts
+ * that trace draws for that point and endpoint (MPT runs one lane), so
+ * summing a point's pairs gives trace's result up to rounding. */
+__kernel void trace_pairs(DRT_TRACE_ARGS) {
+  drt_trace_work(moving, n_cells, cell_offset, fixed, n_fixed, vary_tx,
+                 segments, types, phis, n_objects, candidates, order,
+                 n_candidates, chunk, mode, alpha, seed, partial, iterations,
+                 slots, 1);
+}
+
+/* out[(DRT_ND + 1) cell + c] = sum over chunks of component c of
+ * partial, in chunk order. */
+__kernel void reduce_chunks(__global const real *partial, const int n_cells,
+                            const int n_chunks, const ulong slots,
+                            __global real *out) {
+  const int cell = get_global_id(0);
+  if (cell >= n_cells) return;
+  for (int c = 0; c <= DRT_ND; c++) {
+    real sum = 0;
+    for (int k = 0; k < n_chunks; k++)
+      sum += partial[c * slots + (size_t)k * n_cells + cell];
+    out[(DRT_ND + 1) * cell + c] = sum;
+  }
+}
+
+#else /* DRT_MOVING_OBJECTS */
+
+/* Derivatives by every scene parameter at a few points: one work-item per
+ * point traces every candidate of one order from every fixed endpoint and
+ * adds the power with its derivatives into its own `stride` values of
+ * `out` (drt_scene_stride), so the sums need no atomics; one launch per
+ * order adds into the same values. `moving` holds x, y pairs. */
+__kernel void trace_scene(
+    __global const real *moving, const int n_points, const ulong cell_offset,
+    __global const real *fixed, const int n_fixed, const int vary_tx,
+    __global const real *segments, __global const int *types,
+    __global const real *phis, const int n_objects,
+    __global const int *candidates, const int order, const int n_candidates,
+    const int mode, const real alpha, const ulong seed, __global real *out,
+    const int stride, __global uint *iterations) {
+  const int point = get_global_id(0);
+  if (point >= n_points) return;
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_scene_view sv = {segments, types, phis, n_objects};
+  const drt_candidate_rows cr = {candidates, order, order};
+  drt_endpoints ep;
+  ep.here = drt_v2(moving[2 * point], moving[2 * point + 1]);
+  ep.there = ep.here;
+  ep.fixed = fixed;
+  ep.use_fixed = 1;
+  ep.n_fixed = n_fixed;
+  ep.f = 0;
+  ep.vary_tx = vary_tx;
+  ep.seed = seed;
+  ep.cell = cell_offset + (ulong)point;
+  drt_sink sink = drt_sink_empty(out + (size_t)point * stride);
+  drt_trace_candidates(&cr, 0, n_candidates, &ep, &sv, p, &sink);
+  iterations[point] += sink.steps;
+}
+
+#endif /* DRT_MOVING_OBJECTS */
+#endif /* __OPENCL_VERSION__ */
+
+#endif

@@ -1,0 +1,287 @@
+/* drt_power.h — the smoothed validity V of a traced path (DESIGN §7) and
+ * its power V R^k / (h^2 + L^2) (DESIGN §8), on drt_num: values in value
+ * programs, with their derivatives along the block's directions in the
+ * gradient programs (DESIGN §10). Written once for every program. */
+#ifndef DRT_POWER_H
+#define DRT_POWER_H
+
+#include "drt_cl_compat.h"
+#include "drt_geometry.h"
+#include "drt_interactions.h"
+#include "drt_laws.h"
+#include "drt_moves.h"
+#include "drt_num.h"
+#include "drt_smooth.h"
+#include "drt_tangents.h"
+
+#define DRT_LOSS_TOL ((real)0.01)
+#define DRT_R ((real)0.5)
+#define DRT_H ((real)0.1)
+
+/* The scene's objects as the kernels see them: 4 coordinates each
+ * (drt_interactions.h), their types, RIS angles and count. */
+typedef struct drt_scene_view {
+  DRT_GLOBAL const real *segments;
+  DRT_GLOBAL const int *types;
+  DRT_GLOBAL const real *phis;
+  int n_objects;
+} drt_scene_view;
+
+/* One traced path: its objects, points and how it was found. */
+typedef struct drt_traced {
+  const drt_interactions *in;
+  const drt_vec2 *path;
+  DRT_GLOBAL const int *cand; /* its object indices */
+  int method;                 /* DRT_METHOD_* */
+} drt_traced;
+
+/* What the obstruction scan found for a path, kept for its next blocks of
+ * directions: the obstruction's value and, per lane, the (segment j,
+ * object m) test that decides it, -1 where none does. */
+typedef struct drt_blocker {
+  int known;
+  lreal blocked;
+  lmask j, m;
+} drt_blocker;
+
+/* Truth of "every interaction point lies on its object": u = t.(P - a) /
+ * t.t in [0, 1], u moving with P and, when objects move, with a and t. */
+DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
+                              const drt_moves *mv, drt_smoothing_params p) {
+  const drt_interactions *in = tp->in;
+  drt_num on = drt_num_const(1);
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 t = in->t[j], off = drt_sub(tp->path[j + 1], in->a[j]);
+    lreal tt = drt_dot(t, t);
+    lmask flat = tt == (real)0; /* divided by 1, which does not move */
+    tt = drt_sel(flat, 1, tt);
+    drt_num u;
+    u.v = drt_dot(t, off) / tt;
+    for (int i = 0; i < DRT_ND; i++) {
+      drt_vec2 doff = dpath[j + 1].d[i];
+      DRT_IF_MOVING(doff = drt_sub(doff, mv->a[j].d[i]);)
+      lreal du = drt_dot(t, doff) DRT_IF_MOVING(
+          + drt_dot(mv->t[j].d[i], off) -
+          u.v * drt_sel(flat, 0, (real)2 * drt_dot(t, mv->t[j].d[i])));
+      u.d[i] = du / tt;
+    }
+    on = drt_num_and(on, drt_num_within(u, 0, 1, p));
+  }
+  return on;
+}
+
+/* The loss sum |e_j|^2 with its derivatives 2 e . de. An image-method
+ * path obeys its laws whatever the endpoints and walls: each residual is
+ * 0, or of norm 2 where the path turns back (r = -reflect(i)), so its
+ * loss is locally constant and the derivative exactly 0 (a tangent would
+ * only add rounding noise). */
+DRT_FN drt_num drt_loss(const drt_traced *tp, const drt_tangent *dpath,
+                        const drt_moves *mv, drt_smoothing_params p) {
+  const drt_interactions *in = tp->in;
+  drt_num loss = drt_num_const(0);
+  int moves = DRT_ND > 0 && tp->method != DRT_METHOD_IM &&
+              p.mode != DRT_SMOOTH_NONE;
+  for (int j = 0; j < in->k; j++) {
+    if (in->type[j] == DRT_OBJ_VERTEX) continue;
+    drt_vec2 e = drt_interaction_error(in, tp->path, j);
+    loss.v += drt_dot(e, e);
+    for (int i = 0; i < DRT_ND && moves; i++) {
+      drt_vec2 de = drt_error_tangent(in, tp->path, j, dpath[j].d[i],
+                                      dpath[j + 1].d[i], dpath[j + 2].d[i]);
+      DRT_IF_MOVING(de = drt_add(de, drt_error_object_tangent(
+                                         in, tp->path, j, mv->n[j].d[i],
+                                         mv->phi[j].d[i]));)
+      loss.d[i] += (real)2 * drt_dot(e, de);
+    }
+  }
+  return loss;
+}
+
+/* The value of "some object meets some path segment", the objects at
+ * either end of a segment excepted (vertices never obstruct), and per
+ * lane the test whose value `or` takes (drt_or's rule, ties and NaN
+ * included). A lane stops once certain (its value frozen at 1), the loop
+ * after a segment once every lane has (testing after each object costs a
+ * reduction over the lanes each time, more than the tests it saves). The
+ * value programs do not track the deciding test. */
+DRT_FN lreal drt_obstruction_scan(const drt_traced *tp,
+                                  const drt_scene_view *sv,
+                                  drt_smoothing_params p, drt_blocker *b) {
+  const int k = tp->in->k;
+  lreal blocked = 0;
+  b->j = b->m = -1;
+  for (int j = 0; j <= k; j++) {
+    int first = j > 0 ? tp->cand[j - 1] : -1;
+    int last = j < k ? tp->cand[j] : -1;
+    for (int m = 0; m < sv->n_objects; m++) {
+      if (m == first || m == last || sv->types[m] == DRT_OBJ_VERTEX) continue;
+      lreal meets = drt_segments_meet(tp->path[j], tp->path[j + 1],
+                                      drt_object_a(sv->segments, m),
+                                      drt_object_b(sv->segments, m), p);
+      lmask take =
+          blocked != (real)1 && !(blocked > meets || blocked != blocked);
+      blocked = drt_sel(take, meets, blocked);
+#if DRT_ND > 0
+      b->j = drt_sel_mask(take, j, b->j);
+      b->m = drt_sel_mask(take, m, b->m);
+#endif
+    }
+    if (DRT_ALL(blocked == (real)1)) break;
+  }
+  b->known = 1;
+  b->blocked = blocked;
+  return blocked;
+}
+
+/* drt_segments_meet on numbers: with A = p2 - p1, B = p3 - p4,
+ * C = p1 - p3, the parameters a/d and b/d follow a = B_y C_x - B_x C_y,
+ * b = A_x C_y - A_y C_x, d = A_y B_x - A_x B_y as the path segment p1p2
+ * moves (d1, d2) and, when objects move, the wall p3p4 too. */
+DRT_FN drt_num drt_segments_meet_num(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
+                                     drt_vec2 p4, const drt_tangent *d1,
+                                     const drt_tangent *d2,
+                                     const drt_moves *mv,
+                                     drt_smoothing_params p) {
+  drt_vec2 A = drt_sub(p2, p1), B = drt_sub(p3, p4), C = drt_sub(p1, p3);
+  lreal a = B.y * C.x - B.x * C.y;
+  lreal b = A.x * C.y - A.y * C.x;
+  lreal d = A.y * B.x - A.x * B.y;
+  lmask parallel = d == (real)0;
+  if (DRT_ALL(parallel)) return drt_num_const(0);
+  d = drt_sel(parallel, 1, d);
+  drt_num ta, tb;
+  ta.v = a / d;
+  tb.v = b / d;
+  for (int i = 0; i < DRT_ND; i++) {
+    drt_vec2 dA = drt_sub(d2->d[i], d1->d[i]), dC = d1->d[i];
+    DRT_IF_MOVING(drt_vec2 dB = drt_sub(mv->p3.d[i], mv->p4.d[i]);
+                  dC = drt_sub(dC, mv->p3.d[i]);)
+    lreal da = B.y * dC.x - B.x * dC.y DRT_IF_MOVING(+ dB.y * C.x - dB.x * C.y);
+    lreal db = dA.x * C.y + A.x * dC.y - dA.y * C.x - A.y * dC.x;
+    lreal dd = dA.y * B.x - dA.x * B.y DRT_IF_MOVING(+ A.y * dB.x - A.x * dB.y);
+    ta.d[i] = (da - ta.v * dd) / d;
+    tb.d[i] = (db - tb.v * dd) / d;
+  }
+  const real lo = -DRT_SEGMENT_TOL, hi = (real)1 + DRT_SEGMENT_TOL;
+  drt_num meet = drt_num_and(drt_num_within(ta, lo, hi, p),
+                             drt_num_within(tb, lo, hi, p));
+  return drt_num_sel(parallel, drt_num_const(0), meet);
+}
+
+/* Each lane's segment `seg` of the path (0..k) with its tangents. */
+DRT_FN void drt_lane_segment(const drt_vec2 *path, const drt_tangent *dpath,
+                             int k, lmask seg, drt_vec2 *p1, drt_vec2 *p2,
+                             drt_tangent *d1, drt_tangent *d2) {
+  *p1 = path[0];
+  *p2 = path[1];
+  *d1 = dpath[0];
+  *d2 = dpath[1];
+  for (int j = 1; j <= k; j++) {
+    lmask here = seg == j;
+    *p1 = drt_sel_v2(here, path[j], *p1);
+    *p2 = drt_sel_v2(here, path[j + 1], *p2);
+    for (int i = 0; i < DRT_ND; i++) {
+      d1->d[i] = drt_sel_v2(here, dpath[j].d[i], d1->d[i]);
+      d2->d[i] = drt_sel_v2(here, dpath[j + 1].d[i], d2->d[i]);
+    }
+  }
+}
+
+/* Each lane's object `object` (-1: object 0, for lanes to discard), its
+ * endpoints gathered lane by lane. */
+DRT_FN void drt_lane_object(DRT_GLOBAL const real *segments, lmask object,
+                            drt_vec2 *a, drt_vec2 *b) {
+  drt_mask_elem index[DRT_LANES];
+  real ax[DRT_LANES], ay[DRT_LANES], bx[DRT_LANES], by[DRT_LANES];
+  drt_store_mask(object, index);
+  for (int l = 0; l < DRT_LANES; l++) {
+    int m = index[l] < 0 ? 0 : (int)index[l];
+    ax[l] = segments[4 * m];
+    ay[l] = segments[4 * m + 1];
+    bx[l] = segments[4 * m + 2];
+    by[l] = segments[4 * m + 3];
+  }
+  *a = drt_v2(drt_load_lanes(ax), drt_load_lanes(ay));
+  *b = drt_v2(drt_load_lanes(bx), drt_load_lanes(by));
+}
+
+/* Truth of "the path is obstructed", from the scan (*b: made on first
+ * use and kept for the path's next blocks). Without smoothing, or without
+ * directions, it is the scan's value (piecewise constant: no derivative);
+ * smoothed, the test the scan found deciding is differentiated. */
+DRT_FN drt_num drt_obstructed(const drt_traced *tp, const drt_tangent *dpath,
+                              const drt_moves *mv, const drt_scene_view *sv,
+                              drt_smoothing_params p, drt_blocker *b) {
+  if (!b->known) drt_obstruction_scan(tp, sv, p, b);
+  if (DRT_ND == 0 || p.mode == DRT_SMOOTH_NONE) return drt_num_const(b->blocked);
+  if (DRT_ALL(b->j < 0)) return drt_num_const(0);
+  drt_vec2 p1, p2, wa, wb;
+  drt_tangent d1, d2;
+  drt_lane_segment(tp->path, dpath, tp->in->k, b->j, &p1, &p2, &d1, &d2);
+  drt_lane_object(sv->segments, b->m, &wa, &wb);
+  drt_num meet = drt_segments_meet_num(p1, p2, wa, wb, &d1, &d2, mv, p);
+  return drt_num_sel(b->j < 0, drt_num_const(0), meet);
+}
+
+/* The path length with its derivatives: sum of dhat . (dP_{s+1} - dP_s). */
+DRT_FN drt_num drt_length(const drt_vec2 *path, const drt_tangent *dpath,
+                          int k) {
+  drt_num length = drt_num_const(0);
+  for (int s = 0; s <= k; s++) {
+    drt_vec2 d = drt_sub(path[s + 1], path[s]);
+    lreal l = drt_norm(d);
+    length.v += l;
+    /* A zero-length segment adds nothing (its direction is undefined). */
+    lmask zero = l == (real)0;
+    l = drt_sel(zero, 1, l);
+    for (int i = 0; i < DRT_ND; i++)
+      length.d[i] += drt_sel(
+          zero, 0, drt_dot(d, drt_sub(dpath[s + 1].d[i], dpath[s].d[i])) / l);
+  }
+  return length;
+}
+
+/* R^k by products: exact for R = 1/2 (OpenCL's pown goes through exp). */
+DRT_FN real drt_reflection_power(int k) {
+  real r_k = 1;
+  for (int j = 0; j < k; j++) r_k *= DRT_R;
+  return r_k;
+}
+
+/* V = on_objects and loss < tol and not obstructed. The obstruction test,
+ * the costly part, is skipped once V is known to be 0 (in every lane). */
+DRT_FN drt_num drt_validity(const drt_traced *tp, const drt_tangent *dpath,
+                            const drt_moves *mv, const drt_scene_view *sv,
+                            drt_smoothing_params p, drt_blocker *b) {
+  drt_num v = drt_num_and(
+      drt_on_objects(tp, dpath, mv, p),
+      drt_num_compare(drt_num_const(DRT_LOSS_TOL), drt_loss(tp, dpath, mv, p),
+                      1, p));
+  if (!DRT_ANY(v.v > (real)0)) return v;
+  return drt_num_and(v, drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
+}
+
+/* V R^k / (h^2 + L^2) with its derivatives, d(V W) = dV W + V dW,
+ * dW = -2 L W dL / (h^2 + L^2). A NaN or zero V contributes exactly 0. */
+DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
+                              const drt_moves *mv, const drt_scene_view *sv,
+                              drt_smoothing_params p, drt_blocker *b) {
+  drt_num v = drt_validity(tp, dpath, mv, sv, p, b);
+  if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
+  drt_num length = drt_length(tp->path, dpath, tp->in->k);
+  real r_k = drt_reflection_power(tp->in->k);
+  lreal denominator = DRT_H * DRT_H + length.v * length.v;
+  drt_num out;
+  out.v = v.v * r_k / denominator;
+#if DRT_ND > 0
+  lreal w = r_k / denominator;
+  for (int i = 0; i < DRT_ND; i++) {
+    lreal dw = (real)-2 * length.v * w * length.d[i] / denominator;
+    out.d[i] = v.d[i] * w + v.v * dw;
+  }
+#endif
+  return drt_num_sel(v.v > (real)0, out, drt_num_const(0));
+}
+
+#endif
