@@ -15,80 +15,6 @@ void drt_context_options_init(drt_context_options *options) {
   options->precision = DRT_PRECISION_FLOAT;
 }
 
-static const char *const method_programs[DRT_METHOD_COUNT] = {
-    "trace_im.cl", "trace_fpt.cl", "trace_mpt.cl"};
-
-static drt_status create_kernels(drt_context *ctx, drt__program *prog,
-                                 int gradient) {
-  drt_status status = DRT_OK;
-  cl_int err;
-  prog->trace = clCreateKernel(prog->program, "trace", &err);
-  DRT_CL_CHECK(err);
-  prog->reduce = clCreateKernel(prog->program, "reduce_chunks", &err);
-  DRT_CL_CHECK(err);
-  if (gradient) {
-    prog->pairs = clCreateKernel(prog->program, "trace_pairs", &err);
-    DRT_CL_CHECK(err);
-  }
-  size_t kernel_wg = 0;
-  DRT_CL_CHECK(clGetKernelWorkGroupInfo(prog->trace, ctx->device,
-                                        CL_KERNEL_WORK_GROUP_SIZE,
-                                        sizeof kernel_wg, &kernel_wg, NULL));
-  prog->work_group = kernel_wg < 64 ? kernel_wg : 64;
-error:
-  return status;
-}
-
-/* The preferred vector width of a CPU device; 1 for any other device. */
-static cl_uint cpu_vector_width(const drt_context *ctx) {
-  cl_device_type type = 0;
-  cl_uint width = 1;
-  cl_device_info query = ctx->precision == DRT_PRECISION_DOUBLE
-                             ? CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE
-                             : CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
-  if (clGetDeviceInfo(ctx->device, CL_DEVICE_TYPE, sizeof type, &type,
-                      NULL) != CL_SUCCESS ||
-      !(type & CL_DEVICE_TYPE_CPU) ||
-      clGetDeviceInfo(ctx->device, query, sizeof width, &width, NULL) !=
-          CL_SUCCESS)
-    return 1;
-  return width;
-}
-
-/* Cells per work-item of a method's trace kernel (DRT_LANES). A GPU's
- * lanes are its work-items: 1. A CPU's OpenCL compiler does not pack the
- * work-items of a kernel with inner loops into SIMD lanes, so there the
- * image method computes the device's preferred vector width of cells at
- * once; the iterative solvers, which branch per cell, keep 1. The
- * environment variable DRT_LANES sets the image method's lanes on any
- * device (rounded down to 1, 2, 4, 8 or 16): DRT_LANES=1 runs the GPU code
- * path on a CPU. */
-static int method_lanes(const drt_context *ctx, drt_method method) {
-  if (method != DRT_METHOD_IM) return 1;
-  const char *forced = getenv("DRT_LANES");
-  cl_uint width = forced && *forced ? (cl_uint)strtoul(forced, NULL, 10)
-                                    : cpu_vector_width(ctx);
-  int lanes = 1;
-  while (lanes < 16 && (cl_uint)(2 * lanes) <= width) lanes *= 2;
-  return lanes;
-}
-
-drt_status drt__context_program(drt_context *ctx, drt_method method,
-                                int gradient, const drt__program **out) {
-  drt__program *prog = &ctx->programs[gradient ? 1 : 0][method];
-  *out = prog;
-  if (prog->trace) return DRT_OK;
-  prog->lanes = method_lanes(ctx, method);
-  char options[128];
-  snprintf(options, sizeof options, "-cl-std=CL1.2%s%s -DDRT_LANES=%d",
-           ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
-           gradient ? " -DDRT_ND=2" : "", prog->lanes);
-  drt_status status =
-      drt__cl_build_program(ctx->cl, ctx->device, method_programs[method],
-                            options, &prog->program);
-  return status ? status : create_kernels(ctx, prog, gradient);
-}
-
 static drt_status query_device(drt_context *ctx) {
   drt_status status = DRT_OK;
   DRT_CL_CHECK(clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_COMPUTE_UNITS,
@@ -166,7 +92,8 @@ static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
   drt_status status = open_device(ctx, o);
   if (!status) status = query_device(ctx);
   const drt__program *unused;
-  if (!status) status = drt__context_program(ctx, DRT_METHOD_IM, 0, &unused);
+  if (!status)
+    status = drt__program_get(ctx, DRT__PROGRAM_POWER, DRT_METHOD_IM, &unused);
   return status ? status : self_test(ctx);
 }
 
@@ -202,22 +129,7 @@ drt_status drt_context_create(const drt_context_options *options,
 
 void drt_context_destroy(drt_context *ctx) {
   if (!ctx) return;
-  for (int g = 0; g < 2; g++)
-    for (int m = 0; m < DRT_METHOD_COUNT; m++) {
-      drt__program *prog = &ctx->programs[g][m];
-      if (prog->trace) clReleaseKernel(prog->trace);
-      if (prog->reduce) clReleaseKernel(prog->reduce);
-      if (prog->pairs) clReleaseKernel(prog->pairs);
-      if (prog->program) clReleaseProgram(prog->program);
-    }
-  for (int m = 0; m < DRT_METHOD_COUNT; m++) {
-    if (ctx->scene_kernels[m]) clReleaseKernel(ctx->scene_kernels[m]);
-    if (ctx->scene_programs[m]) clReleaseProgram(ctx->scene_programs[m]);
-  }
-  for (int i = 0; i < 2; i++) {
-    if (ctx->study_kernel[i]) clReleaseKernel(ctx->study_kernel[i]);
-    if (ctx->study_program[i]) clReleaseProgram(ctx->study_program[i]);
-  }
+  drt__programs_release(ctx);
   if (ctx->queue) clReleaseCommandQueue(ctx->queue);
   if (ctx->cl) clReleaseContext(ctx->cl);
   free(ctx);

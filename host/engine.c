@@ -102,38 +102,49 @@ static drt_status check_device_fits(const drt_context *ctx,
   return DRT_OK;
 }
 
-/* Power (components = 1) or power and gradient (components = 3) at n
- * points from `source`, tile by tile, into out (components a point). With
- * pairs (components = 3), the n points are (point, fixed endpoint) pairs,
- * each traced apart (drt__session_open_pairs). */
+/* The ref evaluator's counterpart of a session's kind, for one tile. */
+static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
+                           drt__eval_kind kind, const double *xy, size_t n,
+                           size_t first, double *out, double *iterations) {
+  switch (kind) {
+  case DRT__EVAL_POWER:
+    return drt__ref_eval(scene, opt, xy, n, first, out, iterations);
+  case DRT__EVAL_GRADIENT:
+    return drt__ref_eval_grad(scene, opt, xy, n, first, out, iterations);
+  case DRT__EVAL_PAIRS:
+    return drt__ref_eval_grad_pairs(scene, opt, xy, n, first, out, iterations);
+  case DRT__EVAL_SCENE:
+    return drt__ref_eval_scene_grad(scene, opt, xy, n, first, out, iterations);
+  }
+  return drt__fail(DRT_EINVAL, "evaluation of an unknown kind");
+}
+
+/* The values of `kind` at n points from `source`, tile by tile, into out
+ * (drt__eval_components a point), on a device session or the ref. With
+ * DRT__EVAL_PAIRS the n points are (point, fixed endpoint) pairs. */
 static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
-                           const drt_trace_options *opt, point_source source,
-                           const void *data, size_t n, int components,
-                           int pairs, double *out) {
+                           const drt_trace_options *opt, drt__eval_kind kind,
+                           point_source source, const void *data, size_t n,
+                           double *out) {
   double *xy = malloc(2 * DRT_TILE_CELLS * sizeof *xy);
   if (!xy) return drt__fail(DRT_ENOMEM, "tile: out of memory");
   drt__session s = {0};
-  int gradient = components > 1;
+  size_t components = drt__eval_components(scene, opt, kind);
+  size_t tile = DRT_TILE_CELLS;
   drt_status status = DRT_OK;
   if (!ctx->is_ref) status = check_device_fits(ctx, scene, opt);
-  if (!status && !ctx->is_ref)
-    status = pairs ? drt__session_open_pairs(&s, ctx, scene, opt)
-                   : drt__session_open(&s, ctx, scene, opt, gradient);
+  if (!status && !ctx->is_ref) {
+    status = drt__session_open(&s, ctx, scene, opt, kind);
+    tile = s.capacity;
+  }
   double iterations = 0;
-  for (size_t done = 0; done < n && !status; done += DRT_TILE_CELLS) {
-    size_t count = n - done < DRT_TILE_CELLS ? n - done : DRT_TILE_CELLS;
+  for (size_t done = 0; done < n && !status; done += tile) {
+    size_t count = n - done < tile ? n - done : tile;
     double *tile_out = out + components * done;
     source(data, done, count, xy);
-    if (!ctx->is_ref)
-      status = drt__session_eval(&s, xy, count, done, tile_out);
-    else if (pairs)
-      status = drt__ref_eval_grad_pairs(scene, opt, xy, count, done, tile_out,
-                                        &iterations);
-    else if (gradient)
-      status = drt__ref_eval_grad(scene, opt, xy, count, done, tile_out,
-                                  &iterations);
-    else
-      status = drt__ref_eval(scene, opt, xy, count, done, tile_out, &iterations);
+    status = ctx->is_ref ? ref_tile(scene, opt, kind, xy, count, done,
+                                    tile_out, &iterations)
+                         : drt__session_eval(&s, xy, count, done, tile_out);
   }
   if (s.ctx) {
     if (!status) status = drt__session_wait(&s);
@@ -143,10 +154,17 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   free(xy);
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                             : drt_scene_tx_count(scene);
-  size_t points = pairs ? n / n_fixed : n;
+  size_t points = kind == DRT__EVAL_PAIRS ? n / n_fixed : n;
   ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, points);
   ctx->last_stats.solver_iterations = status ? 0 : iterations;
   return status;
+}
+
+drt_status drt__evaluate_points(drt_context *ctx, const drt_scene *scene,
+                                const drt_trace_options *opt,
+                                drt__eval_kind kind, const double *xy, size_t n,
+                                double *out) {
+  return evaluate(ctx, scene, opt, kind, copy_points, xy, n, out);
 }
 
 drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
@@ -155,7 +173,7 @@ drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
   drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  return evaluate(ctx, scene, opt, copy_points, xy, n, 1, 0, power);
+  return evaluate(ctx, scene, opt, DRT__EVAL_POWER, copy_points, xy, n, power);
 }
 
 drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
@@ -164,7 +182,7 @@ drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
   drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  return evaluate(ctx, scene, opt, copy_points, xy, n, 3, 0, out);
+  return evaluate(ctx, scene, opt, DRT__EVAL_GRADIENT, copy_points, xy, n, out);
 }
 
 /* Each point repeated once per fixed endpoint: pair g is at point
@@ -194,7 +212,8 @@ drt_status drt_eval_pairs_grad(drt_context *ctx, const drt_scene *scene,
   if (n > SIZE_MAX / p.n_fixed / 3)
     return drt__fail(DRT_ETOOBIG, "%zu points x %zu endpoints overflow",
                      n, p.n_fixed);
-  return evaluate(ctx, scene, opt, pair_source, &p, n * p.n_fixed, 3, 1, out);
+  return evaluate(ctx, scene, opt, DRT__EVAL_PAIRS, pair_source, &p,
+                  n * p.n_fixed, out);
 }
 
 static drt_status check_grid(const drt_grid *g) {
@@ -212,7 +231,7 @@ static drt_status check_grid(const drt_grid *g) {
 
 static drt_status map(drt_context *ctx, const drt_scene *scene,
                       const drt_trace_options *opt, const drt_grid *grid,
-                      int components, double *out) {
+                      drt__eval_kind kind, double *out) {
   drt_status status = check_grid(grid);
   if (!status) status = drt_trace_options_check(opt, scene);
   if (status) return status;
@@ -220,8 +239,7 @@ static drt_status map(drt_context *ctx, const drt_scene *scene,
   status = grid_axes_init(&axes, grid);
   if (status) return status;
   size_t total = (size_t)grid->nx * (size_t)grid->ny;
-  status = evaluate(ctx, scene, opt, grid_points, &axes, total, components, 0,
-                    out);
+  status = evaluate(ctx, scene, opt, kind, grid_points, &axes, total, out);
   free(axes.xs);
   free(axes.ys);
   return status;
@@ -231,12 +249,12 @@ drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, const drt_grid *grid,
                            double *power) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, 1, power);
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, power);
 }
 
 drt_status drt_map_compute_grad(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *out) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, 3, out);
+  return map(ctx, scene, opt, grid, DRT__EVAL_GRADIENT, out);
 }

@@ -55,6 +55,15 @@ drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
                                     size_t first_pair, double *out,
                                     double *iterations);
 
+/* As drt__ref_eval with the derivatives by every scene parameter, in the
+ * kernels' layout (drt__eval_components of DRT__EVAL_SCENE values a
+ * point: kernels/drt_contribution.h). */
+drt_status drt__ref_eval_scene_grad(const drt_scene *scene,
+                                    const drt_trace_options *options,
+                                    const double *xy, size_t n,
+                                    size_t first_cell, double *out,
+                                    double *iterations);
+
 /* The scene in the kernels' flat layout (4 coordinates, phi and type per
  * object), for the kernel headers compiled as C. */
 typedef struct drt__flat_scene {

@@ -1,6 +1,6 @@
 /* ref_scene_grad.c — the ref evaluator's scene-parameter derivatives: its
  * own path points (drt__ref_trace), then the kernels' derivative formulas
- * of kernels/drt_scene_gradient.h compiled as C. */
+ * of kernels/drt_contribution.h compiled as C. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +11,7 @@
 #include "drt_contribution.h"
 #include "error.h"
 #include "ref_eval.h"
-#include "scene_grad.h"
+#include "session.h"
 
 /* Adds one candidate's paths from every fixed endpoint at point `cell`. */
 static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
@@ -43,13 +43,15 @@ static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
   }
 }
 
-drt_status drt__scene_grad_ref(const drt_scene *scene,
-                               const drt_trace_options *opt, const double *xy,
-                               size_t n, double *out, double *iterations) {
+drt_status drt__ref_eval_scene_grad(const drt_scene *scene,
+                                   const drt_trace_options *opt,
+                                   const double *xy, size_t n,
+                                   size_t first_cell, double *out,
+                                   double *iterations) {
   drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
   int n_orders = opt->order_max - opt->order_min + 1;
   int *objects = NULL;
-  size_t n_objects, stride = drt__scene_grad_stride(scene, opt);
+  size_t n_objects, stride = drt__eval_components(scene, opt, DRT__EVAL_SCENE);
   drt__flat_scene flat = {0};
   drt_status status = drt__ref_flatten(scene, &flat);
   if (!status)
@@ -63,7 +65,8 @@ drt_status drt__scene_grad_ref(const drt_scene *scene,
     for (int s = 0; s < n_orders; s++)
       for (size_t c = 0; c < sets[s].count; c++)
         add_candidate(scene, &flat, opt, sets[s].indices + c * sets[s].order,
-                      sets[s].order, c, xy + 2 * i, i, point, iterations);
+                      sets[s].order, c, xy + 2 * i, first_cell + i, point,
+                      iterations);
   }
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);

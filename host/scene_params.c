@@ -9,7 +9,7 @@
 #include "context_impl.h"
 #include "drt_moves.h"
 #include "error.h"
-#include "scene_grad.h"
+#include "session.h"
 
 /* Coordinates of an object that are parameters, in the kernels' order
  * (ax, ay, bx, by, phi): a wall has 4, a RIS 5, a vertex 2. */
@@ -117,15 +117,6 @@ drt_status drt_scene_param_name(const drt_scene *scene,
 }
 
 /* Paths traced: points x fixed endpoints x candidates. */
-static double paths_traced(const drt_scene *scene, const drt_trace_options *o,
-                           size_t n) {
-  size_t objects = drt_scene_candidate_objects(scene, o);
-  double candidates = 0;
-  for (int k = o->order_min; k <= o->order_max; k++)
-    candidates += (double)drt_candidate_count(objects, k);
-  return candidates * (double)fixed_count(scene, o) * (double)n;
-}
-
 /* Gathers each point's power, endpoint gradient and parameters from the
  * kernels' layout (raw, stride values a point) into out. */
 static void gather(const double *raw, size_t stride, const slot_list *list,
@@ -144,28 +135,22 @@ drt_status drt_eval_points_scene_grad(drt_context *ctx, const drt_scene *scene,
                                       const double *xy, size_t n, double *out) {
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
-  size_t stride = drt__scene_grad_stride(scene, opt);
+  size_t stride = drt__eval_components(scene, opt, DRT__EVAL_SCENE);
   size_t count = drt_scene_param_count(scene, opt);
   if (n > SIZE_MAX / sizeof(double) / (stride > 3 + count ? stride : 3 + count))
     return drt__fail(DRT_ETOOBIG, "scene gradient: %zu points of %zu values "
                      "exceed the address space", n, 3 + count);
   slot_list list = {malloc(count * sizeof *list.slots), 0};
   double *raw = malloc((n ? n : 1) * stride * sizeof *raw);
-  double iterations = 0;
   if (!list.slots || !raw) {
     status = drt__fail(DRT_ENOMEM, "scene gradient: out of memory for %zu "
                        "points x %zu values", n, stride);
   } else {
     visit_params(scene, opt, collect_slot, &list);
-    status = ctx->is_ref
-                 ? drt__scene_grad_ref(scene, opt, xy, n, raw, &iterations)
-                 : drt__scene_grad_device(ctx, scene, opt, xy, n, raw,
-                                          &iterations);
+    status = drt__evaluate_points(ctx, scene, opt, DRT__EVAL_SCENE, xy, n, raw);
   }
   if (!status) gather(raw, stride, &list, n, out);
   free(list.slots);
   free(raw);
-  ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, n);
-  ctx->last_stats.solver_iterations = status ? 0 : iterations;
   return status;
 }

@@ -1,5 +1,5 @@
-/* session.c — device side of an evaluation: uploads, one kernel launch per
- * (tile, order), the chunk reduction, and read-back. */
+/* session.c — the one evaluation pipeline on a device: uploads, one kernel
+ * launch per (tile, order), the chunk reduction, and read-back. */
 #include "session.h"
 
 #include <stdlib.h>
@@ -7,14 +7,19 @@
 
 #include "cl_runtime.h"
 #include "context_impl.h"
+#define DRT_MOVING_OBJECTS /* drt_scene_stride */
+#include "drt_contribution.h"
 #include "error.h"
 
 /* Cells to aim for per compute unit when splitting candidates. */
 #define DRT_CELLS_PER_UNIT 2048
+/* Device memory for one scene-gradient tile's results, and its most
+ * points: a point's result is long, and one work-item makes it whole. */
+#define DRT_SCENE_TILE_BYTES ((size_t)64 << 20)
+#define DRT_SCENE_TILE_POINTS ((size_t)4096)
 
-/* A read-only device buffer holding `bytes` bytes copied from host. */
-static drt_status upload(drt_context *ctx, const void *host, size_t bytes,
-                         cl_mem *buffer) {
+drt_status drt__upload(drt_context *ctx, const void *host, size_t bytes,
+                       cl_mem *buffer) {
   drt_status status = DRT_OK;
   cl_int err;
   /* Zero-sized buffers are invalid in OpenCL: keep one dummy element. */
@@ -27,13 +32,12 @@ error:
   return status;
 }
 
-/* Uploads n doubles as the context's real type. */
-static drt_status upload_reals(drt_context *ctx, const double *values,
-                               size_t n, cl_mem *buffer) {
+drt_status drt__upload_reals(drt_context *ctx, const double *values, size_t n,
+                             cl_mem *buffer) {
   void *reals = malloc((n ? n : 1) * sizeof(double));
   if (!reals) return drt__fail(DRT_ENOMEM, "upload: out of memory");
   drt__store_reals(ctx, values, n, reals);
-  drt_status status = upload(ctx, reals, n * drt__real_size(ctx), buffer);
+  drt_status status = drt__upload(ctx, reals, n * drt__real_size(ctx), buffer);
   free(reals);
   return status;
 }
@@ -54,9 +58,9 @@ static drt_status upload_scene(drt__session *s) {
     coords[4 * n + i] = o->phi;
     types[i] = (int)o->type;
   }
-  status = upload_reals(s->ctx, coords, 4 * n, &s->segments);
-  if (!status) status = upload_reals(s->ctx, coords + 4 * n, n, &s->phis);
-  if (!status) status = upload(s->ctx, types, n * sizeof *types, &s->types);
+  status = drt__upload_reals(s->ctx, coords, 4 * n, &s->segments);
+  if (!status) status = drt__upload_reals(s->ctx, coords + 4 * n, n, &s->phis);
+  if (!status) status = drt__upload(s->ctx, types, n * sizeof *types, &s->types);
 done:
   free(coords);
   free(types);
@@ -75,7 +79,7 @@ static drt_status upload_fixed(drt__session *s) {
     xy[2 * i] = p->x;
     xy[2 * i + 1] = p->y;
   }
-  drt_status status = upload_reals(s->ctx, xy, 2 * n, &s->fixed);
+  drt_status status = drt__upload_reals(s->ctx, xy, 2 * n, &s->fixed);
   s->n_fixed = (int)n;
   free(xy);
   return status;
@@ -95,7 +99,7 @@ static drt_status upload_candidates(drt__session *s) {
                          "the kernels' 32-bit candidate index",
                          set->count, set->order);
     if (!status)
-      status = upload(s->ctx, set->indices,
+      status = drt__upload(s->ctx, set->indices,
                       set->count * set->order * sizeof(int),
                       &s->candidates[i]);
   }
@@ -103,79 +107,91 @@ static drt_status upload_candidates(drt__session *s) {
   return status;
 }
 
-static drt_status create_work_buffers(drt__session *s) {
+size_t drt__eval_components(const drt_scene *scene,
+                            const drt_trace_options *opt, drt__eval_kind kind) {
+  if (kind == DRT__EVAL_POWER) return 1;
+  if (kind != DRT__EVAL_SCENE) return 3;
+  size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                            : drt_scene_tx_count(scene);
+  return (size_t)drt_scene_stride((int)drt_scene_object_count(scene),
+                                  (int)n_fixed);
+}
+
+/* Points a tile of the session: a scene-gradient tile is bounded by its
+ * results' memory. */
+static size_t tile_capacity(const drt__session *s) {
+  if (s->chunked) return DRT_TILE_CELLS;
+  size_t points = DRT_SCENE_TILE_BYTES / (s->components * drt__real_size(s->ctx));
+  if (points > DRT_SCENE_TILE_POINTS) points = DRT_SCENE_TILE_POINTS;
+  return points ? points : 1;
+}
+
+static drt_status create_buffer(drt__session *s, cl_mem_flags flags,
+                                size_t bytes, cl_mem *buffer) {
   drt_status status = DRT_OK;
   cl_int err;
-  size_t rs = drt__real_size(s->ctx);
-  s->moving = clCreateBuffer(s->ctx->cl, CL_MEM_READ_ONLY,
-                             2 * DRT_TILE_CELLS * rs, NULL, &err);
+  *buffer = clCreateBuffer(s->ctx->cl, flags, bytes, NULL, &err);
   DRT_CL_CHECK(err);
-  size_t components = (size_t)s->components;
-  s->partial = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
-                              components * DRT_PARTIAL_SLOTS * rs, NULL, &err);
-  DRT_CL_CHECK(err);
-  s->iterations = clCreateBuffer(s->ctx->cl, CL_MEM_READ_WRITE,
-                                 DRT_PARTIAL_SLOTS * sizeof(cl_uint), NULL, &err);
-  DRT_CL_CHECK(err);
-  s->out = clCreateBuffer(s->ctx->cl, CL_MEM_WRITE_ONLY,
-                          components * DRT_TILE_CELLS * rs, NULL, &err);
-  DRT_CL_CHECK(err);
-  for (int i = 0; i < 2 && !status; i++) {
-    struct drt__tile_slot *slot = &s->slots[i];
-    slot->points = malloc(2 * DRT_TILE_CELLS * rs);
-    slot->results = malloc(components * DRT_TILE_CELLS * rs);
-    slot->counts = malloc(DRT_PARTIAL_SLOTS * sizeof *slot->counts);
-    if (!slot->points || !slot->results || !slot->counts)
-      status = drt__fail(DRT_ENOMEM, "tile: out of memory");
-  }
 error:
   return status;
 }
 
-static drt_status open_session(drt__session *s, drt_context *ctx,
-                               const drt_scene *scene,
-                               const drt_trace_options *opt, int gradient,
-                               int pairs) {
+/* The tiles' buffers: chunked kinds keep partial sums per (cell, chunk)
+ * and reduce them into out; a scene-gradient tile's work-items write
+ * their points' results whole into partial. */
+static drt_status create_work_buffers(drt__session *s) {
+  size_t rs = drt__real_size(s->ctx);
+  size_t results = s->components * s->capacity;
+  size_t partial = s->chunked ? s->components * DRT_PARTIAL_SLOTS : results;
+  size_t counts = s->chunked ? DRT_PARTIAL_SLOTS : s->capacity;
+  drt_status status =
+      create_buffer(s, CL_MEM_READ_ONLY, 2 * s->capacity * rs, &s->moving);
+  if (!status)
+    status = create_buffer(s, CL_MEM_READ_WRITE, partial * rs, &s->partial);
+  if (!status)
+    status = create_buffer(s, CL_MEM_READ_WRITE, counts * sizeof(cl_uint),
+                           &s->iterations);
+  if (!status && s->chunked)
+    status = create_buffer(s, CL_MEM_WRITE_ONLY, results * rs, &s->out);
+  for (int i = 0; i < 2 && !status; i++) {
+    struct drt__tile_slot *slot = &s->slots[i];
+    slot->points = malloc(2 * s->capacity * rs);
+    slot->results = malloc(results * rs);
+    slot->counts = malloc(counts * sizeof *slot->counts);
+    if (!slot->points || !slot->results || !slot->counts)
+      status = drt__fail(DRT_ENOMEM, "tile: out of memory");
+  }
+  return status;
+}
+
+static const drt__program_kind program_of_kind[] = {
+    [DRT__EVAL_POWER] = DRT__PROGRAM_POWER,
+    [DRT__EVAL_GRADIENT] = DRT__PROGRAM_GRADIENT,
+    [DRT__EVAL_PAIRS] = DRT__PROGRAM_GRADIENT,
+    [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE};
+
+drt_status drt__session_open(drt__session *s, drt_context *ctx,
+                             const drt_scene *scene,
+                             const drt_trace_options *opt,
+                             drt__eval_kind kind) {
   memset(s, 0, sizeof *s);
-  s->components = gradient ? 3 : 1;
-  s->pairs = pairs;
   s->ctx = ctx;
   s->scene = scene;
   s->opt = opt;
+  s->kind = kind;
   s->n_orders = opt->order_max - opt->order_min + 1;
+  s->components = drt__eval_components(scene, opt, kind);
+  s->chunked = kind != DRT__EVAL_SCENE;
+  s->capacity = tile_capacity(s);
   drt_status status =
-      drt__context_program(ctx, opt->method, gradient, &s->prog);
+      drt__program_get(ctx, program_of_kind[kind], opt->method, &s->prog);
+  if (!status)
+    s->kernel = s->prog->kernel[kind == DRT__EVAL_PAIRS ? DRT__KERNEL_PAIRS
+                                                        : DRT__KERNEL_CELLS];
   if (!status) status = upload_scene(s);
   if (!status) status = upload_fixed(s);
   if (!status) status = upload_candidates(s);
   if (!status) status = create_work_buffers(s);
-  if (status) drt__session_close(s);
-  return status;
-}
-
-drt_status drt__session_open(drt__session *s, drt_context *ctx,
-                             const drt_scene *scene,
-                             const drt_trace_options *opt, int gradient) {
-  return open_session(s, ctx, scene, opt, gradient, 0);
-}
-
-drt_status drt__session_open_pairs(drt__session *s, drt_context *ctx,
-                                   const drt_scene *scene,
-                                   const drt_trace_options *opt) {
-  return open_session(s, ctx, scene, opt, 1, 1);
-}
-
-drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
-                                     const drt_scene *scene,
-                                     const drt_trace_options *opt) {
-  memset(s, 0, sizeof *s);
-  s->ctx = ctx;
-  s->scene = scene;
-  s->opt = opt;
-  s->n_orders = opt->order_max - opt->order_min + 1;
-  drt_status status = upload_scene(s);
-  if (!status) status = upload_fixed(s);
-  if (!status) status = upload_candidates(s);
   if (status) drt__session_close(s);
   return status;
 }
@@ -221,51 +237,42 @@ static size_t round_up(size_t n, size_t multiple) {
   return (n + multiple - 1) / multiple * multiple;
 }
 
-/* The trace kernel's arguments, in order. */
-static drt_status set_trace_args(drt__session *s, cl_kernel k, int i,
-                                 cl_int n_cells, cl_ulong first_cell,
-                                 cl_int chunk) {
-  drt_status status = DRT_OK;
+/* The cells kernel's arguments (kernels/drt_driver.h, DRT_TRACE_ARGS),
+ * the same for every kind: a scene-gradient tile takes the whole set as
+ * one chunk, and its `slots` is the stride of a point's result. */
+static drt_status set_trace_args(drt__session *s, int i, cl_int n_cells,
+                                 cl_ulong first_cell, cl_int chunk) {
   const drt__candidates *set = &s->sets[i];
   cl_int order = set->order, n_cand = (cl_int)set->count;
   cl_int n_obj = (cl_int)drt_scene_object_count(s->scene);
   cl_int vary_tx = s->opt->vary == DRT_VARY_TX, mode = s->opt->smoothing;
   cl_ulong seed = s->opt->seed;
+  cl_ulong slots = s->chunked ? DRT_PARTIAL_SLOTS : s->components;
   double alpha_d = s->opt->alpha;
   float alpha_f = (float)alpha_d;
   int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;
-  int a = 0;
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->moving));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &first_cell));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->fixed));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &s->n_fixed));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &vary_tx));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->segments));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->types));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->phis));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_obj));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->candidates[i]));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &order));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cand));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &chunk));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &mode));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, is_double ? sizeof alpha_d : sizeof alpha_f,
-                              is_double ? (void *)&alpha_d : (void *)&alpha_f));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_ulong), &seed));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->iterations));
-  cl_ulong slots = DRT_PARTIAL_SLOTS;
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
-error:
-  return status;
+  const drt__arg args[] = {
+      {sizeof(cl_mem), &s->moving},   {sizeof n_cells, &n_cells},
+      {sizeof first_cell, &first_cell}, {sizeof(cl_mem), &s->fixed},
+      {sizeof(cl_int), &s->n_fixed},  {sizeof vary_tx, &vary_tx},
+      {sizeof(cl_mem), &s->segments}, {sizeof(cl_mem), &s->types},
+      {sizeof(cl_mem), &s->phis},     {sizeof n_obj, &n_obj},
+      {sizeof(cl_mem), &s->candidates[i]}, {sizeof order, &order},
+      {sizeof n_cand, &n_cand},       {sizeof chunk, &chunk},
+      {sizeof mode, &mode},
+      {is_double ? sizeof alpha_d : sizeof alpha_f,
+       is_double ? (const void *)&alpha_d : (const void *)&alpha_f},
+      {sizeof seed, &seed},           {sizeof(cl_mem), &s->partial},
+      {sizeof(cl_mem), &s->iterations}, {sizeof slots, &slots}};
+  return drt__set_args(s->kernel, args, sizeof args / sizeof args[0]);
 }
 
-/* Candidates per chunk of order set i, and the chunks that makes. */
+/* Candidates per chunk of order set i, and the chunks that makes (the
+ * whole set in one chunk where results are not chunked). */
 static size_t order_chunk(const drt__session *s, int i, int n_cells,
                           size_t *used) {
   size_t count = s->sets[i].count;
-  size_t wanted = chunk_count(s, (size_t)n_cells, count);
+  size_t wanted = s->chunked ? chunk_count(s, (size_t)n_cells, count) : 1;
   size_t chunk = count ? (count + wanted - 1) / wanted : 1;
   *used = count ? (count + chunk - 1) / chunk : 0;
   return chunk;
@@ -281,36 +288,35 @@ static size_t tile_chunks(const drt__session *s, int n_cells) {
   return chunks;
 }
 
-/* Adds the power of one order's candidates into the partial sums. */
+/* Adds the values of one order's candidates into the partial sums. */
 static drt_status launch_order(drt__session *s, int i, int n_cells,
                                size_t first_cell) {
   size_t used;
   cl_int chunk = (cl_int)order_chunk(s, i, n_cells, &used);
   if (used == 0) return DRT_OK;
-  cl_kernel k = s->pairs ? s->prog->pairs : s->prog->trace;
-  drt_status status = set_trace_args(s, k, i, n_cells, first_cell, chunk);
+  drt_status status = set_trace_args(s, i, n_cells, first_cell, chunk);
   if (status) return status;
   size_t wg = s->prog->work_group;
   size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
   size_t global[2] = {round_up(items, wg), used};
   size_t local[2] = {wg, 1};
-  DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 2, NULL, global, local,
-                                      0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, s->kernel, 2, NULL,
+                                      global, local, 0, NULL, NULL));
 error:
   return status;
 }
 
 static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
-  drt_status status = DRT_OK;
-  cl_kernel k = s->prog->reduce;
+  cl_kernel k = s->prog->kernel[DRT__KERNEL_REDUCE];
   cl_int n_chunks = (cl_int)chunks;
   cl_ulong slots = DRT_PARTIAL_SLOTS;
-  int a = 0;
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->partial));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_cells));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_int), &n_chunks));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof slots, &slots));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &s->out));
+  const drt__arg args[] = {{sizeof(cl_mem), &s->partial},
+                           {sizeof n_cells, &n_cells},
+                           {sizeof n_chunks, &n_chunks},
+                           {sizeof slots, &slots},
+                           {sizeof(cl_mem), &s->out}};
+  drt_status status = drt__set_args(k, args, sizeof args / sizeof args[0]);
+  if (status) return status;
   size_t wg = s->prog->work_group;
   size_t global = round_up((size_t)n_cells, wg);
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 1, NULL, &global, &wg,
@@ -321,18 +327,20 @@ error:
 
 /* Zeroes the first `slots` partial sums (of every component) and
  * iteration counts: slots past an order's chunk count stay zero for the
- * reduction. */
+ * reduction. Unchunked results are one block of slots points. */
 static drt_status clear_slots(drt__session *s, size_t slots) {
   drt_status status = DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   const double zero_d = 0;
   const float zero_f = 0;
   const cl_uint zero_u = 0;
-  for (int c = 0; c < s->components; c++)
+  size_t blocks = s->chunked ? s->components : 1;
+  size_t block = s->chunked ? slots : slots * s->components;
+  for (size_t c = 0; c < blocks; c++)
     DRT_CL_CHECK(clEnqueueFillBuffer(
         s->ctx->queue, s->partial,
         rs == sizeof(double) ? (const void *)&zero_d : (const void *)&zero_f,
-        rs, c * DRT_PARTIAL_SLOTS * rs, slots * rs, 0, NULL, NULL));
+        rs, c * DRT_PARTIAL_SLOTS * rs, block * rs, 0, NULL, NULL));
   DRT_CL_CHECK(clEnqueueFillBuffer(s->ctx->queue, s->iterations, &zero_u,
                                    sizeof zero_u, 0, slots * sizeof zero_u, 0,
                                    NULL, NULL));
@@ -364,7 +372,8 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
                                size_t first_cell) {
   drt_status status = DRT_OK;
   size_t rs = drt__real_size(s->ctx);
-  /* A whole number of work-items: DRT_TILE_CELLS is a multiple of 16. */
+  /* A whole number of work-items: a tile's capacity is a multiple of 16,
+   * or of one lane. */
   int n_cells = (int)round_up(slot->n, (size_t)s->prog->lanes);
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
                                     2 * (size_t)n_cells * rs, slot->points, 0,
@@ -374,8 +383,9 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
   for (int i = 0; i < s->n_orders && !status; i++)
     status = launch_order(s, i, n_cells, first_cell);
   /* With one chunk the partial sums are the powers already; gradients are
-   * always interleaved (P, dP/dx, dP/dy) by the reduction. */
-  int reduce = chunks > 1 || s->components > 1;
+   * always interleaved (P, dP/dx, dP/dy) by the reduction; scene
+   * gradients are written whole, point by point. */
+  int reduce = s->chunked && (chunks > 1 || s->components > 1);
   cl_mem result = reduce ? s->out : s->partial;
   if (!status && reduce) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
@@ -402,7 +412,7 @@ static drt_status finish_tile(drt__session *s, struct drt__tile_slot *slot) {
   cl_int err = clWaitForEvents(1, &done);
   clReleaseEvent(done);
   DRT_CL_CHECK(err);
-  drt__load_reals(s->ctx, slot->results, slot->n * (size_t)s->components,
+  drt__load_reals(s->ctx, slot->results, slot->n * s->components,
                   slot->power);
   double total = 0;
   for (size_t i = 0; i < slot->n_counts; i++) total += slot->counts[i];

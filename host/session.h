@@ -1,5 +1,7 @@
-/* session.h — one evaluation on an OpenCL device: the scene, endpoints and
- * candidates uploaded once, then tiles of points traced through it. */
+/* session.h — the one evaluation pipeline on an OpenCL device: the scene,
+ * endpoints and candidates uploaded once, then tiles of points traced
+ * through the program of the session's kind, two tiles in flight. Maps,
+ * point queries, pairs and scene gradients all run through it. */
 #ifndef DRT_HOST_SESSION_H
 #define DRT_HOST_SESSION_H
 
@@ -7,21 +9,39 @@
 
 #include "candidates.h"
 #include "drt2d.h"
+#include "programs.h"
 
 /* Cells per tile, and the size of the per-(cell, chunk) partial-sum buffer:
  * what bounds device memory whatever the grid size. */
 #define DRT_TILE_CELLS ((size_t)1 << 18)
 #define DRT_PARTIAL_SLOTS ((size_t)1 << 20)
 
+/* What a session computes at each point. */
+typedef enum drt__eval_kind {
+  DRT__EVAL_POWER,    /* the power, summed over the fixed endpoints */
+  DRT__EVAL_GRADIENT, /* and its derivatives by the moving endpoint */
+  DRT__EVAL_PAIRS,    /* the same for each (point, fixed endpoint) pair */
+  DRT__EVAL_SCENE     /* and by every scene parameter (drt_scene_stride) */
+} drt__eval_kind;
+
+/* Values a point of a kind: 1, 3, 3, or the scene-gradient layout's
+ * stride (power, moving x, y, 5 an object, R, x, y of each fixed
+ * endpoint: kernels/drt_contribution.h). */
+size_t drt__eval_components(const drt_scene *scene,
+                            const drt_trace_options *opt, drt__eval_kind kind);
+
 typedef struct drt__session {
   drt_context *ctx;
   const drt_scene *scene;
   const drt_trace_options *opt;
+  drt__eval_kind kind;
   int n_orders;
   int n_fixed;
-  int components;    /* 1 (power) or 3 (power and its gradient) */
-  int pairs;         /* cells are (point, fixed endpoint) pairs */
-  const struct drt__program *prog; /* the trace kernels in use */
+  size_t components; /* values a point */
+  size_t capacity;   /* points a tile */
+  int chunked;       /* candidates split into chunks, then reduced */
+  const drt__program *prog;
+  cl_kernel kernel;  /* the one launched over cells */
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
   cl_mem segments, types, phis, fixed, moving, partial, iterations, out;
@@ -40,36 +60,40 @@ typedef struct drt__session {
   double solver_iterations; /* summed over the tiles finished so far */
 } drt__session;
 
-/* Builds the method's program if needed and uploads everything; with
- * gradient set, evaluations also give the power's gradient. */
+/* Builds the kind's program for the method if needed and uploads
+ * everything. With DRT__EVAL_PAIRS, cell g of drt__session_eval is the
+ * scene's fixed endpoint g % n_fixed with the moving endpoint at its own xy
+ * (the host repeats each point n_fixed times), traced alone. */
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
-                             const drt_trace_options *opt, int gradient);
-/* Queues the power (and with a gradient session, its gradient: 3 values a
- * point) at n <= DRT_TILE_CELLS points, the first being global cell
- * `first_cell` (the key of its random starts), into `power`, and returns
- * once the tile queued before it is in its own `power`. xy may be reused
- * at once; `power` must stay valid until drt__session_wait. */
+                             const drt_trace_options *opt,
+                             drt__eval_kind kind);
+/* Queues the kind's values (s->components a point) at n <= s->capacity
+ * points, the first being global cell `first_cell` (the key of its random
+ * starts), into `values`, and returns once the tile queued before it is
+ * in its own `values`. xy may be reused at once; `values` must stay
+ * valid until drt__session_wait. */
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
-                             size_t first_cell, double *power);
+                             size_t first_cell, double *values);
 /* Finishes every queued tile; s->solver_iterations then counts them all. */
 drt_status drt__session_wait(drt__session *s);
 /* Waits for the device, then releases everything. */
 void drt__session_close(drt__session *s);
 
-/* A gradient session over (point, fixed endpoint) pairs: cell g of
- * drt__session_eval is the scene's fixed endpoint g % n_fixed with the
- * moving endpoint at its own xy (the host repeats each point n_fixed
- * times), traced alone, not summed over the fixed endpoints. */
-drt_status drt__session_open_pairs(drt__session *s, drt_context *ctx,
-                                   const drt_scene *scene,
-                                   const drt_trace_options *opt);
+/* The values of `kind` at n points xy into out (drt__eval_components a
+ * point), in tiles through a session, or on the ref evaluator: the one
+ * path of every point evaluation. Options are checked by the caller. */
+drt_status drt__evaluate_points(drt_context *ctx, const drt_scene *scene,
+                                const drt_trace_options *opt,
+                                drt__eval_kind kind, const double *xy, size_t n,
+                                double *out);
 
-/* Only the uploads (scene, fixed endpoints, candidates; no program, no
- * work buffers), for kernels that bring their own (host/scene_grad.c);
- * drt__session_close releases them. */
-drt_status drt__session_open_uploads(drt__session *s, drt_context *ctx,
-                                     const drt_scene *scene,
-                                     const drt_trace_options *opt);
+/* A read-only device buffer holding a copy of `bytes` bytes of host
+ * memory (one dummy element when bytes = 0), and the same for n doubles
+ * stored as the context's real type. */
+drt_status drt__upload(drt_context *ctx, const void *host, size_t bytes,
+                       cl_mem *buffer);
+drt_status drt__upload_reals(drt_context *ctx, const double *values, size_t n,
+                             cl_mem *buffer);
 
 #endif

@@ -13,6 +13,7 @@
 #define DRT_ND 2
 #include "drt_study.h"
 #include "error.h"
+#include "session.h"
 #include "study_internal.h"
 
 /* Queries per launch: bounds device and staging memory. */
@@ -97,84 +98,47 @@ static drt_status flatten(drt__study_batch *b, const drt__study_draw *draws,
   return status;
 }
 
+/* A device buffer of `bytes`, a copy of host memory when host is given. */
 static drt_status make_buffer(drt__study_batch *b, cl_mem_flags flags,
                               size_t bytes, const void *host, cl_mem *out) {
+  if (host) return drt__upload(b->ctx, host, bytes, out);
   drt_status status = DRT_OK;
   cl_int err;
-  *out = clCreateBuffer(b->ctx->cl, flags | (host ? CL_MEM_COPY_HOST_PTR : 0),
-                        bytes, (void *)host, &err);
+  *out = clCreateBuffer(b->ctx->cl, flags, bytes, NULL, &err);
   DRT_CL_CHECK(err);
 error:
   return status;
 }
 
-/* Reals in device precision, through the staging area. */
-static drt_status upload_reals(drt__study_batch *b, const double *values,
-                               size_t n, cl_mem *out) {
-  void *reals = malloc(n * sizeof(double));
-  if (!reals) return drt__fail(DRT_ENOMEM, "study: out of memory");
-  drt__store_reals(b->ctx, values, n, reals);
-  drt_status status = make_buffer(b, CL_MEM_READ_ONLY,
-                                  n * drt__real_size(b->ctx), reals, out);
-  free(reals);
-  return status;
-}
-
-/* Program `which` of the study: 0 the one-lane study_eval, 1 study_power
- * with `lanes` cells a work-item. */
-static drt_status study_kernel(drt_context *ctx, int which, int lanes) {
-  if (ctx->study_kernel[which]) return DRT_OK;
-  char options[96];
-  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d -DDRT_ND=%d",
-           ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
-           which ? lanes : 1, which ? 0 : 2);
-  drt_status status = drt__cl_build_program(ctx->cl, ctx->device, "study.cl",
-                                            options, &ctx->study_program[which]);
+/* Both study programs (programs.h): study_eval, one lane, and
+ * study_power on the image method's lanes; the work-group size both
+ * allow. */
+static drt_status study_programs(drt__study_batch *b) {
+  drt_status status =
+      drt__program_get(b->ctx, DRT__PROGRAM_STUDY_GRADIENT, DRT_METHOD_IM,
+                       &b->programs[0]);
+  if (!status)
+    status = drt__program_get(b->ctx, DRT__PROGRAM_STUDY_POWER, DRT_METHOD_IM,
+                              &b->programs[1]);
   if (status) return status;
-  cl_int err;
-  ctx->study_kernel[which] = clCreateKernel(
-      ctx->study_program[which], which ? "study_power" : "study_eval", &err);
-  DRT_CL_CHECK(err);
-error:
-  return status;
-}
-
-/* The image method's lanes (host/context.c decides them for the device)
- * and both study programs. */
-static drt_status study_kernels(drt__study_batch *b) {
-  const drt__program *im;
-  drt_status status = drt__context_program(b->ctx, DRT_METHOD_IM, 0, &im);
-  if (status) return status;
-  b->lanes = im->lanes;
-  status = study_kernel(b->ctx, 0, 1);
-  return status ? status : study_kernel(b->ctx, 1, b->lanes);
-}
-
-/* The kernels' work-group size: at most 64, and what both allow. */
-static drt_status work_group(drt__study_batch *b) {
-  drt_status status = DRT_OK;
-  b->work_group = 64;
-  for (int i = 0; i < 2; i++) {
-    size_t most = 0;
-    DRT_CL_CHECK(clGetKernelWorkGroupInfo(b->ctx->study_kernel[i],
-                                          b->ctx->device,
-                                          CL_KERNEL_WORK_GROUP_SIZE,
-                                          sizeof most, &most, NULL));
-    if (most && most < b->work_group) b->work_group = most;
-  }
-error:
-  return status;
+  b->lanes = b->programs[1]->lanes;
+  b->work_group = b->programs[0]->work_group < b->programs[1]->work_group
+                      ? b->programs[0]->work_group
+                      : b->programs[1]->work_group;
+  return DRT_OK;
 }
 
 static drt_status upload(drt__study_batch *b) {
   size_t rs = drt__real_size(b->ctx);
-  drt_status status = study_kernels(b);
-  if (!status) status = work_group(b);
+  drt_status status = study_programs(b);
   if (!status)
     status = make_buffer(b, CL_MEM_READ_ONLY, 4 * b->n_trials * sizeof(int),
                          b->trials, &b->d_trials);
-  if (!status) status = upload_reals(b, b->segments, 4 * b->n_objects, &b->d_segments);
-  if (!status) status = upload_reals(b, b->phis, b->n_objects, &b->d_phis);
+  if (!status)
+    status = drt__upload_reals(b->ctx, b->segments, 4 * b->n_objects,
+                               &b->d_segments);
+  if (!status)
+    status = drt__upload_reals(b->ctx, b->phis, b->n_objects, &b->d_phis);
   if (!status)
     status = make_buffer(b, CL_MEM_READ_ONLY, b->n_objects * sizeof(int),
                          b->types, &b->d_types);
@@ -230,27 +194,21 @@ void drt__study_batch_close(drt__study_batch *b) {
 /* Arguments of study_eval (gradient >= 0) or study_power (gradient < 0). */
 static drt_status set_args(drt__study_batch *b, cl_kernel k, cl_int n,
                            double alpha, cl_int gradient) {
-  drt_status status = DRT_OK;
   cl_int width = b->width;
   float alpha_f = (float)alpha;
   int is_double = b->ctx->precision == DRT_PRECISION_DOUBLE;
-  int a = 0;
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_ints));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_xy));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof n, &n));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_trials));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_segments));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_types));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_phis));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_candidates));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof width, &width));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, is_double ? sizeof alpha : sizeof alpha_f,
-                              is_double ? (void *)&alpha : (void *)&alpha_f));
-  if (gradient >= 0)
-    DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof gradient, &gradient));
-  DRT_CL_CHECK(clSetKernelArg(k, a++, sizeof(cl_mem), &b->d_out));
-error:
-  return status;
+  drt__arg args[12] = {
+      {sizeof(cl_mem), &b->d_ints},     {sizeof(cl_mem), &b->d_xy},
+      {sizeof n, &n},                   {sizeof(cl_mem), &b->d_trials},
+      {sizeof(cl_mem), &b->d_segments}, {sizeof(cl_mem), &b->d_types},
+      {sizeof(cl_mem), &b->d_phis},     {sizeof(cl_mem), &b->d_candidates},
+      {sizeof width, &width},
+      {is_double ? sizeof alpha : sizeof alpha_f,
+       is_double ? (const void *)&alpha : (const void *)&alpha_f}};
+  size_t count = 10;
+  if (gradient >= 0) args[count++] = (drt__arg){sizeof gradient, &gradient};
+  args[count++] = (drt__arg){sizeof(cl_mem), &b->d_out};
+  return drt__set_args(k, args, count);
 }
 
 /* One launch over queries [first, first + n), n <= capacity: study_eval
@@ -262,7 +220,7 @@ static drt_status launch(drt__study_batch *b, const drt__study_queries *q,
   cl_command_queue queue = b->ctx->queue;
   size_t rs = drt__real_size(b->ctx);
   int power = gradient < 0;
-  cl_kernel k = b->ctx->study_kernel[power];
+  cl_kernel k = b->programs[power]->kernel[DRT__KERNEL_CELLS];
   size_t values = power ? 1 : 3, lanes = power ? (size_t)b->lanes : 1;
   DRT_CL_CHECK(clEnqueueWriteBuffer(queue, b->d_ints, CL_FALSE, 0,
                                     2 * n * sizeof(int), q->ints + 2 * first,

@@ -52,6 +52,7 @@ typedef struct drt__study_batch {
   size_t capacity;  /* queries per launch, a multiple of any lanes */
   size_t work_group;
   int lanes;        /* queries a work-item of drt__study_power takes */
+  const struct drt__program *programs[2]; /* study_eval's, study_power's */
   void *staging;
 } drt__study_batch;
 

@@ -116,8 +116,8 @@ DRT_FN drt_vec2 drt_pair_fixed(__global const real *fixed, int n_fixed,
   return drt_v2(drt_load_lanes(x), drt_load_lanes(y));
 }
 
-#ifndef DRT_MOVING_OBJECTS
-/* The arguments shared by trace and trace_pairs. One work-item per
+/* The arguments of every cells kernel (trace, trace_pairs, trace_scene),
+ * set by the host from one list. For trace and trace_pairs, one work-item per
  * (DRT_LANES cells, chunk of candidates of one order): it adds the power
  * (with DRT_ND derivatives) of its candidates into its cells' own slots
  * of `partial`, so sums are deterministic without atomics, and its solver
@@ -135,6 +135,7 @@ DRT_FN drt_vec2 drt_pair_fixed(__global const real *fixed, int n_fixed,
       const int chunk, const int mode, const real alpha, const ulong seed,    \
       __global real *partial, __global uint *iterations, const ulong slots
 
+#ifndef DRT_MOVING_OBJECTS
 /* The work-item's share: its cells, candidates and endpoints; pairs
  * says whether each cell is a (point, fixed endpoint) pair. */
 DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
@@ -206,25 +207,19 @@ __kernel void reduce_chunks(__global const real *partial, const int n_cells,
 #else /* DRT_MOVING_OBJECTS */
 
 /* Derivatives by every scene parameter at a few points: one work-item per
- * point traces every candidate of one order from every fixed endpoint and
- * adds the power with its derivatives into its own `stride` values of
- * `out` (drt_scene_stride), so the sums need no atomics; one launch per
- * order adds into the same values. `moving` holds x, y pairs. */
-__kernel void trace_scene(
-    __global const real *moving, const int n_points, const ulong cell_offset,
-    __global const real *fixed, const int n_fixed, const int vary_tx,
-    __global const real *segments, __global const int *types,
-    __global const real *phis, const int n_objects,
-    __global const int *candidates, const int order, const int n_candidates,
-    const int mode, const real alpha, const ulong seed, __global real *out,
-    const int stride, __global uint *iterations) {
+ * point (the program has one lane) traces every candidate of one order
+ * from every fixed endpoint and adds the power with its derivatives into
+ * its own `slots` values of `partial` (drt_scene_stride), so the sums
+ * need no atomics; one launch per order adds into the same values. The
+ * whole set is one chunk. */
+__kernel void trace_scene(DRT_TRACE_ARGS) {
   const int point = get_global_id(0);
-  if (point >= n_points) return;
+  if (point >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
   const drt_scene_view sv = {segments, types, phis, n_objects};
   const drt_candidate_rows cr = {candidates, order, order};
   drt_endpoints ep;
-  ep.here = drt_v2(moving[2 * point], moving[2 * point + 1]);
+  ep.here = drt_v2(moving[point], moving[n_cells + point]);
   ep.there = ep.here;
   ep.fixed = fixed;
   ep.use_fixed = 1;
@@ -233,7 +228,7 @@ __kernel void trace_scene(
   ep.vary_tx = vary_tx;
   ep.seed = seed;
   ep.cell = cell_offset + (ulong)point;
-  drt_sink sink = drt_sink_empty(out + (size_t)point * stride);
+  drt_sink sink = drt_sink_empty(partial + (size_t)point * slots);
   drt_trace_candidates(&cr, 0, n_candidates, &ep, &sv, p, &sink);
   iterations[point] += sink.steps;
 }

@@ -1,0 +1,132 @@
+/* programs.c — the one table of programs and their build options. */
+#include "programs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cl_runtime.h"
+#include "context_impl.h"
+#include "error.h"
+
+/* Lanes of a program: one, or the image method's on this device. */
+enum { LANES_ONE, LANES_OF_METHOD };
+
+static const struct program_spec {
+  const char *name;    /* for messages */
+  int per_method;      /* trace_<method>.cl, else study.cl (image method) */
+  const char *defines; /* what the program computes */
+  int lanes;
+  const char *kernels[DRT__PROGRAM_MAX_KERNELS];
+} specs[DRT__PROGRAM_KINDS] = {
+    [DRT__PROGRAM_POWER] = {"power", 1, "-DDRT_ND=0", LANES_OF_METHOD,
+                            {"trace", "reduce_chunks", NULL}},
+    [DRT__PROGRAM_GRADIENT] = {"gradient", 1, "-DDRT_ND=2", LANES_OF_METHOD,
+                               {"trace", "reduce_chunks", "trace_pairs"}},
+    [DRT__PROGRAM_SCENE] = {"scene gradient", 1,
+                            "-DDRT_ND=2 -DDRT_MOVING_OBJECTS", LANES_ONE,
+                            {"trace_scene", NULL, NULL}},
+    [DRT__PROGRAM_STUDY_GRADIENT] = {"study gradient", 0, "-DDRT_ND=2",
+                                     LANES_ONE, {"study_eval", NULL, NULL}},
+    [DRT__PROGRAM_STUDY_POWER] = {"study power", 0, "-DDRT_ND=0",
+                                  LANES_OF_METHOD, {"study_power", NULL, NULL}},
+};
+
+static const char *const method_sources[DRT_METHOD_COUNT] = {
+    "trace_im.cl", "trace_fpt.cl", "trace_mpt.cl"};
+
+/* The preferred vector width of a CPU device; 1 for any other device. */
+static cl_uint cpu_vector_width(const drt_context *ctx) {
+  cl_device_type type = 0;
+  cl_uint width = 1;
+  cl_device_info query = ctx->precision == DRT_PRECISION_DOUBLE
+                             ? CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE
+                             : CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
+  if (clGetDeviceInfo(ctx->device, CL_DEVICE_TYPE, sizeof type, &type,
+                      NULL) != CL_SUCCESS ||
+      !(type & CL_DEVICE_TYPE_CPU) ||
+      clGetDeviceInfo(ctx->device, query, sizeof width, &width, NULL) !=
+          CL_SUCCESS)
+    return 1;
+  return width;
+}
+
+/* Cells per work-item of a method's kernels (DRT_LANES). A GPU's lanes
+ * are its work-items: 1. A CPU's OpenCL compiler does not pack the
+ * work-items of a kernel with inner loops into SIMD lanes, so there the
+ * image method computes the device's preferred vector width of cells at
+ * once; the iterative solvers, which branch per cell, keep 1. The
+ * environment variable DRT_LANES sets the image method's lanes on any
+ * device (rounded down to 1, 2, 4, 8 or 16): DRT_LANES=1 runs the GPU
+ * code path on a CPU. */
+static int method_lanes(const drt_context *ctx, drt_method method) {
+  if (method != DRT_METHOD_IM) return 1;
+  const char *forced = getenv("DRT_LANES");
+  cl_uint width = forced && *forced ? (cl_uint)strtoul(forced, NULL, 10)
+                                    : cpu_vector_width(ctx);
+  int lanes = 1;
+  while (lanes < 16 && (cl_uint)(2 * lanes) <= width) lanes *= 2;
+  return lanes;
+}
+
+static drt_status create_kernels(drt_context *ctx,
+                                 const struct program_spec *spec,
+                                 drt__program *prog) {
+  drt_status status = DRT_OK;
+  cl_int err;
+  for (int i = 0; i < DRT__PROGRAM_MAX_KERNELS && spec->kernels[i]; i++) {
+    prog->kernel[i] = clCreateKernel(prog->program, spec->kernels[i], &err);
+    DRT_CL_CHECK(err);
+  }
+  size_t most = 0;
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(prog->kernel[0], ctx->device,
+                                        CL_KERNEL_WORK_GROUP_SIZE, sizeof most,
+                                        &most, NULL));
+  prog->work_group = most < 64 ? most : 64;
+error:
+  return status;
+}
+
+static void release_program(drt__program *prog) {
+  for (int i = 0; i < DRT__PROGRAM_MAX_KERNELS; i++)
+    if (prog->kernel[i]) clReleaseKernel(prog->kernel[i]);
+  if (prog->program) clReleaseProgram(prog->program);
+  memset(prog, 0, sizeof *prog);
+}
+
+drt_status drt__program_get(drt_context *ctx, drt__program_kind kind,
+                            drt_method method, const drt__program **out) {
+  const struct program_spec *spec = &specs[kind];
+  if (!spec->per_method) method = DRT_METHOD_IM;
+  drt__program *prog = &ctx->programs[kind][method];
+  *out = prog;
+  if (prog->kernel[0]) return DRT_OK;
+  prog->lanes = spec->lanes == LANES_ONE ? 1 : method_lanes(ctx, method);
+  char options[160];
+  snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d %s",
+           ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
+           prog->lanes, spec->defines);
+  const char *source = spec->per_method ? method_sources[method] : "study.cl";
+  drt_status status = drt__cl_build_program(ctx->cl, ctx->device, source,
+                                            options, &prog->program);
+  if (!status) status = create_kernels(ctx, spec, prog);
+  if (status) {
+    release_program(prog);
+    *out = NULL;
+  }
+  return status;
+}
+
+void drt__programs_release(drt_context *ctx) {
+  for (int kind = 0; kind < DRT__PROGRAM_KINDS; kind++)
+    for (int m = 0; m < DRT_METHOD_COUNT; m++)
+      release_program(&ctx->programs[kind][m]);
+}
+
+drt_status drt__set_args(cl_kernel kernel, const drt__arg *args, size_t n) {
+  drt_status status = DRT_OK;
+  for (size_t a = 0; a < n; a++)
+    DRT_CL_CHECK(clSetKernelArg(kernel, (cl_uint)a, args[a].size, args[a].value));
+error:
+  return status;
+}
