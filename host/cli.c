@@ -700,13 +700,21 @@ static int run_info(drt__cli_common *c) {
 }
 
 static int run_devices(void) {
-  char listing[16384];
-  drt_status status = drt_devices_describe(listing, sizeof listing);
+  size_t size = 0;
+  drt_status status = drt_devices_listing(NULL, 0, &size);
+  char *listing = status ? NULL : malloc(size);
+  if (!status && !listing) {
+    fprintf(stderr, "drt2d: devices: out of memory\n");
+    return DRT_EXIT_FAILURE;
+  }
+  if (!status) status = drt_devices_listing(listing, size, NULL);
   if (status) {
     drt__cli_report("devices", status);
+    free(listing);
     return DRT_EXIT_FAILURE;
   }
   printf("%s", listing);
+  free(listing);
   return 0;
 }
 

@@ -237,9 +237,20 @@ DRT_API void drt_context_destroy(drt_context *context);
 DRT_API const char *drt_context_device_name(const drt_context *context);
 DRT_API drt_precision drt_context_precision(const drt_context *context);
 
-/* Writes a listing of every OpenCL platform and device, numbered as
- * DRT_DEVICE_INDEX expects, and which one DRT_DEVICE_AUTO picks, into buf. */
+/* Writes a listing of every OpenCL platform and device, one line each,
+ * numbered as DRT_DEVICE_INDEX expects, and which one DRT_DEVICE_AUTO
+ * picks, into buf: NUL-terminated, cut to size - 1 bytes when longer
+ * (size must be at least 1). drt_devices_listing also says how long the
+ * whole listing is. */
 DRT_API drt_status drt_devices_describe(char *buf, size_t size);
+/* The same listing, and *needed (when needed is not NULL) receives the
+ * bytes it takes with its terminating NUL, whatever size is. buf may be
+ * NULL when size is 0, to ask for the size alone: call once for the size,
+ * then with a buffer of that size. With a shorter buffer, buf receives the
+ * listing cut to size - 1 bytes and the call still returns DRT_OK (compare
+ * *needed with size). */
+DRT_API drt_status drt_devices_listing(char *buf, size_t size,
+                                       size_t *needed);
 
 /* ------------------------------------------------------------------------ */
 /* Evaluation                                                               */

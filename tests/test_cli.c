@@ -205,6 +205,28 @@ START_TEST(help_and_info_succeed) {
 }
 END_TEST
 
+/* The listing `drt2d devices` prints, sized by a first call. */
+START_TEST(devices_listing_reports_its_size) {
+  size_t needed = 0;
+  DRT_CHECK_OK(drt_devices_listing(NULL, 0, &needed));
+  ck_assert_uint_gt(needed, 1);
+  char *whole = malloc(needed);
+  ck_assert_ptr_nonnull(whole);
+  size_t again = 0;
+  DRT_CHECK_OK(drt_devices_listing(whole, needed, &again));
+  ck_assert_uint_eq(again, needed);
+  ck_assert_uint_eq(strlen(whole), needed - 1);
+  ck_assert_ptr_nonnull(strstr(whole, "<- auto"));
+  char cut[8];
+  DRT_CHECK_OK(drt_devices_listing(cut, sizeof cut, &again));
+  ck_assert_uint_eq(again, needed);
+  ck_assert_uint_eq(strlen(cut), sizeof cut - 1);
+  ck_assert_int_eq(strncmp(cut, whole, sizeof cut - 1), 0);
+  ck_assert_int_eq(drt_devices_listing(NULL, 4, NULL), DRT_EINVAL);
+  free(whole);
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -218,6 +240,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, map_npy_matches_library);
   tcase_add_test(tc, map_png_and_float_npy);
   tcase_add_test(tc, help_and_info_succeed);
+  tcase_add_test(tc, devices_listing_reports_its_size);
   suite_add_tcase(s, tc);
   return s;
 }
