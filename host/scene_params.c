@@ -16,6 +16,13 @@
 static const char *const coord_names[DRT_SG_PER_OBJECT] = {"ax", "ay", "bx",
                                                            "by", "phi"};
 
+/* The longest names: "d_<point name>_x" and "d_r<index>_phi" (an index
+ * of up to 20 digits), each with its NUL. */
+_Static_assert(2 + sizeof((drt_point *)0)->name - 1 + 2 + 1 <=
+                       DRT_PARAM_NAME_SIZE &&
+                   2 + 1 + 20 + 1 + 3 + 1 <= DRT_PARAM_NAME_SIZE,
+               "DRT_PARAM_NAME_SIZE must hold every parameter name");
+
 static int object_params(drt_object_type type) {
   return type == DRT_OBJECT_VERTEX ? 2 : type == DRT_OBJECT_RIS ? 5 : 4;
 }
@@ -105,6 +112,7 @@ static int name_param(void *data, size_t slot, size_t object, size_t fixed,
 drt_status drt_scene_param_name(const drt_scene *scene,
                                 const drt_trace_options *options, size_t index,
                                 char *name, size_t size) {
+  drt__clear_error();
   if (!name || size == 0)
     return drt__fail(DRT_EINVAL, "parameter name: no buffer");
   size_t count = drt_scene_param_count(scene, options);
@@ -133,6 +141,7 @@ static void gather(const double *raw, size_t stride, const slot_list *list,
 drt_status drt_eval_points_scene_grad(drt_context *ctx, const drt_scene *scene,
                                       const drt_trace_options *opt,
                                       const double *xy, size_t n, double *out) {
+  drt__clear_error();
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   size_t stride = drt__eval_components(scene, opt, DRT__EVAL_SCENE);

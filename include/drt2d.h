@@ -311,7 +311,11 @@ DRT_API drt_status drt_map_compute_grad(drt_context *context,
  * options->vary only. */
 DRT_API size_t drt_scene_param_count(const drt_scene *scene,
                                      const drt_trace_options *options);
-/* Writes the name of parameter `index` (truncated to size - 1 bytes). */
+/* A buffer of this many bytes holds any parameter name with its NUL. */
+#define DRT_PARAM_NAME_SIZE 40
+/* Writes the name of parameter `index` (0 .. drt_scene_param_count - 1)
+ * into name, NUL-terminated, cut to size - 1 bytes when longer (never with
+ * size >= DRT_PARAM_NAME_SIZE). */
 DRT_API drt_status drt_scene_param_name(const drt_scene *scene,
                                         const drt_trace_options *options,
                                         size_t index, char *name, size_t size);

@@ -203,6 +203,27 @@ START_TEST(grid_point_count) {
 }
 END_TEST
 
+START_TEST(param_names_fit_their_buffer) {
+  drt_scene *s;
+  DRT_CHECK_OK(drt_scene_create(&s));
+  char longest[sizeof((drt_point *)0)->name];
+  memset(longest, 'n', sizeof longest - 1);
+  longest[sizeof longest - 1] = '\0';
+  DRT_CHECK_OK(drt_scene_add_wall(s, 0, 0, 1, 0));
+  DRT_CHECK_OK(drt_scene_add_tx(s, longest, 0.5, 0.5));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  size_t count = drt_scene_param_count(s, &o);
+  ck_assert_uint_eq(count, 4 + 2 + 1);
+  char name[DRT_PARAM_NAME_SIZE];
+  DRT_CHECK_OK(drt_scene_param_name(s, &o, 4, name, sizeof name));
+  ck_assert_uint_eq(strlen(name), 2 + strlen(longest) + 2);
+  ck_assert_int_eq(drt_scene_param_name(s, &o, count, name, sizeof name),
+                   DRT_EINVAL);
+  drt_scene_destroy(s);
+}
+END_TEST
+
 static Suite *scene_suite(void) {
   Suite *s = suite_create("scene");
   TCase *tc = tcase_create("core");
@@ -217,6 +238,7 @@ static Suite *scene_suite(void) {
   tcase_add_test(tc, version_matches_header);
   tcase_add_test(tc, last_error_is_cleared_by_a_successful_call);
   tcase_add_test(tc, grid_point_count);
+  tcase_add_test(tc, param_names_fit_their_buffer);
   suite_add_tcase(s, tc);
   return s;
 }
