@@ -49,6 +49,8 @@ typedef struct drt_blocker {
 DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
                               const drt_moves *mv, drt_smoothing_params p) {
   const drt_interactions *in = tp->in;
+  /* Exact tests are piecewise constant: no tangent to take. */
+  const int moves = p.mode != DRT_SMOOTH_NONE;
   drt_num on = drt_num_const(1);
   for (int j = 0; j < in->k; j++) {
     if (in->type[j] == DRT_OBJ_VERTEX) continue;
@@ -56,9 +58,8 @@ DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
     lreal tt = drt_dot(t, t);
     lmask flat = tt == (real)0; /* divided by 1, which does not move */
     tt = drt_sel(flat, 1, tt);
-    drt_num u;
-    u.v = drt_dot(t, off) / tt;
-    for (int i = 0; i < DRT_ND; i++) {
+    drt_num u = drt_num_const(drt_dot(t, off) / tt);
+    for (int i = 0; i < DRT_ND && moves; i++) {
       drt_vec2 doff = dpath[j + 1].d[i];
       DRT_IF_MOVING(doff = drt_sub(doff, mv->a[j].d[i]);)
       lreal du = drt_dot(t, doff) DRT_IF_MOVING(
@@ -104,10 +105,11 @@ DRT_FN drt_num drt_loss(const drt_traced *tp, const drt_tangent *dpath,
  * included). A lane stops once certain (its value frozen at 1), the loop
  * after a segment once every lane has (testing after each object costs a
  * reduction over the lanes each time, more than the tests it saves). The
- * value programs do not track the deciding test. */
-DRT_FN lreal drt_obstruction_scan(const drt_traced *tp,
-                                  const drt_scene_view *sv,
-                                  drt_smoothing_params p, drt_blocker *b) {
+ * deciding test is tracked only when `track` (a constant at every call,
+ * so each call compiles to its own loop). */
+DRT_FN void drt_obstruction_scan(const drt_traced *tp, const drt_scene_view *sv,
+                                 drt_smoothing_params p, int track,
+                                 drt_blocker *b) {
   const int k = tp->in->k;
   lreal blocked = 0;
   b->j = b->m = -1;
@@ -122,16 +124,15 @@ DRT_FN lreal drt_obstruction_scan(const drt_traced *tp,
       lmask take =
           blocked != (real)1 && !(blocked > meets || blocked != blocked);
       blocked = drt_sel(take, meets, blocked);
-#if DRT_ND > 0
-      b->j = drt_sel_mask(take, j, b->j);
-      b->m = drt_sel_mask(take, m, b->m);
-#endif
+      if (track) {
+        b->j = drt_sel_mask(take, j, b->j);
+        b->m = drt_sel_mask(take, m, b->m);
+      }
     }
     if (DRT_ALL(blocked == (real)1)) break;
   }
   b->known = 1;
   b->blocked = blocked;
-  return blocked;
 }
 
 /* drt_segments_meet on numbers: with A = p2 - p1, B = p3 - p4,
@@ -213,8 +214,13 @@ DRT_FN void drt_lane_object(DRT_GLOBAL const real *segments, lmask object,
 DRT_FN drt_num drt_obstructed(const drt_traced *tp, const drt_tangent *dpath,
                               const drt_moves *mv, const drt_scene_view *sv,
                               drt_smoothing_params p, drt_blocker *b) {
-  if (!b->known) drt_obstruction_scan(tp, sv, p, b);
-  if (DRT_ND == 0 || p.mode == DRT_SMOOTH_NONE) return drt_num_const(b->blocked);
+  /* Only smoothed tests in programs with directions are differentiated. */
+  const int exact = DRT_ND == 0 || p.mode == DRT_SMOOTH_NONE;
+  if (!b->known) {
+    if (exact) drt_obstruction_scan(tp, sv, p, 0, b);
+    else drt_obstruction_scan(tp, sv, p, 1, b);
+  }
+  if (exact) return drt_num_const(b->blocked);
   if (DRT_ALL(b->j < 0)) return drt_num_const(0);
   drt_vec2 p1, p2, wa, wb;
   drt_tangent d1, d2;
@@ -249,33 +255,31 @@ DRT_FN real drt_reflection_power(int k) {
   return r_k;
 }
 
-/* V = on_objects and loss < tol and not obstructed. The obstruction test,
- * the costly part, is skipped once V is known to be 0 (in every lane). */
-DRT_FN drt_num drt_validity(const drt_traced *tp, const drt_tangent *dpath,
-                            const drt_moves *mv, const drt_scene_view *sv,
-                            drt_smoothing_params p, drt_blocker *b) {
+/* V R^k / (h^2 + L^2) with its derivatives, where V = on_objects and
+ * loss < tol and not obstructed; d(V W) = dV W + V dW, dW = -2 L W dL /
+ * (h^2 + L^2). A NaN or zero V contributes exactly 0. The obstruction
+ * test, the costly part, is skipped once V is known to be 0 in every
+ * lane, and the power once the obstruction makes it so. */
+DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
+                              const drt_moves *mv, const drt_scene_view *sv,
+                              drt_smoothing_params p, drt_blocker *b) {
   drt_num v = drt_num_and(
       drt_on_objects(tp, dpath, mv, p),
       drt_num_compare(drt_num_const(DRT_LOSS_TOL), drt_loss(tp, dpath, mv, p),
                       1, p));
-  if (!DRT_ANY(v.v > (real)0)) return v;
-  return drt_num_and(v, drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
-}
-
-/* V R^k / (h^2 + L^2) with its derivatives, d(V W) = dV W + V dW,
- * dW = -2 L W dL / (h^2 + L^2). A NaN or zero V contributes exactly 0. */
-DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
-                              const drt_moves *mv, const drt_scene_view *sv,
-                              drt_smoothing_params p, drt_blocker *b) {
-  drt_num v = drt_validity(tp, dpath, mv, sv, p, b);
+  if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
+  v = drt_num_and(v, drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
   if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
   drt_num length = drt_length(tp->path, dpath, tp->in->k);
   real r_k = drt_reflection_power(tp->in->k);
   lreal denominator = DRT_H * DRT_H + length.v * length.v;
   drt_num out;
+#if DRT_ND == 0
   out.v = v.v * r_k / denominator;
-#if DRT_ND > 0
+#else
+  /* One division for the value and its derivatives. */
   lreal w = r_k / denominator;
+  out.v = v.v * w;
   for (int i = 0; i < DRT_ND; i++) {
     lreal dw = (real)-2 * length.v * w * length.d[i] / denominator;
     out.d[i] = v.d[i] * w + v.v * dw;
