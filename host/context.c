@@ -99,6 +99,7 @@ static drt_status open_opencl(drt_context *ctx, const drt_context_options *o) {
 
 drt_status drt_context_create(const drt_context_options *options,
                               drt_context **out) {
+  drt__clear_error();
   drt_context_options defaults;
   if (!options) {
     drt_context_options_init(&defaults);
@@ -148,6 +149,9 @@ void drt_context_last_stats(const drt_context *ctx, drt_eval_stats *stats) {
 }
 
 drt_status drt_devices_describe(char *buf, size_t size) {
+  drt__clear_error();
+  if (!buf || size == 0)
+    return drt__fail(DRT_EINVAL, "devices: no buffer to describe them into");
   drt__cl_device_list list;
   drt_status status = drt__cl_list_devices(&list);
   if (status) return status;

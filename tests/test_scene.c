@@ -189,6 +189,23 @@ START_TEST(last_error_is_cleared_by_a_successful_call) {
   drt_study_options_init(&study);
   DRT_CHECK_OK(drt_study_options_check(&study));
   ck_assert_str_eq(drt_last_error(), "");
+  /* Creating a context: the ref device needs double precision. */
+  drt_context_options co;
+  drt_context_options_init(&co);
+  co.device = DRT_DEVICE_REF;
+  drt_context *ctx = NULL;
+  ck_assert_int_eq(drt_context_create(&co, &ctx), DRT_EINVAL);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "double"));
+  co.precision = DRT_PRECISION_DOUBLE;
+  DRT_CHECK_OK(drt_context_create(&co, &ctx));
+  ck_assert_str_eq(drt_last_error(), "");
+  drt_context_destroy(ctx);
+  /* Describing the devices, after a refusal of an empty buffer. */
+  char listing[4096];
+  ck_assert_int_eq(drt_devices_describe(listing, 0), DRT_EINVAL);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "buffer"));
+  DRT_CHECK_OK(drt_devices_describe(listing, sizeof listing));
+  ck_assert_str_eq(drt_last_error(), "");
   drt_scene_destroy(s);
 }
 END_TEST
