@@ -11,13 +11,14 @@ if(DRT_BUILD_FUZZ)
   # drt2d_core, so that they carry the fuzzer's coverage instrumentation;
   # they need neither OpenCL nor libpng.
   set(DRT_FUZZ_SOURCES
-    host/error.c host/format.c host/atomic_file.c host/scene.c
-    host/scene_json.c host/scene_geojson.c host/scene_load.c)
+    host/core/error.c host/core/format.c host/core/atomic_file.c host/scene/scene.c
+    host/scene/scene_json.c host/scene/scene_geojson.c host/scene/scene_load.c)
   set(DRT_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined
                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   foreach(target fuzz_scene_json fuzz_geojson)
     add_executable(${target} fuzz/${target}.c ${DRT_FUZZ_SOURCES})
-    target_include_directories(${target} PRIVATE include host fuzz)
+    target_include_directories(${target} PRIVATE include ${DRT_HOST_DIRS}
+                               fuzz)
     target_compile_options(${target} PRIVATE ${DRT_FUZZ_FLAGS})
     target_link_options(${target} PRIVATE ${DRT_FUZZ_FLAGS})
     target_link_libraries(${target} PRIVATE PkgConfig::CJSON m)

@@ -9,14 +9,14 @@
 #ifndef DRT_DRIVER_H
 #define DRT_DRIVER_H
 
-#include "drt_cl_compat.h"
-#include "drt_contribution.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_num.h"
-#include "drt_power.h"
-#include "drt_random.h"
-#include "drt_smooth.h"
+#include "base/drt_cl_compat.h"
+#include "power/drt_contribution.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "base/drt_num.h"
+#include "power/drt_power.h"
+#include "base/drt_random.h"
+#include "base/drt_smooth.h"
 
 /* Where a work-item's paths go: a sum of powers (maps, points, pairs,
  * studies) or, with moving objects, one point's scene-gradient result. */

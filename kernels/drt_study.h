@@ -6,9 +6,9 @@
 #ifndef DRT_STUDY_H
 #define DRT_STUDY_H
 
-#include "drt_cl_compat.h"
-#include "drt_path_im.h"
-#include "drt_tangents.h"
+#include "base/drt_cl_compat.h"
+#include "paths/drt_path_im.h"
+#include "gradients/drt_tangents.h"
 
 #define DRT_METHOD DRT_METHOD_IM
 #define DRT_FIND_PATH(in, tx, rx, seed, cell, key, path)                       \

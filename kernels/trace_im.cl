@@ -1,6 +1,6 @@
 /* trace_im.cl — tracing with the image method (walls only, closed form). */
-#include "drt_path_im.h"
-#include "drt_tangents.h"
+#include "paths/drt_path_im.h"
+#include "gradients/drt_tangents.h"
 
 #define DRT_METHOD DRT_METHOD_IM
 #define DRT_FIND_PATH(in, tx, rx, seed, cell, key, path)                       \

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rng.h"
 #include "session.h"
@@ -301,47 +302,69 @@ START_TEST(transmitter_map_is_reciprocal) {
 }
 END_TEST
 
+/* Copies one kernel source file, scaling every path's power by 1.01 in
+ * drt_power.h; returns whether it was that file. */
+static int copy_kernel_file(const char *from, const char *to,
+                            const char *name) {
+  char text[65536];
+  FILE *in = fopen(from, "r");
+  ck_assert_msg(in != NULL, "%s", from);
+  size_t n = fread(text, 1, sizeof text - 1, in);
+  ck_assert_msg(n < sizeof text - 1, "%s is too long for the test", from);
+  fclose(in);
+  text[n] = '\0';
+  FILE *out = fopen(to, "w");
+  ck_assert_ptr_nonnull(out);
+  const char *mark = "out.v = v.v * r_k / denominator;";
+  char *at = strstr(text, mark);
+  int mutated = strcmp(name, "drt_power.h") == 0;
+  if (mutated) {
+    ck_assert_ptr_nonnull(at);
+    fwrite(text, 1, (size_t)(at - text), out);
+    fputs("out.v = v.v * r_k / denominator * (real)1.01;", out);
+    fputs(at + strlen(mark), out);
+  } else {
+    fputs(text, out);
+  }
+  fclose(out);
+  return mutated;
+}
+
+/* Copies the kernel sources of folder `from` (and its subfolders) into
+ * `to`; returns how many copies were mutated. */
+static int copy_kernel_tree(const char *from, const char *to) {
+  DIR *listing = opendir(from);
+  ck_assert_msg(listing != NULL, "%s", from);
+  int mutated = 0;
+  struct dirent *entry;
+  while ((entry = readdir(listing))) {
+    const char *name = entry->d_name;
+    if (name[0] == '.') continue;
+    char src[4096], dst[4096];
+    snprintf(src, sizeof src, "%s/%s", from, name);
+    snprintf(dst, sizeof dst, "%s/%s", to, name);
+    struct stat st;
+    ck_assert_int_eq(stat(src, &st), 0);
+    size_t len = strlen(name);
+    if (S_ISDIR(st.st_mode)) {
+      ck_assert_int_eq(mkdir(dst, 0700), 0);
+      mutated += copy_kernel_tree(src, dst);
+    } else if ((len > 2 && strcmp(name + len - 2, ".h") == 0) ||
+               (len > 3 && strcmp(name + len - 3, ".cl") == 0)) {
+      mutated += copy_kernel_file(src, dst, name);
+    }
+  }
+  closedir(listing);
+  return mutated;
+}
+
 /* Copies every kernel source (DRT_TEST_KERNELS) into dir, scaling every
  * path's power by 1.01 in the copy of drt_power.h. */
 static void write_broken_kernels(const char *dir) {
   const char *source = getenv("DRT_TEST_KERNELS");
   ck_assert_ptr_nonnull(source);
-  DIR *listing = opendir(source);
-  ck_assert_msg(listing != NULL, "%s", source);
-  int mutated = 0;
-  struct dirent *entry;
-  while ((entry = readdir(listing))) {
-    const char *name = entry->d_name;
-    size_t len = strlen(name);
-    int header = len > 2 && strcmp(name + len - 2, ".h") == 0;
-    int program = len > 3 && strcmp(name + len - 3, ".cl") == 0;
-    if (!header && !program) continue;
-    char from[4096], to[4096], text[65536];
-    snprintf(from, sizeof from, "%s/%s", source, name);
-    snprintf(to, sizeof to, "%s/%s", dir, name);
-    FILE *in = fopen(from, "r");
-    ck_assert_msg(in != NULL, "%s", from);
-    size_t n = fread(text, 1, sizeof text - 1, in);
-    ck_assert_msg(n < sizeof text - 1, "%s is too long for the test", from);
-    fclose(in);
-    text[n] = '\0';
-    FILE *out = fopen(to, "w");
-    ck_assert_ptr_nonnull(out);
-    const char *mark = "out.v = v.v * r_k / denominator;";
-    char *at = strstr(text, mark);
-    if (strcmp(name, "drt_power.h") == 0) {
-      ck_assert_ptr_nonnull(at);
-      fwrite(text, 1, (size_t)(at - text), out);
-      fputs("out.v = v.v * r_k / denominator * (real)1.01;", out);
-      fputs(at + strlen(mark), out);
-      mutated = 1;
-    } else {
-      fputs(text, out);
-    }
-    fclose(out);
-  }
-  closedir(listing);
-  ck_assert_msg(mutated, "drt_power.h not found in %s", source);
+  ck_assert_msg(copy_kernel_tree(source, dir) == 1,
+                "drt_power.h not found once in %s", source);
 }
 
 /* A context whose kernels compute wrong powers fails its known-answer

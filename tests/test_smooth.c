@@ -2,8 +2,8 @@
  * compiled as C11, against the properties and closed forms of DESIGN §4–§5. */
 #include <math.h>
 
-#include "drt_geometry.h"
-#include "drt_smooth.h"
+#include "base/drt_geometry.h"
+#include "base/drt_smooth.h"
 #include "testutil.h"
 
 static const drt_smoothing_params sigmoid = {DRT_SMOOTH_SIGMOID, 100.0};

@@ -7,9 +7,9 @@
 #ifndef DRT_NUM_H
 #define DRT_NUM_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_smooth.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "base/drt_smooth.h"
 
 #ifndef DRT_ND
 #define DRT_ND 0

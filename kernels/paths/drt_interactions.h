@@ -3,8 +3,8 @@
 #ifndef DRT_INTERACTIONS_H
 #define DRT_INTERACTIONS_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
 
 /* Scene objects live in flat arrays: 4 coordinates (ax, ay, bx, by) each. */
 DRT_FN drt_vec2 drt_object_a(DRT_GLOBAL const real *segments, int i) {

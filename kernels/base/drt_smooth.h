@@ -3,7 +3,7 @@
 #ifndef DRT_SMOOTH_H
 #define DRT_SMOOTH_H
 
-#include "drt_cl_compat.h"
+#include "base/drt_cl_compat.h"
 
 /* Smoothing settings of one evaluation. */
 typedef struct drt_smoothing_params {

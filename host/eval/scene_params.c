@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "context_impl.h"
-#include "drt_moves.h"
+#include "gradients/drt_moves.h"
 #include "error.h"
 #include "session.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "context_impl.h"
-#include "drt_cl_compat.h"
+#include "base/drt_cl_compat.h"
 #include "error.h"
 #include "ref_eval.h"
 #include "session.h"

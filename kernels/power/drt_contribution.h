@@ -6,11 +6,11 @@
 #ifndef DRT_CONTRIBUTION_H
 #define DRT_CONTRIBUTION_H
 
-#include "drt_cl_compat.h"
-#include "drt_moves.h"
-#include "drt_num.h"
-#include "drt_power.h"
-#include "drt_tangents.h"
+#include "base/drt_cl_compat.h"
+#include "gradients/drt_moves.h"
+#include "base/drt_num.h"
+#include "power/drt_power.h"
+#include "gradients/drt_tangents.h"
 
 /* The path's power and, along the moving endpoint's x and y, its
  * derivatives (DRT_ND = 2; none in value programs). */

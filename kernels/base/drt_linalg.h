@@ -3,7 +3,7 @@
 #ifndef DRT_LINALG_H
 #define DRT_LINALG_H
 
-#include "drt_cl_compat.h"
+#include "base/drt_cl_compat.h"
 
 /* Solves A x = b for a symmetric positive definite m x m matrix A (row
  * major, overwritten by its Cholesky factor) and b (overwritten by x).

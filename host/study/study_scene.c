@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "drt2d.h"
-#include "drt_random.h"
+#include "base/drt_random.h"
 #include "error.h"
 #include "rng.h"
 #include "study_internal.h"

@@ -9,7 +9,7 @@
 #include "candidates.h"
 /* The gradient: the kernels' formulas along the moving endpoint. */
 #define DRT_ND 2
-#include "drt_contribution.h"
+#include "power/drt_contribution.h"
 #include "error.h"
 
 typedef struct {

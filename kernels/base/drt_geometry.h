@@ -2,8 +2,8 @@
 #ifndef DRT_GEOMETRY_H
 #define DRT_GEOMETRY_H
 
-#include "drt_cl_compat.h"
-#include "drt_smooth.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_smooth.h"
 
 /* A point or vector per lane (one cell per lane, DRT_LANES). */
 typedef struct drt_vec2 {

@@ -9,10 +9,10 @@
 #ifndef DRT_MOVES_H
 #define DRT_MOVES_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_num.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "base/drt_num.h"
 
 #define DRT_SG_ENDPOINTS 4
 #define DRT_SG_PER_OBJECT 5

@@ -4,7 +4,7 @@
 #ifndef DRT_RANDOM_H
 #define DRT_RANDOM_H
 
-#include "drt_cl_compat.h"
+#include "base/drt_cl_compat.h"
 
 /* The splitmix64 finaliser: a bijective 64-bit mix. */
 DRT_FN drt_u64 drt_mix64(drt_u64 z) {

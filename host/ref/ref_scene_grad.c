@@ -8,7 +8,7 @@
 /* Scene-parameter derivatives, two directions a block. */
 #define DRT_ND 2
 #define DRT_MOVING_OBJECTS
-#include "drt_contribution.h"
+#include "power/drt_contribution.h"
 #include "error.h"
 #include "ref_eval.h"
 #include "session.h"

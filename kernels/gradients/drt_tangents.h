@@ -8,14 +8,14 @@
 #ifndef DRT_TANGENTS_H
 #define DRT_TANGENTS_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_laws.h"
-#include "drt_moves.h"
-#include "drt_num.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "paths/drt_laws.h"
+#include "gradients/drt_moves.h"
+#include "base/drt_num.h"
 /* Needed by the one-lane block below and after it: inlined here first. */
-#include "drt_random.h"
+#include "base/drt_random.h"
 
 /* Path methods, in the order of drt_method. */
 #define DRT_METHOD_IM 0
@@ -75,9 +75,9 @@ DRT_FN void drt_image_tangents(const drt_interactions *in, drt_vec2 tx,
 }
 
 #if DRT_LANES == 1
-#include "drt_linalg.h"
-#include "drt_path_fpt.h"
-#include "drt_path_mpt.h"
+#include "base/drt_linalg.h"
+#include "paths/drt_path_fpt.h"
+#include "paths/drt_path_mpt.h"
 
 /* dpath = w + t dtheta: the points once theta has followed the moves. */
 DRT_FN void drt_add_theta_moves(const drt_interactions *in,

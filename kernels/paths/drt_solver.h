@@ -2,11 +2,11 @@
 #ifndef DRT_SOLVER_H
 #define DRT_SOLVER_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_linalg.h"
-#include "drt_laws.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "base/drt_linalg.h"
+#include "paths/drt_laws.h"
 
 /* Iteration cap of one solver run (a rejected Levenberg-Marquardt step
  * counts as an iteration). */

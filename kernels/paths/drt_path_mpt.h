@@ -5,13 +5,13 @@
 #ifndef DRT_PATH_MPT_H
 #define DRT_PATH_MPT_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_linalg.h"
-#include "drt_random.h"
-#include "drt_solver.h"
-#include "drt_laws.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "base/drt_linalg.h"
+#include "base/drt_random.h"
+#include "paths/drt_solver.h"
+#include "paths/drt_laws.h"
 
 /* Starts tried at most, and the loss under which no restart is needed
  * (a path obeying its laws converges to ~1e-20 in double, ~1e-12 in

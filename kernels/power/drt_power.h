@@ -5,14 +5,14 @@
 #ifndef DRT_POWER_H
 #define DRT_POWER_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_laws.h"
-#include "drt_moves.h"
-#include "drt_num.h"
-#include "drt_smooth.h"
-#include "drt_tangents.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "paths/drt_laws.h"
+#include "gradients/drt_moves.h"
+#include "base/drt_num.h"
+#include "base/drt_smooth.h"
+#include "gradients/drt_tangents.h"
 
 #define DRT_LOSS_TOL ((real)0.01)
 #define DRT_R ((real)0.5)

@@ -5,9 +5,9 @@
 #ifndef DRT_LAWS_H
 #define DRT_LAWS_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
 
 /* Residual vector of the interaction law at path[j + 1] (interaction j):
  * reflection r - (i - 2 (i.n) n); RIS (sin a - sin phi, cos a - cos phi)

@@ -2,9 +2,9 @@
 #ifndef DRT_PATH_IM_H
 #define DRT_PATH_IM_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
 
 /* Fills path[0..k+1] = tx, reflection points, rx. Forward: images of tx in
  * each wall in turn; backward from rx: intersect the line towards each

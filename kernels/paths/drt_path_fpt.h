@@ -10,12 +10,12 @@
 #ifndef DRT_PATH_FPT_H
 #define DRT_PATH_FPT_H
 
-#include "drt_cl_compat.h"
-#include "drt_geometry.h"
-#include "drt_interactions.h"
-#include "drt_linalg.h"
-#include "drt_solver.h"
-#include "drt_laws.h"
+#include "base/drt_cl_compat.h"
+#include "base/drt_geometry.h"
+#include "paths/drt_interactions.h"
+#include "base/drt_linalg.h"
+#include "paths/drt_solver.h"
+#include "paths/drt_laws.h"
 
 /* Smoothed path length sum sqrt(|d|^2 + eps^2) (the exact length for
  * eps = 0) with its gradient g and Hessian H (m x m) in theta. A segment d

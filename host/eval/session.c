@@ -8,7 +8,7 @@
 #include "cl_runtime.h"
 #include "context_impl.h"
 #define DRT_MOVING_OBJECTS /* drt_scene_stride */
-#include "drt_contribution.h"
+#include "power/drt_contribution.h"
 #include "error.h"
 
 /* Cells to aim for per compute unit when splitting candidates. */
