@@ -1,4 +1,5 @@
-/* drt_geometry.h — 2D vectors and the geometry primitives of DESIGN §5. */
+/* drt_geometry.h — 2D vectors and the geometry primitives of
+ * docs/method.md §4. */
 #ifndef DRT_GEOMETRY_H
 #define DRT_GEOMETRY_H
 
@@ -10,7 +11,7 @@ typedef struct drt_vec2 {
   lreal x, y;
 } drt_vec2;
 
-/* Tolerance of the segment intersection test (DESIGN §5). */
+/* Tolerance of the segment intersection test (docs/method.md §4). */
 #define DRT_SEGMENT_TOL ((real)0.005)
 
 DRT_FN drt_vec2 drt_v2(lreal x, lreal y) {
@@ -68,7 +69,7 @@ DRT_FN drt_vec2 drt_reflection_error(drt_vec2 from, drt_vec2 at, drt_vec2 to,
   return drt_sub(r, drt_sub(i, drt_scale(n, (real)2 * drt_dot(i, n))));
 }
 
-/* Its squared norm, the reflection residual of DESIGN §5. */
+/* Its squared norm, the reflection residual of docs/method.md §4. */
 DRT_FN lreal drt_reflection_residual(drt_vec2 from, drt_vec2 at, drt_vec2 to,
                                     drt_vec2 n) {
   drt_vec2 e = drt_reflection_error(from, at, to, n);

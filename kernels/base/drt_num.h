@@ -1,5 +1,6 @@
 /* drt_num.h — the one number type of validity and power: a lane value
- * with DRT_ND tangent directions, and the smoothed logic on it (DESIGN §4).
+ * with DRT_ND tangent directions, and the smoothed logic on it
+ * (docs/method.md §3, §9).
  * A program picks DRT_ND by a -D option: 0 for values only, 2 for the
  * moving endpoint's x and y, a block of scene parameters for scene
  * gradients. With DRT_ND = 0 every tangent loop is empty and a drt_num is

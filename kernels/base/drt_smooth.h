@@ -1,5 +1,5 @@
 /* drt_smooth.h — the smoothing function s(x; alpha) and smoothed logic on
- * truth values in [0, 1] (DESIGN §4). */
+ * truth values in [0, 1] (docs/method.md §3). */
 #ifndef DRT_SMOOTH_H
 #define DRT_SMOOTH_H
 

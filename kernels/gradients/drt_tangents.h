@@ -1,10 +1,10 @@
-/* drt_tangents.h — how a traced path's points move along each direction
- * of a block (DESIGN §10), written once in the moving-object form: the
+/* drt_tangents.h — how a traced path's points move along each direction of a
+ * block (docs/method.md §8), written once in the moving-object form: the
  * endpoints and, in scene-gradient programs, the objects move (drt_moves.h);
  * endpoint gradients are the case where only the endpoints do, and the
- * object terms then vanish at compile time. The image method's tangents
- * run on lanes; FPT's and MPT's solve a small dense system per path and
- * are built with one lane only. */
+ * object terms then vanish at compile time. The image method's tangents run
+ * on lanes; FPT's and MPT's solve a small dense system per path and are
+ * built with one lane only. */
 #ifndef DRT_TANGENTS_H
 #define DRT_TANGENTS_H
 

@@ -23,7 +23,7 @@ typedef struct drt_interactions {
   int unknown[DRT_MAX_ORDER];   /* index into theta, -1 for a vertex */
   drt_vec2 a[DRT_MAX_ORDER];    /* wall start, or the vertex */
   drt_vec2 t[DRT_MAX_ORDER];    /* wall direction b - a (0 for a vertex) */
-  drt_vec2 n[DRT_MAX_ORDER];    /* unit normal (DESIGN §2) */
+  drt_vec2 n[DRT_MAX_ORDER];    /* unit normal (docs/method.md §1) */
   real sin_phi[DRT_MAX_ORDER];  /* RIS outgoing angle */
   real cos_phi[DRT_MAX_ORDER];
 } drt_interactions;

@@ -1,4 +1,4 @@
-/* drt_laws.h — the interaction laws of a path (DESIGN §5): the error
+/* drt_laws.h — the interaction laws of a path (docs/method.md §4): the error
  * vector of each reflection, RIS and vertex, how it turns when the path's
  * points or its objects move, the path's loss and length. Shared by the
  * solvers, the path tangents and the validity. */
@@ -63,7 +63,7 @@ DRT_FN drt_vec2 drt_error_tangent(const drt_interactions *in,
 }
 
 /* Sum of the squared interaction residuals: about 0 for a path obeying the
- * laws (DESIGN §6 "loss"). */
+ * laws (docs/method.md §5, "loss"). */
 DRT_FN lreal drt_path_loss(const drt_interactions *in, const drt_vec2 *path) {
   lreal loss = 0;
   for (int j = 0; j < in->k; j++) {

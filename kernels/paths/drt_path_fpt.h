@@ -1,5 +1,5 @@
-/* drt_path_fpt.h — Fermat path tracing (DESIGN §6): the interaction points
- * that minimise the total path length, by Newton's method with a
+/* drt_path_fpt.h — Fermat path tracing (docs/method.md §5): the interaction
+ * points that minimise the total path length, by Newton's method with a
  * backtracking line search. The length is a sum of norms of affine
  * functions of theta, hence convex, so a single start (theta = 1/2) is
  * enough — but it has kinks where a segment shrinks to zero (two walls'

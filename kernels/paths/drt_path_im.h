@@ -1,4 +1,5 @@
-/* drt_path_im.h — path points by the image method (DESIGN §6), walls only. */
+/* drt_path_im.h — path points by the image method (docs/method.md §5),
+ * walls only. */
 #ifndef DRT_PATH_IM_H
 #define DRT_PATH_IM_H
 

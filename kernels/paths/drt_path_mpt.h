@@ -1,5 +1,5 @@
-/* drt_path_mpt.h — min-path tracing (DESIGN §6): the interaction points
- * that minimise the sum of squared interaction errors, by Levenberg-
+/* drt_path_mpt.h — min-path tracing (docs/method.md §5): the interaction
+ * points that minimise the sum of squared interaction errors, by Levenberg-
  * Marquardt from seeded random starts. Handles any mix of walls, RIS and
  * vertices. */
 #ifndef DRT_PATH_MPT_H
@@ -137,7 +137,7 @@ DRT_FN real drt_min_path_hessian(const drt_interactions *in,
  * search, from theta (updated): Levenberg-Marquardt converges only
  * linearly to a minimum whose loss is not zero, and can stop short in a
  * narrow valley (a path close to a corner), while the derivatives of
- * drt_gradient.h hold only at a minimum reached exactly. From a converged
+ * drt_tangents.h hold only at a minimum reached exactly. From a converged
  * start it costs one Hessian. Stops where the Hessian is not positive
  * definite. Returns the loss. */
 DRT_FN real drt_min_path_polish(const drt_interactions *in, drt_vec2 tx,

@@ -1,7 +1,7 @@
-/* drt_power.h — the smoothed validity V of a traced path (DESIGN §7) and
- * its power V R^k / (h^2 + L^2) (DESIGN §8), on drt_num: values in value
+/* drt_power.h — the smoothed validity V of a traced path and its power
+ * V R^k / (h^2 + L^2) (docs/method.md §6), on drt_num: values in value
  * programs, with their derivatives along the block's directions in the
- * gradient programs (DESIGN §10). Written once for every program. */
+ * gradient programs (docs/method.md §8). Written once for every program. */
 #ifndef DRT_POWER_H
 #define DRT_POWER_H
 
