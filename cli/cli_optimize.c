@@ -1,6 +1,6 @@
 /* cli_optimize.c — `drt2d optimize`: parses the options, runs the descent
- * (DESIGN §11) through the library, prints a line per step and hands the
- * finished run to the writers of cli_optimize_out.c. */
+ * (docs/method.md §10) through the library, prints a line per step and
+ * hands the finished run to the writers of cli_optimize_out.c. */
 #include "cli_optimize.h"
 
 #include <getopt.h>

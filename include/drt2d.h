@@ -141,8 +141,8 @@ DRT_API const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
  * box = {x0, y0, x1, y1}. Fails on an empty scene. */
 DRT_API drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
 
-/* Number of path candidates of order k (DESIGN §3) over n objects: 1 for
- * k = 0, n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
+/* Number of path candidates of order k (docs/method.md §2) over n objects:
+ * 1 for k = 0, n (n-1)^(k-1) otherwise. Saturates at SIZE_MAX. */
 DRT_API size_t drt_candidate_count(size_t n_objects, int order);
 
 /* ------------------------------------------------------------------------ */
@@ -194,7 +194,7 @@ DRT_API drt_status drt_trace_options_check(const drt_trace_options *options,
 DRT_API size_t drt_scene_candidate_objects(const drt_scene *scene,
                                            const drt_trace_options *options);
 
-/* Path constants of DESIGN §8. */
+/* Path constants of docs/method.md §6. */
 #define DRT_REFLECTION_COEF 0.5
 #define DRT_HEIGHT 0.1
 #define DRT_P0 (1.0 / (DRT_HEIGHT * DRT_HEIGHT))
@@ -285,10 +285,11 @@ DRT_API drt_status drt_map_compute(drt_context *context, const drt_scene *scene,
                                    const drt_trace_options *options,
                                    const drt_grid *grid, double *power);
 
-/* Value and gradient (DESIGN §10) at n points: writes 3 n values, out[3 i]
- * the power at point i, out[3 i + 1] and out[3 i + 2] its derivatives by
- * the moving endpoint's x and y, hand-derived through the path points and
- * the smoothed validity (which contributes nothing without smoothing). */
+/* Value and gradient (docs/method.md §8) at n points: writes 3 n values,
+ * out[3 i] the power at point i, out[3 i + 1] and out[3 i + 2] its
+ * derivatives by the moving endpoint's x and y, hand-derived through the
+ * path points and the smoothed validity (which contributes nothing without
+ * smoothing). */
 DRT_API drt_status drt_eval_points_grad(drt_context *context,
                                         const drt_scene *scene,
                                         const drt_trace_options *options,
@@ -320,13 +321,13 @@ DRT_API drt_status drt_scene_param_name(const drt_scene *scene,
                                         const drt_trace_options *options,
                                         size_t index, char *name, size_t size);
 /* Value and derivatives by the moving endpoint and by every scene
- * parameter at n points, hand-derived in the kernels (DESIGN §10): writes
- * n w values, w = 3 + drt_scene_param_count(scene, options); out[i w ..
- * i w + w - 1] holds the power at point i, its derivatives by the moving
- * endpoint's x and y, then by each parameter in order. A path's power
- * depends only on its own objects, the one object whose test decides its
- * obstruction, its endpoints and R, so the cost grows with the points and
- * candidates, not with the parameters. */
+ * parameter at n points, hand-derived in the kernels (docs/method.md §8):
+ * writes n w values, w = 3 + drt_scene_param_count(scene, options);
+ * out[i w .. i w + w - 1] holds the power at point i, its derivatives by
+ * the moving endpoint's x and y, then by each parameter in order. A path's
+ * power depends only on its own objects, the one object whose test decides
+ * its obstruction, its endpoints and R, so the cost grows with the points
+ * and candidates, not with the parameters. */
 DRT_API drt_status drt_eval_points_scene_grad(drt_context *context,
                                               const drt_scene *scene,
                                               const drt_trace_options *options,
@@ -343,7 +344,7 @@ DRT_API void drt_context_last_stats(const drt_context *context,
                                     drt_eval_stats *stats);
 
 /* ------------------------------------------------------------------------ */
-/* Optimisation (DESIGN §11)                                                */
+/* Optimisation (docs/method.md §10)                                        */
 /* ------------------------------------------------------------------------ */
 
 /* What the transmitter placement maximises over the receivers' normalised
@@ -368,10 +369,10 @@ DRT_API drt_status drt_eval_pairs_grad(drt_context *context,
                                        const double *xy, size_t n, double *out);
 
 /* The objective over a grid of transmitter positions (a transmitter map,
- * DESIGN §9): writes drt_grid_point_count(grid) values, values[r * nx + c]
- * = F at grid point (r, c), with the scene's receivers and options'
- * orders, method and smoothing (vary is ignored). temperature is softmin's
- * T. */
+ * docs/method.md §7): writes drt_grid_point_count(grid) values,
+ * values[r * nx + c] = F at grid point (r, c), with the scene's receivers
+ * and options' orders, method and smoothing (vary is ignored). temperature
+ * is softmin's T. */
 DRT_API drt_status drt_map_objective(drt_context *context,
                                      const drt_scene *scene,
                                      const drt_trace_options *options,
@@ -398,8 +399,8 @@ typedef int (*drt_optimize_callback)(void *user, const drt_optimize_step *step);
 typedef struct drt_optimize_options {
   int steps;          /* Adam steps; default 100 */
   double lr;          /* learning rate; default 0.01 */
-  double alpha_start; /* geometric alpha schedule over the steps (DESIGN */
-  double alpha_end;   /*   §11); default 1 and 100 */
+  double alpha_start; /* geometric alpha schedule over the steps */
+  double alpha_end;   /*   (docs/method.md §10); default 1 and 100 */
   drt_smoothing smoothing; /* default DRT_SMOOTHING_HARD_SIGMOID; NONE
                               descends the exact objective, alpha unused */
   drt_objective objective; /* default DRT_OBJECTIVE_MIN */
@@ -427,12 +428,12 @@ drt_optimize_options_check(const drt_optimize_options *options);
 
 /* Adam on the transmitter position maximising the objective of the scene's
  * receivers' P_i / P0 (loss = -F), alpha raised geometrically step by step
- * (DESIGN §11). trace gives orders, method and seed (its vary, smoothing and
- * alpha are replaced). Each step evaluates all receivers in one launch:
- * smoothed value and gradient, then the exact value (one launch for both
- * without smoothing). trajectory, if not NULL, has room for
- * options->steps + 1 records, of which result->steps + 1 are written
- * (fewer than all when on_step stops the descent); *result is written. */
+ * (docs/method.md §10). trace gives orders, method and seed (its vary,
+ * smoothing and alpha are replaced). Each step evaluates all receivers in
+ * one launch: smoothed value and gradient, then the exact value (one launch
+ * for both without smoothing). trajectory, if not NULL, has room for
+ * options->steps + 1 records, of which result->steps + 1 are written (fewer
+ * than all when on_step stops the descent); *result is written. */
 DRT_API drt_status drt_optimize_run(drt_context *context,
                                     const drt_scene *scene,
                                     const drt_trace_options *trace,
@@ -441,7 +442,7 @@ DRT_API drt_status drt_optimize_run(drt_context *context,
                                     drt_optimize_result *result);
 
 /* ------------------------------------------------------------------------ */
-/* Convergence studies (DESIGN §11; protocol in docs/study.md)              */
+/* Convergence studies (docs/method.md §11; protocol in docs/study.md)      */
 /* ------------------------------------------------------------------------ */
 
 #define DRT_STUDY_MAX_COUNTS 8 /* receiver counts in one study */
@@ -479,7 +480,7 @@ DRT_API drt_status drt_study_options_check(const drt_study_options *options);
 DRT_API size_t drt_study_trial_count(const drt_study_options *options);
 
 /* One trial: both arms start from `start`; F is the exact objective
- * min_i P_i / P0 (DESIGN §11). */
+ * min_i P_i / P0 (docs/method.md §10). */
 typedef struct drt_study_trial {
   int receivers;             /* its receiver count */
   int index;                 /* its number among the trials of that count */

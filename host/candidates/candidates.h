@@ -1,4 +1,4 @@
-/* candidates.h — enumeration of path candidates (DESIGN §3). */
+/* candidates.h — enumeration of path candidates (docs/method.md §2). */
 #ifndef DRT_HOST_CANDIDATES_H
 #define DRT_HOST_CANDIDATES_H
 

@@ -1,4 +1,5 @@
-/* context_impl.h — the inside of a drt_context, shared by the engine. */
+/* context_impl.h — the inside of a drt_context, shared by the device,
+ * evaluation and study code. */
 #ifndef DRT_HOST_CONTEXT_IMPL_H
 #define DRT_HOST_CONTEXT_IMPL_H
 

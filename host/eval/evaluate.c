@@ -1,4 +1,4 @@
-/* engine.c — the public evaluation entry points: point sets and grids,
+/* evaluate.c — the public evaluation entry points: point sets and grids,
  * streamed in tiles through a device session or the ref evaluator. */
 #include <math.h>
 #include <stdlib.h>

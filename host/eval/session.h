@@ -26,7 +26,7 @@ typedef enum drt__eval_kind {
 
 /* Values a point of a kind: 1, 3, 3, or the scene-gradient layout's
  * stride (power, moving x, y, 5 an object, R, x, y of each fixed
- * endpoint: kernels/drt_contribution.h). */
+ * endpoint: kernels/power/drt_contribution.h). */
 size_t drt__eval_components(const drt_scene *scene,
                             const drt_trace_options *opt, drt__eval_kind kind);
 

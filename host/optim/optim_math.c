@@ -1,4 +1,5 @@
-/* optim_math.c — Adam, the alpha schedule and the objectives of DESIGN §11. */
+/* optim_math.c — Adam, the alpha schedule and the objectives of
+ * docs/method.md §10. */
 #include "optim_math.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
-/* optim_math.h — the pieces of DESIGN §11's descent that every driver
- * shares: Adam on a 2-vector, the geometric alpha schedule and the
+/* optim_math.h — the pieces of the descent (docs/method.md §10) that every
+ * driver shares: Adam on a 2-vector, the geometric alpha schedule and the
  * objectives over the receivers' normalised powers with their gradients. */
 #ifndef DRT_HOST_OPTIM_MATH_H
 #define DRT_HOST_OPTIM_MATH_H
@@ -15,7 +15,7 @@ typedef struct drt__adam {
   int t;             /* steps taken */
 } drt__adam;
 
-/* Zero moments, beta1 0.9, beta2 0.999, eps 1e-8 (DESIGN §11). */
+/* Zero moments, beta1 0.9, beta2 0.999, eps 1e-8 (docs/method.md §10). */
 void drt__adam_init(drt__adam *adam, double lr);
 
 /* One step minimising a loss whose gradient at x is loss_grad: m and v

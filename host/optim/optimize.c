@@ -1,6 +1,7 @@
-/* optimize.c — DESIGN §11's descent: Adam on the transmitter position, the
- * objective over the receivers, alpha raised geometrically step by step;
- * and the objective as a transmitter map, for figures and optimum search. */
+/* optimize.c — the descent of docs/method.md §10: Adam on the transmitter
+ * position, the objective over the receivers, alpha raised geometrically
+ * step by step; and the objective as a transmitter map, for figures and
+ * optimum search. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,7 @@
-/* ref_eval.c — the serial C reference evaluator (DESIGN §5–§8), written as
- * plainly as possible and independently of the kernel headers. */
+/* ref_eval.c — the serial C reference evaluator (docs/method.md §4–§8):
+ * its image method, validity and power written as plainly as possible and
+ * independently of the kernel headers; the FPT/MPT solvers and the
+ * derivatives are the kernel headers compiled as C. */
 #include "ref_eval.h"
 
 #include <math.h>
@@ -73,7 +75,7 @@ static double in_range(double t, drt_smoothing mode, double alpha) {
               is_ge(1.0 + tol, t, mode, alpha));
 }
 
-/* Does segment p1p2 meet segment p3p4 (DESIGN §5)? */
+/* Does segment p1p2 meet segment p3p4 (docs/method.md §4)? */
 static double segments_meet(vec p1, vec p2, vec p3, vec p4,
                             drt_smoothing mode, double alpha) {
   vec A = v_sub(p2, p1), B = v_sub(p3, p4), C = v_sub(p1, p3);

@@ -24,7 +24,7 @@ typedef struct drt__ref_path {
 
 /* Traces candidate `objects` (order entries) from tx to rx with
  * options->method; cell and key select MPT's random starts as the kernels
- * do (global cell index; drt_path_key of kernels/drt_random.h). */
+ * do (global cell index; drt_path_key of kernels/base/drt_random.h). */
 void drt__ref_trace(const drt_scene *scene, const int *objects, int order,
                     const double tx[2], const double rx[2],
                     const drt_trace_options *options, uint64_t cell,
@@ -48,7 +48,7 @@ drt_status drt__ref_eval_grad(const drt_scene *scene,
 /* As drt__ref_eval_grad over (point, fixed endpoint) pairs, each apart:
  * global pair g = first_pair + i is fixed endpoint g % n_fixed with the
  * moving endpoint at xy[2 i] (point g / n_fixed, the key of its random
- * starts), as the kernels' trace_grad_pairs. */
+ * starts), as the kernels' trace_pairs. */
 drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
                                     const drt_trace_options *options,
                                     const double *xy, size_t n,
@@ -57,7 +57,7 @@ drt_status drt__ref_eval_grad_pairs(const drt_scene *scene,
 
 /* As drt__ref_eval with the derivatives by every scene parameter, in the
  * kernels' layout (drt__eval_components of DRT__EVAL_SCENE values a
- * point: kernels/drt_contribution.h). */
+ * point: kernels/power/drt_contribution.h). */
 drt_status drt__ref_eval_scene_grad(const drt_scene *scene,
                                     const drt_trace_options *options,
                                     const double *xy, size_t n,

@@ -1,6 +1,6 @@
 /* ref_scene_grad.c — the ref evaluator's scene-parameter derivatives: its
  * own path points (drt__ref_trace), then the kernels' derivative formulas
- * of kernels/drt_contribution.h compiled as C. */
+ * of kernels/power/drt_contribution.h compiled as C. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
-/* scene_builtin.c — the built-in scenes of DESIGN §2 and seeded random scenes. */
+/* scene_builtin.c — the built-in scenes of docs/method.md §1 and seeded
+ * random scenes. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>

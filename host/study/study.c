@@ -1,4 +1,4 @@
-/* study.c — the convergence study driver (DESIGN §11): per batch of
+/* study.c — the convergence study driver (docs/method.md §11): per batch of
  * trials, the global optimum of each (exact transmitter map, then pattern
  * search from its best maxima) and the exact and smoothed descents from the
  * same start, all trials in lockstep, one batched launch per step. */
