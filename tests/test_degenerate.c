@@ -70,7 +70,8 @@ static double path_power(double validity, int order, double length) {
   return validity * pow(DRT_REFLECTION_COEF, order) / (H2 + length * length);
 }
 
-/* Smoothing functions of DESIGN §4, written out again for expected values. */
+/* Smoothing functions of docs/method.md §3, written out again for expected
+ * values. */
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-ALPHA * x)); }
 static double hard_sigmoid(double x) {
   return fmin(fmax(ALPHA * x + 3.0, 0.0), 6.0) / 6.0;
@@ -219,7 +220,8 @@ START_TEST(tx_equals_rx) {
   double los = 1.0 / H2, down_up = path_power(1, 1, 1.0);
   ck_assert_double_eq_tol(ref[0][0], los + down_up, 1e-12 * los);
   /* Smoothed, loss 0 still gives only s(0.01 - 0) as the truth of
-   * "loss < 0.01", on the line of sight as on the reflection (DESIGN §7). */
+   * "loss < 0.01", on the line of sight as on the reflection
+   * (docs/method.md §6). */
   double sig = (los + down_up) * sigmoid(0.01);
   ck_assert_double_eq_tol(ref[1][0], sig, 1e-12 * los);
   double hard = (los + down_up) * hard_sigmoid(0.01);

@@ -1,7 +1,7 @@
 /* test_gradients.c — tier 3: the kernels' hand-derived gradients of the
  * received power by the moving endpoint against central finite
- * differences in double precision (DESIGN §10), on every built-in scene,
- * method, order 0..2 and smoothing mode.
+ * differences in double precision (docs/method.md §8), on every built-in
+ * scene, method, order 0..2 and smoothing mode.
  *
  * At each of 1,000 random receivers the derivative by x and by y is
  * compared with (P(+h) - P(-h)) / 2h, h = 1e-6: relative error at most

@@ -1,7 +1,7 @@
 /* test_methods.c — the iterative path methods: FPT and MPT reach the image
- * method's points on walls (DESIGN §6), closed forms for diffraction and
- * RIS paths, the kernels against the ref evaluator, and the image method's
- * refusal of objects it cannot handle. */
+ * method's points on walls (docs/method.md §5), closed forms for diffraction
+ * and RIS paths, the kernels against the ref evaluator, and the image
+ * method's refusal of objects it cannot handle. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,10 @@
-/* test_optimize.c — DESIGN §11's descent: Adam, the alpha schedule and the
- * objectives against hand computation and finite differences; the pair
- * kernel against the summing kernel, one-receiver scenes and the ref
- * evaluator; the paper's scenario (smoothed: within 1 dB of the global
- * maximum, found independently by a dense map and a pattern search; exact:
- * the transmitter never moves); the strip figure; `drt2d optimize`. */
+/* test_optimize.c — the descent of docs/method.md §10: Adam, the alpha
+ * schedule and the objectives against hand computation and finite
+ * differences; the pair kernel against the summing kernel, one-receiver
+ * scenes and the ref evaluator; the paper's scenario (smoothed: within 1 dB
+ * of the global maximum, found independently by a dense map and a pattern
+ * search; exact: the transmitter never moves); the strip figure;
+ * `drt2d optimize`. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -88,7 +89,7 @@ START_TEST(alpha_schedule_is_geometric) {
   ck_assert_double_eq_tol(drt__alpha_at(1, 100, steps - 1, steps), 100, 1e-12);
   double ratio = pow(100.0, 1.0 / (steps - 1));
   for (int t = 0; t < steps; t++) {
-    /* DESIGN §11: alpha_t = 10^(2 t / (steps - 1)) */
+    /* docs/method.md §10: alpha_t = 10^(2 t / (steps - 1)) */
     double design = pow(10.0, 2.0 * t / (steps - 1));
     ck_assert_double_eq_tol(drt__alpha_at(1, 100, t, steps), design,
                             1e-12 * design);
@@ -307,7 +308,7 @@ START_TEST(pairs_match_sums_ref_and_single_receivers) {
 END_TEST
 
 /* ------------------------------------------------------------------------ */
-/* The paper's scenario (DESIGN §11)                                        */
+/* The paper's scenario (docs/method.md §10)                                */
 /* ------------------------------------------------------------------------ */
 
 static drt_trace_options los_options(void) {

@@ -1,5 +1,5 @@
-/* test_ref.c — closed forms (DESIGN §8) on the ref evaluator and on the
- * OpenCL kernels in double precision: free-space LOS, one and two
+/* test_ref.c — closed forms (docs/method.md §6) on the ref evaluator and
+ * on the OpenCL kernels in double precision: free-space LOS, one and two
  * reflections, blocked LOS, the smoothed convergence factor. */
 #include <math.h>
 

@@ -1,4 +1,5 @@
-/* test_scene.c — the scene model and the built-in scenes of DESIGN §2. */
+/* test_scene.c — the scene model and the built-in scenes of
+ * docs/method.md §1. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,9 @@
 /* test_scene_gradients.c — tier 3: the kernels' hand-derived derivatives of
  * received power by every scene parameter (drt_eval_points_scene_grad)
- * against central finite differences in double precision (DESIGN §10), on
- * every built-in scene, method, order 0..2 and smoothing mode, plus a scene
- * with a RIS and a vertex for the RIS angle and vertex coordinates.
+ * against central finite differences in double precision
+ * (docs/method.md §8), on every built-in scene, method, order 0..2 and
+ * smoothing mode, plus a scene with a RIS and a vertex for the RIS angle
+ * and vertex coordinates.
  *
  * Each parameter (object coordinate, RIS angle, fixed endpoint coordinate)
  * is moved by +-h and +-2h (h = 1e-6) in a rebuilt scene, and the power at

@@ -1,5 +1,6 @@
 /* test_smooth.c — tier 1: the kernels' smoothing, logic and geometry headers,
- * compiled as C11, against the properties and closed forms of DESIGN §4–§5. */
+ * compiled as C11, against the properties and closed forms of
+ * docs/method.md §3–§4. */
 #include <math.h>
 
 #include "base/drt_geometry.h"
