@@ -2,9 +2,11 @@
 # bench_cache.sh — whole-process wall time of a first 600x600 map with the
 # program cache off, cleared (the run that compiles and stores) and warm
 # (the run after it, which loads the stored binary): the median of RUNS
-# runs each, with the OpenCL driver's own kernel cache on and then off
-# (POCL_KERNEL_CACHE=0, CUDA_CACHE_DISABLE=1), since a driver cache hides
-# most of the compile time on its own.
+# runs each, with the OpenCL driver's own kernel cache on and warm, on but
+# cleared with drt2d's (a fresh machine: POCL_CACHE_DIR emptied before
+# every run but the warm one), and off (POCL_KERNEL_CACHE=0,
+# CUDA_CACHE_DISABLE=1), since a warm driver cache hides most of the
+# compile time on its own.
 #
 # usage: bench/bench_cache.sh [DRT2D]   (default build/drt2d; RUNS=5)
 set -euo pipefail
@@ -38,13 +40,16 @@ device=$("$drt2d" devices 2>/dev/null | sed -n 's/ *<- auto$//p' | head -1)
 printf '%s\n' "${device:-device: see drt2d devices}"
 printf '%-18s %12s %12s %12s\n' "driver cache" "drt cache off" \
   "cold (1st)" "warm (2nd)"
-for driver in on off; do
+pocl=$work/pocl
+for driver in on cleared off; do
   extra=()
+  [ "$driver" = cleared ] && extra=(POCL_CACHE_DIR="$pocl")
   [ "$driver" = off ] && extra=(POCL_KERNEL_CACHE=0 CUDA_CACHE_DISABLE=1)
   off=() cold=() warm=()
   for ((i = 0; i < runs; i++)); do
+    rm -rf "$pocl"
     off+=("$(one_run "${extra[@]}" DRT_CACHE_DIR=0)")
-    rm -rf "$cache"
+    rm -rf "$cache" "$pocl"
     cold+=("$(one_run "${extra[@]}" DRT_CACHE_DIR="$cache")")
     warm+=("$(one_run "${extra[@]}" DRT_CACHE_DIR="$cache")")
   done

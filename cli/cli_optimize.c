@@ -27,7 +27,7 @@ static void print_help(void) {
   printf(
       "usage: drt2d optimize [OPTIONS]\n\n"
       "Places one transmitter by gradient ascent on an objective of the\n"
-      "receivers' normalised powers P_i / P0 (DESIGN 11): Adam on the\n"
+      "receivers' normalised powers P_i / P0 (docs/method.md 10): Adam on the\n"
       "transmitter position, smoothing sharpness alpha raised geometrically\n"
       "from --alpha-start to --alpha-end over the steps. Prints one line per\n"
       "step: step, alpha, x, y, F exact, F smoothed, |grad F smoothed|.\n\n"
