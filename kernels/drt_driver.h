@@ -36,6 +36,23 @@ typedef struct drt_endpoints {
   drt_u64 seed, cell; /* cell: the key of the moving endpoint's starts */
 } drt_endpoints;
 
+/* The moving endpoint `here` (per lane) with every fixed endpoint. */
+DRT_FN drt_endpoints drt_endpoints_all(drt_vec2 here,
+                                       DRT_GLOBAL const real *fixed,
+                                       int n_fixed, int vary_tx, drt_u64 seed,
+                                       drt_u64 cell) {
+  drt_endpoints ep;
+  ep.here = ep.there = here;
+  ep.fixed = fixed;
+  ep.use_fixed = 1;
+  ep.n_fixed = n_fixed;
+  ep.f = 0;
+  ep.vary_tx = vary_tx;
+  ep.seed = seed;
+  ep.cell = cell;
+  return ep;
+}
+
 /* A set of candidates: rows of `width` ints; with order >= 0 every row
  * is `order` object indices, with order < 0 each row starts with its own
  * order. */
@@ -145,18 +162,12 @@ DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
   const drt_smoothing_params p = {mode, alpha};
   const drt_scene_view sv = {segments, types, phis, n_objects};
   const drt_candidate_rows cr = {candidates, order, order};
-  drt_endpoints ep;
-  ep.here = drt_v2(drt_load_lanes(moving + cell),
-                   drt_load_lanes(moving + n_cells + cell));
-  ep.fixed = fixed;
-  ep.n_fixed = n_fixed;
-  ep.vary_tx = vary_tx;
-  ep.seed = seed;
-  ep.cell = cell_offset + (ulong)cell;
-  ep.use_fixed = !pairs;
-  ep.f = 0;
-  ep.there = ep.here;
+  const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
+                               drt_load_lanes(moving + n_cells + cell));
+  drt_endpoints ep = drt_endpoints_all(here, fixed, n_fixed, vary_tx, seed,
+                                       cell_offset + (ulong)cell);
   if (pairs) { /* global cell g: point g / n_fixed, fixed endpoint g % n_fixed */
+    ep.use_fixed = 0;
     ep.f = (int)(ep.cell % (ulong)n_fixed);
     ep.there = drt_pair_fixed(fixed, n_fixed, ep.cell);
     ep.cell /= (ulong)n_fixed;
@@ -218,16 +229,9 @@ __kernel void trace_scene(DRT_TRACE_ARGS) {
   const drt_smoothing_params p = {mode, alpha};
   const drt_scene_view sv = {segments, types, phis, n_objects};
   const drt_candidate_rows cr = {candidates, order, order};
-  drt_endpoints ep;
-  ep.here = drt_v2(moving[point], moving[n_cells + point]);
-  ep.there = ep.here;
-  ep.fixed = fixed;
-  ep.use_fixed = 1;
-  ep.n_fixed = n_fixed;
-  ep.f = 0;
-  ep.vary_tx = vary_tx;
-  ep.seed = seed;
-  ep.cell = cell_offset + (ulong)point;
+  const drt_endpoints ep =
+      drt_endpoints_all(drt_v2(moving[point], moving[n_cells + point]), fixed,
+                        n_fixed, vary_tx, seed, cell_offset + (ulong)point);
   drt_sink sink = drt_sink_empty(partial + (size_t)point * slots);
   drt_trace_candidates(&cr, 0, n_candidates, &ep, &sv, p, &sink);
   iterations[point] += sink.steps;

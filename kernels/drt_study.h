@@ -36,15 +36,10 @@ DRT_FN drt_num drt_study_power(DRT_GLOBAL const int *trial,
                              trial[DRT_STUDY_OBJ_COUNT]};
   const drt_candidate_rows cr = {
       candidates + trial[DRT_STUDY_CAND_FIRST] * width, width, -1};
-  drt_endpoints ep;
-  ep.here = tx;
-  ep.there = rx;
-  ep.fixed = segments; /* unused */
+  /* One fixed endpoint, the query's own receiver. */
+  drt_endpoints ep = drt_endpoints_all(tx, segments, 1, 1, 0, 0);
   ep.use_fixed = 0;
-  ep.n_fixed = 1;
-  ep.f = 0;
-  ep.vary_tx = 1;
-  ep.seed = ep.cell = 0;
+  ep.there = rx;
   drt_sink sink = drt_sink_empty(0);
   drt_trace_candidates(&cr, 0, trial[DRT_STUDY_CAND_COUNT], &ep, &sv, p,
                        &sink);

@@ -126,11 +126,11 @@ static size_t tile_capacity(const drt__session *s) {
   return points ? points : 1;
 }
 
-static drt_status create_buffer(drt__session *s, cl_mem_flags flags,
-                                size_t bytes, cl_mem *buffer) {
+drt_status drt__create_buffer(drt_context *ctx, cl_mem_flags flags,
+                              size_t bytes, cl_mem *buffer) {
   drt_status status = DRT_OK;
   cl_int err;
-  *buffer = clCreateBuffer(s->ctx->cl, flags, bytes, NULL, &err);
+  *buffer = clCreateBuffer(ctx->cl, flags, bytes, NULL, &err);
   DRT_CL_CHECK(err);
 error:
   return status;
@@ -145,14 +145,15 @@ static drt_status create_work_buffers(drt__session *s) {
   size_t partial = s->chunked ? s->components * DRT_PARTIAL_SLOTS : results;
   size_t counts = s->chunked ? DRT_PARTIAL_SLOTS : s->capacity;
   drt_status status =
-      create_buffer(s, CL_MEM_READ_ONLY, 2 * s->capacity * rs, &s->moving);
+      drt__create_buffer(s->ctx, CL_MEM_READ_ONLY, 2 * s->capacity * rs, &s->moving);
   if (!status)
-    status = create_buffer(s, CL_MEM_READ_WRITE, partial * rs, &s->partial);
+    status = drt__create_buffer(s->ctx, CL_MEM_READ_WRITE, partial * rs,
+                               &s->partial);
   if (!status)
-    status = create_buffer(s, CL_MEM_READ_WRITE, counts * sizeof(cl_uint),
+    status = drt__create_buffer(s->ctx, CL_MEM_READ_WRITE, counts * sizeof(cl_uint),
                            &s->iterations);
   if (!status && s->chunked)
-    status = create_buffer(s, CL_MEM_WRITE_ONLY, results * rs, &s->out);
+    status = drt__create_buffer(s->ctx, CL_MEM_WRITE_ONLY, results * rs, &s->out);
   for (int i = 0; i < 2 && !status; i++) {
     struct drt__tile_slot *slot = &s->slots[i];
     slot->points = malloc(2 * s->capacity * rs);

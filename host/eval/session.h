@@ -95,5 +95,8 @@ drt_status drt__upload(drt_context *ctx, const void *host, size_t bytes,
                        cl_mem *buffer);
 drt_status drt__upload_reals(drt_context *ctx, const double *values, size_t n,
                              cl_mem *buffer);
+/* A device buffer of `bytes` bytes, uninitialised. */
+drt_status drt__create_buffer(drt_context *ctx, cl_mem_flags flags,
+                              size_t bytes, cl_mem *buffer);
 
 #endif

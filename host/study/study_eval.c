@@ -98,18 +98,6 @@ static drt_status flatten(drt__study_batch *b, const drt__study_draw *draws,
   return status;
 }
 
-/* A device buffer of `bytes`, a copy of host memory when host is given. */
-static drt_status make_buffer(drt__study_batch *b, cl_mem_flags flags,
-                              size_t bytes, const void *host, cl_mem *out) {
-  if (host) return drt__upload(b->ctx, host, bytes, out);
-  drt_status status = DRT_OK;
-  cl_int err;
-  *out = clCreateBuffer(b->ctx->cl, flags, bytes, NULL, &err);
-  DRT_CL_CHECK(err);
-error:
-  return status;
-}
-
 /* Both study programs (programs.h): study_eval, one lane, and
  * study_power on the image method's lanes; the work-group size both
  * allow. */
@@ -132,29 +120,29 @@ static drt_status upload(drt__study_batch *b) {
   size_t rs = drt__real_size(b->ctx);
   drt_status status = study_programs(b);
   if (!status)
-    status = make_buffer(b, CL_MEM_READ_ONLY, 4 * b->n_trials * sizeof(int),
-                         b->trials, &b->d_trials);
+    status = drt__upload(b->ctx, b->trials, 4 * b->n_trials * sizeof(int),
+                         &b->d_trials);
   if (!status)
     status = drt__upload_reals(b->ctx, b->segments, 4 * b->n_objects,
                                &b->d_segments);
   if (!status)
     status = drt__upload_reals(b->ctx, b->phis, b->n_objects, &b->d_phis);
   if (!status)
-    status = make_buffer(b, CL_MEM_READ_ONLY, b->n_objects * sizeof(int),
-                         b->types, &b->d_types);
+    status = drt__upload(b->ctx, b->types, b->n_objects * sizeof(int),
+                         &b->d_types);
   if (!status)
-    status = make_buffer(b, CL_MEM_READ_ONLY,
+    status = drt__upload(b->ctx, b->candidates,
                          b->n_rows * (size_t)b->width * sizeof(int),
-                         b->candidates, &b->d_candidates);
+                         &b->d_candidates);
   if (!status)
-    status = make_buffer(b, CL_MEM_READ_ONLY, 2 * b->capacity * sizeof(int),
-                         NULL, &b->d_ints);
+    status = drt__create_buffer(b->ctx, CL_MEM_READ_ONLY,
+                                2 * b->capacity * sizeof(int), &b->d_ints);
   if (!status)
-    status = make_buffer(b, CL_MEM_READ_ONLY, 4 * b->capacity * rs, NULL,
-                         &b->d_xy);
+    status = drt__create_buffer(b->ctx, CL_MEM_READ_ONLY, 4 * b->capacity * rs,
+                                &b->d_xy);
   if (!status)
-    status = make_buffer(b, CL_MEM_WRITE_ONLY, 3 * b->capacity * rs, NULL,
-                         &b->d_out);
+    status = drt__create_buffer(b->ctx, CL_MEM_WRITE_ONLY,
+                                3 * b->capacity * rs, &b->d_out);
   if (!status && !(b->staging = malloc(4 * b->capacity * rs)))
     status = drt__fail(DRT_ENOMEM, "study: out of memory");
   return status;

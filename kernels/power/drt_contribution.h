@@ -19,10 +19,7 @@ DRT_FN drt_num drt_endpoint_power(const drt_traced *tp, int vary_tx,
                                   drt_smoothing_params p) {
   drt_moves mv;
   drt_tangent dpath[DRT_MAX_ORDER + 2];
-  drt_blocker b;
-  b.known = 0;
-  b.j = b.m = -1;
-  b.blocked = 0;
+  drt_blocker b = drt_blocker_unknown();
 #if DRT_ND > 0
   drt_moves_fill(tp->in, vary_tx, 0, &mv);
   drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
@@ -66,10 +63,7 @@ DRT_FN void drt_scene_power(const drt_traced *tp, int vary_tx, int fixed,
                             DRT_GLOBAL real *out) {
   drt_moves mv;
   drt_tangent dpath[DRT_MAX_ORDER + 2];
-  drt_blocker b;
-  b.known = 0;
-  b.j = b.m = -1;
-  b.blocked = 0;
+  drt_blocker b = drt_blocker_unknown();
   int directions = drt_scene_directions(tp->in->k);
   for (int first = 0; first < directions; first += DRT_ND) {
     drt_moves_fill(tp->in, vary_tx, first, &mv);

@@ -44,6 +44,15 @@ typedef struct drt_blocker {
   lmask j, m;
 } drt_blocker;
 
+/* A path's blocker before its scan. */
+DRT_FN drt_blocker drt_blocker_unknown(void) {
+  drt_blocker b;
+  b.known = 0;
+  b.blocked = 0;
+  b.j = b.m = -1;
+  return b;
+}
+
 /* Truth of "every interaction point lies on its object": u = t.(P - a) /
  * t.t in [0, 1], u moving with P and, when objects move, with a and t. */
 DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
