@@ -433,6 +433,9 @@ static int run_map(drt__cli_common *c, map_args *m) {
   if (!m->png && !m->npy && !m->grad_png)
     return usage_error("map", "nothing to write: give --png FILE, --npy "
                        "FILE or --grad-png FILE", "");
+  const char *names[] = {"png", "npy", "grad-png"};
+  const char *paths[] = {m->png, m->npy, m->grad_png};
+  if (drt__cli_check_outputs(names, paths, 3)) return DRT_EXIT_USAGE;
   if (check_map_fits(m)) return DRT_EXIT_USAGE;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;

@@ -180,6 +180,9 @@ static int check_args(drt__optimize_args *a) {
     return usage_error("--tx: one transmitter moves; give one start", "");
   if (a->frames && !a->frames_png)
     return usage_error("--frames: give the strip's file with --frames-png", "");
+  const char *names[] = {"json", "png", "frames-png"};
+  const char *paths[] = {a->json, a->png, a->frames_png};
+  if (drt__cli_check_outputs(names, paths, 3)) return DRT_EXIT_USAGE;
   if (a->frames_png && !a->frames) a->frames = 5;
   if (a->frames > a->opt.steps + 1)
     return usage_error("--frames: more panels than steps + 1", "");

@@ -1,5 +1,6 @@
 /* cli_options.c — strict parsing of option values and the common options:
  * malformed numbers are errors that name the option, never guesses. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "cli_options.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int bad_value(const char *option, const char *text, const char *want) {
   fprintf(stderr, "drt2d: --%s: invalid value '%s' (expected %s)\n", option,
@@ -295,4 +297,57 @@ drt_context *drt__cli_open_context(const drt__cli_common *c) {
     return NULL;
   }
   return context;
+}
+
+/* The file an output option will replace, as a malloc'd absolute path; NULL
+ * for an existing file that is not regular (a device or a pipe: written in
+ * place, one output after the other, nothing replaced). Follows what
+ * drt__atomic_open does: an existing file is renamed onto at its realpath
+ * (a symbolic link's target); a new one lands at its own name in its
+ * directory, so that directory is resolved and the name appended. A
+ * directory that cannot be resolved leaves the path as given: writing there
+ * fails anyway. */
+static char *output_key(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    if (!S_ISREG(st.st_mode)) return NULL;
+    char *real = realpath(path, NULL);
+    if (real) return real;
+  }
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  size_t dir_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+  char *dir = malloc(dir_len + 1);
+  if (!dir) return NULL;
+  memcpy(dir, slash ? path : ".", dir_len);
+  dir[dir_len] = '\0';
+  char *real_dir = *base ? realpath(dir, NULL) : NULL;
+  free(dir);
+  if (!real_dir) return strdup(path);
+  size_t n = strlen(real_dir) + strlen(base) + 2;
+  char *key = malloc(n);
+  if (key)
+    snprintf(key, n, "%s%s%s", real_dir,
+             real_dir[strlen(real_dir) - 1] == '/' ? "" : "/", base);
+  free(real_dir);
+  return key;
+}
+
+int drt__cli_check_outputs(const char *const *names, const char *const *paths,
+                           size_t n) {
+  char *keys[DRT_CLI_MAX_OUTPUTS] = {0};
+  int rc = 0;
+  if (n > DRT_CLI_MAX_OUTPUTS) n = DRT_CLI_MAX_OUTPUTS;
+  for (size_t i = 0; i < n && !rc; i++) {
+    if (!paths[i] || !(keys[i] = output_key(paths[i]))) continue;
+    for (size_t j = 0; j < i && !rc; j++)
+      if (keys[j] && strcmp(keys[i], keys[j]) == 0) {
+        fprintf(stderr, "drt2d: --%s %s and --%s %s name the same file; give "
+                "each output its own file\n", names[j], paths[j], names[i],
+                paths[i]);
+        rc = -1;
+      }
+  }
+  for (size_t i = 0; i < n; i++) free(keys[i]);
+  return rc;
 }

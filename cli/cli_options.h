@@ -52,6 +52,18 @@ drt_scene *drt__cli_load_scene(const drt__cli_common *common);
 /* Creates the context for --device/--precision; prints errors. */
 drt_context *drt__cli_open_context(const drt__cli_common *common);
 
+/* Refuses two output options that would write one file: each output is
+ * written to a temporary file renamed onto its path, so the last would
+ * silently replace the others. paths[i] is the file of option names[i]
+ * (without "--"), NULL when not given; paths are compared as resolved
+ * (./a, d/../a and a symbolic link to a are one file). Existing devices
+ * and pipes, written in place, may be shared. Returns 0, or prints the
+ * two options and returns -1 (a usage error). At most
+ * DRT_CLI_MAX_OUTPUTS paths are compared. */
+#define DRT_CLI_MAX_OUTPUTS 8
+int drt__cli_check_outputs(const char *const *names, const char *const *paths,
+                           size_t n);
+
 /* Prints "drt2d: <what>: <last error>" for a failed library call. */
 void drt__cli_report(const char *what, drt_status status);
 
