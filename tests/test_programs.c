@@ -10,6 +10,7 @@
  * float (plus an absolute floor of 1e-12 P0 and 1e-7 P0). Every method,
  * smoothing mode and precision, orders 0..2, on a room with three random
  * interior walls. */
+#define _POSIX_C_SOURCE 200809L /* setenv, strdup */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,10 +179,38 @@ START_TEST(programs_agree_in_float) {
 }
 END_TEST
 
+/* DRT_LANES takes exactly the lane counts the kernels are built for: any
+ * other value is refused when a context builds its first program, naming
+ * the variable, and never rounded to a count it did not say. */
+START_TEST(bad_lane_counts_are_refused) {
+  const char *bad[] = {"abc", "3", "0", "64", "4x", "-1", " 4"};
+  const char *previous = getenv("DRT_LANES");
+  char *saved = previous ? strdup(previous) : NULL;
+  drt_context_options o;
+  drt_context_options_init(&o);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    setenv("DRT_LANES", bad[i], 1);
+    drt_context *ctx = NULL;
+    ck_assert_int_eq(drt_context_create(&o, &ctx), DRT_EINVAL);
+    ck_assert_ptr_null(ctx);
+    ck_assert_msg(strstr(drt_last_error(), "DRT_LANES") != NULL, "%s: %s",
+                  bad[i], drt_last_error());
+  }
+  setenv("DRT_LANES", "2", 1);
+  drt_context *ctx = NULL;
+  DRT_CHECK_OK(drt_context_create(&o, &ctx));
+  drt_context_destroy(ctx);
+  if (saved) setenv("DRT_LANES", saved, 1);
+  else unsetenv("DRT_LANES");
+  free(saved);
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("programs");
   TCase *tc = tcase_create("agree");
   tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, bad_lane_counts_are_refused);
   tcase_add_test(tc, programs_agree_in_double);
   tcase_add_test(tc, programs_agree_in_float);
   suite_add_tcase(suite, tc);

@@ -55,18 +55,28 @@ static cl_uint cpu_vector_width(const drt_context *ctx) {
  * are its work-items: 1. A CPU's OpenCL compiler does not pack the
  * work-items of a kernel with inner loops into SIMD lanes, so there the
  * image method computes the device's preferred vector width of cells at
- * once; the iterative solvers, which branch per cell, keep 1. The
- * environment variable DRT_LANES sets the image method's lanes on any
- * device (rounded down to 1, 2, 4, 8 or 16): DRT_LANES=1 runs the GPU
- * code path on a CPU. */
-static int method_lanes(const drt_context *ctx, drt_method method) {
-  if (method != DRT_METHOD_IM) return 1;
+ * once (rounded down to 1, 2, 4, 8 or 16); the iterative solvers, which
+ * branch per cell, keep 1. The environment variable DRT_LANES sets the
+ * image method's lanes on any device, and must then be one of those
+ * counts: DRT_LANES=1 runs the GPU code path on a CPU. */
+static drt_status method_lanes(const drt_context *ctx, drt_method method,
+                               int *lanes) {
+  *lanes = 1;
+  if (method != DRT_METHOD_IM) return DRT_OK;
   const char *forced = getenv("DRT_LANES");
-  cl_uint width = forced && *forced ? (cl_uint)strtoul(forced, NULL, 10)
-                                    : cpu_vector_width(ctx);
-  int lanes = 1;
-  while (lanes < 16 && (cl_uint)(2 * lanes) <= width) lanes *= 2;
-  return lanes;
+  if (forced && *forced) {
+    static const char *const allowed[] = {"1", "2", "4", "8", "16"};
+    for (int i = 0; i < 5; i++)
+      if (strcmp(forced, allowed[i]) == 0) {
+        *lanes = 1 << i;
+        return DRT_OK;
+      }
+    return drt__fail(DRT_EINVAL, "DRT_LANES=%s: expected 1, 2, 4, 8 or 16 "
+                     "cells per work-item (or unset)", forced);
+  }
+  cl_uint width = cpu_vector_width(ctx);
+  while (*lanes < 16 && (cl_uint)(2 * *lanes) <= width) *lanes *= 2;
+  return DRT_OK;
 }
 
 static drt_status create_kernels(drt_context *ctx,
@@ -101,7 +111,14 @@ drt_status drt__program_get(drt_context *ctx, drt__program_kind kind,
   drt__program *prog = &ctx->programs[kind][method];
   *out = prog;
   if (prog->kernel[0]) return DRT_OK;
-  prog->lanes = spec->lanes == LANES_ONE ? 1 : method_lanes(ctx, method);
+  prog->lanes = 1;
+  if (spec->lanes == LANES_OF_METHOD) {
+    drt_status status = method_lanes(ctx, method, &prog->lanes);
+    if (status) {
+      *out = NULL;
+      return status;
+    }
+  }
   char options[160];
   snprintf(options, sizeof options, "-cl-std=CL1.2%s -DDRT_LANES=%d %s",
            ctx->precision == DRT_PRECISION_DOUBLE ? " -DDRT_DOUBLE" : "",
