@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -227,6 +229,116 @@ START_TEST(devices_listing_reports_its_size) {
 }
 END_TEST
 
+extern char **environ;
+
+/* Runs the drt2d executable (DRT_TEST_CLI) with a NULL-terminated argument
+ * list, stdin from stdin_path (NULL: /dev/null), stdout onto stdout_path
+ * (NULL: closed) and stderr into err (NUL-terminated); returns its exit
+ * status. */
+static int run_drt2d(const char *stdin_path, const char *stdout_path,
+                     char *err, size_t err_size, const char *first, ...) {
+  const char *exe = getenv("DRT_TEST_CLI");
+  ck_assert_msg(exe != NULL, "DRT_TEST_CLI (the drt2d executable) is unset");
+  char *argv[32] = {(char *)exe, (char *)first};
+  int argc = 2;
+  va_list args;
+  va_start(args, first);
+  const char *a;
+  while ((a = va_arg(args, const char *)) && argc < 31) argv[argc++] = (char *)a;
+  va_end(args);
+  argv[argc] = NULL;
+  char err_path[128];
+  snprintf(err_path, sizeof err_path, "%s", drt_test_scratch("stderr.txt"));
+  posix_spawn_file_actions_t actions;
+  ck_assert_int_eq(posix_spawn_file_actions_init(&actions), 0);
+  posix_spawn_file_actions_addopen(&actions, 0,
+                                   stdin_path ? stdin_path : "/dev/null",
+                                   O_RDONLY, 0);
+  if (stdout_path)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path, O_WRONLY, 0);
+  else
+    posix_spawn_file_actions_addclose(&actions, 1);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path,
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid;
+  ck_assert_int_eq(posix_spawn(&pid, exe, &actions, NULL, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  int status;
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFEXITED(status), "drt2d %s did not exit", first);
+  FILE *f = fopen(err_path, "r");
+  ck_assert_ptr_nonnull(f);
+  size_t n = fread(err, 1, err_size - 1, f);
+  err[n] = '\0';
+  fclose(f);
+  return WEXITSTATUS(status);
+}
+
+/* Two output options naming one file are refused (exit 2) before any
+ * work: otherwise the last output's rename silently replaces the first. */
+START_TEST(outputs_on_one_file_are_refused) {
+  char a[128], a_dot[128], a_up[128], link[128], keep[128], sub[128];
+  snprintf(a, sizeof a, "%s", drt_test_scratch("a.out"));
+  snprintf(a_dot, sizeof a_dot, "%s", drt_test_scratch("./a.out"));
+  snprintf(sub, sizeof sub, "%s", drt_test_scratch("sub"));
+  snprintf(a_up, sizeof a_up, "%s", drt_test_scratch("sub/../a.out"));
+  snprintf(keep, sizeof keep, "%s", drt_test_scratch("keep.npy"));
+  snprintf(link, sizeof link, "%s", drt_test_scratch("link.png"));
+  ck_assert_int_eq(mkdir(sub, 0700), 0);
+  FILE *f = fopen(keep, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("keep", f);
+  fclose(f);
+  ck_assert_int_eq(symlink(keep, link), 0);
+  const char *g = "--grid", *four = "4", *d = "--device", *ref = "ref";
+  ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--png", a, "--npy",
+                                a, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--npy", a, "--png",
+                                a_dot, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--png", a,
+                                "--grad-png", a_up, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--npy", keep,
+                                "--png", link, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", "2", d, ref, "--json",
+                                a, "--png", a_dot, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", "2", d, ref, "--png",
+                                keep, "--frames-png", link, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", "1", d, ref, "--json",
+                                a_up, "--csv", a, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", "1", d, ref, "--csv",
+                                link, "--png", keep, NULL), DRT_EXIT_USAGE);
+  /* Relative names, from the scratch directory. */
+  int cwd = open(".", O_RDONLY);
+  ck_assert_int_ge(cwd, 0);
+  ck_assert_int_eq(chdir(sub), 0);
+  int rc = drt_test_cli("map", g, four, d, ref, "--png", "../a.out", "--npy",
+                        "./../sub/../a.out", NULL);
+  ck_assert_int_eq(fchdir(cwd), 0);
+  close(cwd);
+  ck_assert_int_eq(rc, DRT_EXIT_USAGE);
+  ck_assert(!drt_test_exists(a));
+  f = fopen(keep, "r");
+  char text[8] = {0};
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fread(text, 1, sizeof text - 1, f), 4);
+  fclose(f);
+  ck_assert_str_eq(text, "keep"); /* untouched */
+  /* A device written in place may take several outputs. */
+  ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--npy", "/dev/null",
+                                "--png", "/dev/null", NULL), 0);
+  /* The message names both options. */
+  char err[4096];
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--png", a, "--npy", a_dot, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_ptr_nonnull(strstr(err, "--png"));
+  ck_assert_ptr_nonnull(strstr(err, "--npy"));
+  ck_assert_ptr_nonnull(strstr(err, "name the same file"));
+  ck_assert(!drt_test_exists(a));
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -241,6 +353,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, map_png_and_float_npy);
   tcase_add_test(tc, help_and_info_succeed);
   tcase_add_test(tc, devices_listing_reports_its_size);
+  tcase_add_test(tc, outputs_on_one_file_are_refused);
   suite_add_tcase(s, tc);
   return s;
 }
