@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -734,7 +736,7 @@ static int command_code(const char *name) {
   return 0;
 }
 
-int drt_cli_main(int argc, char **argv) {
+static int run_command(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "%s", command_help[0]);
     return DRT_EXIT_USAGE;
@@ -771,4 +773,40 @@ int drt_cli_main(int argc, char **argv) {
   default:
     return run_devices();
   }
+}
+
+/* A failed write to standard output (a full disk, /dev/full, a closed
+ * descriptor) is a failed command: one line on stderr, exit 1 unless the
+ * command already failed. err is the write's errno, -1 when unknown. */
+static int stdout_failed(int rc, int err) {
+  fprintf(stderr, "drt2d: standard output: %s\n",
+          err > 0 ? strerror(err) : "write error");
+  return rc ? rc : DRT_EXIT_FAILURE;
+}
+
+/* Every command ends here, so every byte it printed is checked; the
+ * stream's error is cleared, so that the next in-process run starts clean,
+ * and stdout stays open. */
+int drt_cli_main(int argc, char **argv) {
+  int rc = run_command(argc, argv);
+  int err = drt__cli_stdout_error();
+  return err ? stdout_failed(rc, err) : rc;
+}
+
+void drt_cli_guard_stdout(void) {
+  if (fcntl(STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF) return;
+  /* Read-only, so a write fails (EBADF) as on the closed descriptor;
+   * moved to 1 if a lower one (a closed stdin) was free. */
+  int fd = open("/dev/null", O_RDONLY);
+  if (fd >= 0 && fd != STDOUT_FILENO) {
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+  }
+}
+
+int drt_cli_close_stdout(int rc) {
+  /* drt_cli_main has flushed and checked; what is left is close's own
+   * error (e.g. a delayed write error on a network file system). */
+  if (fclose(stdout) != 0 && errno != EBADF) return stdout_failed(rc, errno);
+  return rc;
 }

@@ -265,7 +265,7 @@ static int descend(drt__optimize_args *a, drt_context *ctx,
     rc = DRT_EXIT_FAILURE;
   } else {
     if (!a->quiet) print_result(&run.result);
-    fflush(stdout);
+    drt__cli_flush_stdout();
     rc = write_outputs(&run);
   }
   free(steps);

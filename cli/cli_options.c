@@ -351,3 +351,19 @@ int drt__cli_check_outputs(const char *const *names, const char *const *paths,
   for (size_t i = 0; i < n; i++) free(keys[i]);
   return rc;
 }
+
+/* errno of the first failed flush of stdout since the last check. */
+static int stdout_errno;
+
+void drt__cli_flush_stdout(void) {
+  errno = 0;
+  if (fflush(stdout) != 0 && !stdout_errno) stdout_errno = errno;
+}
+
+int drt__cli_stdout_error(void) {
+  drt__cli_flush_stdout();
+  int err = ferror(stdout) ? (stdout_errno ? stdout_errno : -1) : 0;
+  stdout_errno = 0;
+  clearerr(stdout);
+  return err;
+}

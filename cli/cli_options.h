@@ -64,6 +64,14 @@ drt_context *drt__cli_open_context(const drt__cli_common *common);
 int drt__cli_check_outputs(const char *const *names, const char *const *paths,
                            size_t n);
 
+/* Flushes stdout, keeping the errno of a failure for
+ * drt__cli_stdout_error: commands flush through it, not fflush. */
+void drt__cli_flush_stdout(void);
+/* Flushes stdout and says whether everything printed since the last call
+ * was written: 0 if so, else the errno of the first failure (-1 when not
+ * known); clears the stream's error flag. */
+int drt__cli_stdout_error(void);
+
 /* Prints "drt2d: <what>: <last error>" for a failed library call. */
 void drt__cli_report(const char *what, drt_status status);
 

@@ -1,4 +1,7 @@
 /* main.c — entry point of the drt2d command-line tool. */
 #include "cli.h"
 
-int main(int argc, char **argv) { return drt_cli_main(argc, argv); }
+int main(int argc, char **argv) {
+  drt_cli_guard_stdout();
+  return drt_cli_close_stdout(drt_cli_main(argc, argv));
+}

@@ -1,5 +1,7 @@
 /* test_cli.c — the drt2d command line, driven in-process: exit codes for bad
- * usage, no output file on failure, and .npy maps that match the library. */
+ * usage, no output file on failure, and .npy maps that match the library;
+ * and the drt2d executable itself (DRT_TEST_CLI) with its standard output
+ * on /dev/full or closed. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdarg.h>
@@ -274,6 +276,105 @@ static int run_drt2d(const char *stdin_path, const char *stdout_path,
   return WEXITSTATUS(status);
 }
 
+/* Every command that prints fails, exit 1 with one line on stderr, when
+ * its standard output cannot take it (a full disk: /dev/full). */
+START_TEST(stdout_write_failure_exits_1) {
+  const char *points = drt_test_scratch("points.txt");
+  char points_path[128];
+  snprintf(points_path, sizeof points_path, "%s", points);
+  FILE *f = fopen(points_path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("0.3 0.7\n", f);
+  fclose(f);
+  const char *full = "/dev/full";
+  const char *message = "drt2d: standard output: No space left on device\n";
+  char err[4096];
+  const char *cmds[][8] = {
+      {"info", NULL},
+      {"info", "--scene", "basic", "--order", "0:3", NULL},
+      {"devices", NULL},
+      {"--help", NULL},
+      {"--version", NULL},
+      {"map", "--help", NULL},
+      {"optimize", "--steps", "2", "--device", "ref", NULL},
+      {"study", "--trials", "1", "--receivers", "2", "--device", "ref", NULL},
+  };
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    const char *const *c = cmds[i];
+    int rc = run_drt2d(NULL, full, err, sizeof err, c[0], c[1], c[2], c[3],
+                       c[4], c[5], c[6], c[7]);
+    ck_assert_msg(rc == DRT_EXIT_FAILURE, "drt2d %s %s > /dev/full -> %d", c[0],
+                  c[1] ? c[1] : "", rc);
+    ck_assert_msg(strstr(err, message), "drt2d %s: stderr '%s'", c[0], err);
+  }
+  ck_assert_int_eq(run_drt2d(points_path, full, err, sizeof err, "eval",
+                             "--scene", "square", "--points", "-", "--device",
+                             "ref", NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_str_eq(err, message); /* the only line */
+  /* A usage error keeps its code. */
+  ck_assert_int_eq(run_drt2d(NULL, full, err, sizeof err, "map", "--grid",
+                             "0", "--npy", "x.npy", NULL),
+                   DRT_EXIT_USAGE);
+  /* A command that prints nothing does not fail. */
+  ck_assert_int_eq(run_drt2d(NULL, full, err, sizeof err, "map", "--grid", "4",
+                             "--device", "ref", "--npy",
+                             drt_test_scratch("full.npy"), NULL),
+                   0);
+}
+END_TEST
+
+START_TEST(closed_stdout_exits_1) {
+  char err[4096];
+  const char *message = "drt2d: standard output: Bad file descriptor\n";
+  ck_assert_int_eq(run_drt2d(NULL, NULL, err, sizeof err, "info", NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_str_eq(err, message);
+  ck_assert_int_eq(run_drt2d(NULL, NULL, err, sizeof err, "--version", NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_str_eq(err, message);
+  /* The descriptor stays reserved: the JSON written meanwhile is whole
+   * and holds none of the step lines. */
+  char json[128];
+  snprintf(json, sizeof json, "%s", drt_test_scratch("closed.json"));
+  ck_assert_int_eq(run_drt2d(NULL, NULL, err, sizeof err, "optimize",
+                             "--steps", "2", "--device", "ref", "--json", json,
+                             NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_ptr_nonnull(strstr(err, message));
+  FILE *f = fopen(json, "r");
+  ck_assert_ptr_nonnull(f);
+  int first = fgetc(f);
+  fclose(f);
+  ck_assert_int_eq(first, '{');
+  /* Nothing printed, nothing lost. */
+  ck_assert_int_eq(run_drt2d(NULL, NULL, err, sizeof err, "map", "--grid", "4",
+                             "--device", "ref", "--npy",
+                             drt_test_scratch("closed.npy"), NULL),
+                   0);
+  ck_assert(drt_test_exists(drt_test_scratch("closed.npy")));
+}
+END_TEST
+
+/* In-process, a failed run reports it and leaves stdout usable: the next
+ * run succeeds. */
+START_TEST(stdout_failure_in_process_does_not_poison_the_next_run) {
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  ck_assert_int_ge(saved, 0);
+  int full = open("/dev/full", O_WRONLY);
+  ck_assert_int_ge(full, 0);
+  ck_assert_int_ge(dup2(full, STDOUT_FILENO), 0);
+  close(full);
+  int rc = drt_test_cli("--version", NULL);
+  ck_assert_int_ge(dup2(saved, STDOUT_FILENO), 0);
+  close(saved);
+  ck_assert_int_eq(rc, DRT_EXIT_FAILURE);
+  ck_assert_int_eq(drt_test_cli("--version", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("info", NULL), 0);
+}
+END_TEST
+
 /* Two output options naming one file are refused (exit 2) before any
  * work: otherwise the last output's rename silently replaces the first. */
 START_TEST(outputs_on_one_file_are_refused) {
@@ -353,6 +454,9 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, map_png_and_float_npy);
   tcase_add_test(tc, help_and_info_succeed);
   tcase_add_test(tc, devices_listing_reports_its_size);
+  tcase_add_test(tc, stdout_write_failure_exits_1);
+  tcase_add_test(tc, closed_stdout_exits_1);
+  tcase_add_test(tc, stdout_failure_in_process_does_not_poison_the_next_run);
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   suite_add_tcase(s, tc);
   return s;
