@@ -437,7 +437,8 @@ static int run_map(drt__cli_common *c, map_args *m) {
                        "FILE or --grad-png FILE", "");
   const char *names[] = {"png", "npy", "grad-png"};
   const char *paths[] = {m->png, m->npy, m->grad_png};
-  if (drt__cli_check_outputs(names, paths, 3)) return DRT_EXIT_USAGE;
+  int checked = drt__cli_check_outputs(names, paths, 3);
+  if (checked) return checked;
   if (check_map_fits(m)) return DRT_EXIT_USAGE;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;

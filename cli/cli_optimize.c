@@ -182,7 +182,8 @@ static int check_args(drt__optimize_args *a) {
     return usage_error("--frames: give the strip's file with --frames-png", "");
   const char *names[] = {"json", "png", "frames-png"};
   const char *paths[] = {a->json, a->png, a->frames_png};
-  if (drt__cli_check_outputs(names, paths, 3)) return DRT_EXIT_USAGE;
+  int checked = drt__cli_check_outputs(names, paths, 3);
+  if (checked) return checked;
   if (a->frames_png && !a->frames) a->frames = 5;
   if (a->frames > a->opt.steps + 1)
     return usage_error("--frames: more panels than steps + 1", "");

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "atomic_file.h"
+#include "cli.h"
+
 static int bad_value(const char *option, const char *text, const char *want) {
   fprintf(stderr, "drt2d: --%s: invalid value '%s' (expected %s)\n", option,
           text, want);
@@ -333,11 +336,25 @@ static char *output_key(const char *path) {
   return key;
 }
 
-int drt__cli_check_outputs(const char *const *names, const char *const *paths,
-                           size_t n) {
+/* A usage error for an output name that cannot be meant as one. */
+static int check_output_name(const char *name, const char *path) {
+  if (!*path) {
+    fprintf(stderr, "drt2d: --%s: empty file name\n", name);
+    return DRT_EXIT_USAGE;
+  }
+  if (path[0] == '-') {
+    fprintf(stderr, "drt2d: --%s: '%s' looks like an option, not a file "
+            "name (for such a file write ./%s)\n", name, path, path);
+    return DRT_EXIT_USAGE;
+  }
+  return 0;
+}
+
+/* Two options naming one file: a usage error. */
+static int check_distinct_outputs(const char *const *names,
+                                  const char *const *paths, size_t n) {
   char *keys[DRT_CLI_MAX_OUTPUTS] = {0};
   int rc = 0;
-  if (n > DRT_CLI_MAX_OUTPUTS) n = DRT_CLI_MAX_OUTPUTS;
   for (size_t i = 0; i < n && !rc; i++) {
     if (!paths[i] || !(keys[i] = output_key(paths[i]))) continue;
     for (size_t j = 0; j < i && !rc; j++)
@@ -345,10 +362,29 @@ int drt__cli_check_outputs(const char *const *names, const char *const *paths,
         fprintf(stderr, "drt2d: --%s %s and --%s %s name the same file; give "
                 "each output its own file\n", names[j], paths[j], names[i],
                 paths[i]);
-        rc = -1;
+        rc = DRT_EXIT_USAGE;
       }
   }
   for (size_t i = 0; i < n; i++) free(keys[i]);
+  return rc;
+}
+
+int drt__cli_check_outputs(const char *const *names, const char *const *paths,
+                           size_t n) {
+  if (n > DRT_CLI_MAX_OUTPUTS) n = DRT_CLI_MAX_OUTPUTS;
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++)
+    if (paths[i]) rc = check_output_name(names[i], paths[i]);
+  if (!rc) rc = check_distinct_outputs(names, paths, n);
+  for (size_t i = 0; i < n && !rc; i++) {
+    drt_status status = paths[i] ? drt__atomic_probe(paths[i]) : DRT_OK;
+    if (status) {
+      char option[64];
+      snprintf(option, sizeof option, "--%s", names[i]);
+      drt__cli_report(option, status);
+      rc = DRT_EXIT_FAILURE;
+    }
+  }
   return rc;
 }
 

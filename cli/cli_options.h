@@ -52,14 +52,18 @@ drt_scene *drt__cli_load_scene(const drt__cli_common *common);
 /* Creates the context for --device/--precision; prints errors. */
 drt_context *drt__cli_open_context(const drt__cli_common *common);
 
-/* Refuses two output options that would write one file: each output is
- * written to a temporary file renamed onto its path, so the last would
- * silently replace the others. paths[i] is the file of option names[i]
- * (without "--"), NULL when not given; paths are compared as resolved
- * (./a, d/../a and a symbolic link to a are one file). Existing devices
- * and pipes, written in place, may be shared. Returns 0, or prints the
- * two options and returns -1 (a usage error). At most
- * DRT_CLI_MAX_OUTPUTS paths are compared. */
+/* Checks a command's output files before any work. paths[i] is the file
+ * of option names[i] (without "--"), NULL when not given. A usage error
+ * (DRT_EXIT_USAGE): an empty name, a name that looks like an option
+ * (--npy --png takes "--png" as the file), or two options that would
+ * write one file: each output is written to a temporary file renamed onto
+ * its path, so the last would silently replace the others; paths are
+ * compared as resolved (./a, d/../a and a symbolic link to a are one
+ * file), and existing devices and pipes, written in place, may be shared.
+ * A failure (DRT_EXIT_FAILURE): an output that cannot be created (no such
+ * directory, no permission), found by creating its temporary file. Prints
+ * the reason and returns the exit code, or 0. At most DRT_CLI_MAX_OUTPUTS
+ * paths are checked. */
 #define DRT_CLI_MAX_OUTPUTS 8
 int drt__cli_check_outputs(const char *const *names, const char *const *paths,
                            size_t n);

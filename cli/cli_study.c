@@ -177,7 +177,8 @@ static int parse_study_args(int argc, char **argv, study_args *a) {
   if (drt_study_options_check(&a->o)) return usage(drt_last_error(), "");
   const char *names[] = {"json", "csv", "png"};
   const char *paths[] = {a->json, a->csv, a->png};
-  if (drt__cli_check_outputs(names, paths, 3)) return DRT_EXIT_USAGE;
+  int checked = drt__cli_check_outputs(names, paths, 3);
+  if (checked) return checked;
   return -1;
 }
 

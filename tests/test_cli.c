@@ -3,13 +3,14 @@
  * and the drt2d executable itself (DRT_TEST_CLI) with its standard output
  * on /dev/full or closed. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -440,6 +441,44 @@ START_TEST(outputs_on_one_file_are_refused) {
 }
 END_TEST
 
+/* Output names are checked before any work: an empty name or one that
+ * looks like an option (--npy --png) is a usage error, an output that
+ * cannot be created fails before the map is computed (its timing line
+ * never printed), and a name that fits as a file also fits as the
+ * temporary it is written to first (none left behind). */
+START_TEST(output_names_are_checked_before_work) {
+  char err[4096];
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", "--png", NULL), 2);
+  ck_assert(!drt_test_exists("--png"));
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", "", NULL), 2);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", "1", "--device", "ref",
+                                "--json", "-x.json", NULL), 2);
+  /* Checked before the scene is even read: the output is what it names. */
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--scene", "/no-such-scene.json", "--npy",
+                             "/no-such-dir/x.npy", NULL), 1);
+  ck_assert_msg(strstr(err, "--npy: /no-such-dir/x.npy") != NULL &&
+                    strstr(err, "no-such-scene") == NULL, "%s", err);
+  /* 250 bytes: the longest names the file system takes, less a few. */
+  char name[251];
+  memset(name, 'n', 246);
+  memcpy(name + 246, ".npy", 5);
+  char path[512];
+  snprintf(path, sizeof path, "%s", drt_test_scratch(name));
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", path, NULL), 0);
+  ck_assert(drt_test_exists(path));
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s", drt_test_scratch(""));
+  DIR *listing = opendir(dir);
+  ck_assert_ptr_nonnull(listing);
+  struct dirent *entry;
+  while ((entry = readdir(listing)))
+    ck_assert_msg(strstr(entry->d_name, ".tmp.") == NULL, "left behind: %s",
+                  entry->d_name);
+  closedir(listing);
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -458,6 +497,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, closed_stdout_exits_1);
   tcase_add_test(tc, stdout_failure_in_process_does_not_poison_the_next_run);
   tcase_add_test(tc, outputs_on_one_file_are_refused);
+  tcase_add_test(tc, output_names_are_checked_before_work);
   suite_add_tcase(s, tc);
   return s;
 }

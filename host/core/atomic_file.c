@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <limits.h> /* NAME_MAX */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,17 +32,32 @@ static drt_status open_direct(drt__atomic_file *file, const char *path) {
   return DRT_OK;
 }
 
+#define TEMP_SUFFIX ".tmp.XXXXXX"
+
+/* The temporary name beside target: its name and TEMP_SUFFIX, the name cut
+ * so that the whole still fits in NAME_MAX (a name that fits as the output
+ * must not fail as the temporary). */
+static char *temporary_name(const char *target) {
+  const char *slash = strrchr(target, '/');
+  size_t dir_len = slash ? (size_t)(slash - target) + 1 : 0;
+  size_t base_len = strlen(target + dir_len);
+  size_t most = NAME_MAX - (sizeof TEMP_SUFFIX - 1);
+  if (base_len > most) base_len = most;
+  char *temp = malloc(dir_len + base_len + sizeof TEMP_SUFFIX);
+  if (!temp) return NULL;
+  memcpy(temp, target, dir_len + base_len);
+  memcpy(temp + dir_len + base_len, TEMP_SUFFIX, sizeof TEMP_SUFFIX);
+  return temp;
+}
+
 static drt_status open_temporary(drt__atomic_file *file, const char *target,
                                  const char *shown) {
-  size_t len = strlen(target);
   file->final_path = strdup(target);
-  file->temp_path = malloc(len + sizeof ".tmp.XXXXXX");
+  file->temp_path = temporary_name(target);
   if (!file->final_path || !file->temp_path) {
     release_paths(file);
     return drt__fail(DRT_ENOMEM, "%s: out of memory", shown);
   }
-  memcpy(file->temp_path, target, len);
-  memcpy(file->temp_path + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
   int fd = mkstemp(file->temp_path);
   if (fd < 0) {
     int err = errno;
@@ -106,6 +122,17 @@ void drt__atomic_abort(drt__atomic_file *file) {
   if (file->stream) fclose(file->stream);
   if (file->temp_path) unlink(file->temp_path);
   release_paths(file);
+}
+
+drt_status drt__atomic_probe(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return drt__fail(DRT_EIO, "%s: cannot open: %s", path, strerror(EISDIR));
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return DRT_OK;
+  drt__atomic_file file;
+  drt_status status = drt__atomic_open(&file, path);
+  if (!status) drt__atomic_abort(&file);
+  return status;
 }
 
 drt_status drt__atomic_write_text(const char *path, const char *text) {

@@ -26,6 +26,13 @@ drt_status drt__atomic_commit(drt__atomic_file *file);
 /* Closes and removes the temporary file. Safe on a closed file. */
 void drt__atomic_abort(drt__atomic_file *file);
 
+/* Whether drt__atomic_open(path) would succeed, found by creating its
+ * temporary file and removing it again, so work is not done for an output
+ * that cannot be written; a directory is refused. Another existing
+ * non-regular file (a device, a pipe) is not opened: opening a pipe would
+ * wait for a reader. */
+drt_status drt__atomic_probe(const char *path);
+
 /* Writes text to path atomically, with a final newline if it lacks one. */
 drt_status drt__atomic_write_text(const char *path, const char *text);
 
