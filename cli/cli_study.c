@@ -4,6 +4,8 @@
 #include "cli_study.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -57,6 +59,18 @@ static int usage(const char *message, const char *detail) {
   return DRT_EXIT_USAGE;
 }
 
+/* One count of a list: an integer 1..16, without a message of its own
+ * (the caller prints one for the whole list). */
+static int parse_count(const char *item, int *out) {
+  if (!isdigit((unsigned char)item[0])) return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(item, &end, 10);
+  if (*end || errno || v < 1 || v > DRT_STUDY_MAX_RECEIVERS) return -1;
+  *out = (int)v;
+  return 0;
+}
+
 /* "2,3,4": 1 to 8 counts, each 1..16. */
 static int parse_counts(const char *text, drt_study_options *o) {
   char buf[128];
@@ -65,11 +79,9 @@ static int parse_counts(const char *text, drt_study_options *o) {
   int n = 0;
   for (char *save, *item = strtok_r(buf, ",", &save); item;
        item = strtok_r(NULL, ",", &save)) {
-    long v;
-    if (n == DRT_STUDY_MAX_COUNTS ||
-        drt__parse_int("receivers", item, 1, DRT_STUDY_MAX_RECEIVERS, &v))
+    if (n == DRT_STUDY_MAX_COUNTS || parse_count(item, &o->receivers[n]))
       return -1;
-    o->receivers[n++] = (int)v;
+    n++;
   }
   if (n == 0 || text[strlen(text) - 1] == ',' || text[0] == ',' ||
       strstr(text, ",,"))

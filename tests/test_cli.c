@@ -479,6 +479,21 @@ START_TEST(output_names_are_checked_before_work) {
 }
 END_TEST
 
+/* One error, one line: a bad list of receiver counts is reported once,
+ * not once for the item and again for the list. */
+START_TEST(one_error_one_line) {
+  char err[4096];
+  const char *lists[] = {"0", "17", "2,x", "2,,3", ""};
+  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+    ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "study",
+                               "--receivers", lists[i], NULL), 2);
+    const char *newline = strchr(err, '\n');
+    ck_assert_msg(newline && newline[1] == '\0', "'%s': %s", lists[i], err);
+    ck_assert_msg(strstr(err, "--receivers") != NULL, "%s", err);
+  }
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -498,6 +513,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, stdout_failure_in_process_does_not_poison_the_next_run);
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   tcase_add_test(tc, output_names_are_checked_before_work);
+  tcase_add_test(tc, one_error_one_line);
   suite_add_tcase(s, tc);
   return s;
 }
