@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,6 +680,14 @@ static void print_points(const char *label, size_t n,
   }
 }
 
+/* n (n - 1)^(k - 1) candidates of order k (1 for k = 0) in floating
+ * point, for counts past what a size_t holds. */
+static double candidate_figure(size_t n, int k) {
+  if (k == 0) return 1;
+  if (n == 0) return 0;
+  return (double)n * pow((double)(n - 1), k - 1);
+}
+
 static int run_info(drt__cli_common *c) {
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
@@ -695,12 +704,23 @@ static int run_info(drt__cli_common *c) {
   printf("candidates (orders %d:%d, over %zu objects):\n", c->trace.order_min,
          c->trace.order_max, usable);
   double total = 0;
+  size_t exact_total = 0;
+  int exact = 1;
   for (int k = c->trace.order_min; k <= c->trace.order_max; k++) {
     size_t count = drt_candidate_count(usable, k);
-    printf("  order %d: %zu\n", k, count);
-    total += (double)count;
+    double figure = candidate_figure(usable, k);
+    if (count == SIZE_MAX && figure >= (double)SIZE_MAX) {
+      exact = 0; /* the library's count saturates: print the true figure */
+      printf("  order %d: about %.9g\n", k, figure);
+    } else {
+      printf("  order %d: %zu\n", k, count);
+    }
+    if (exact_total > SIZE_MAX - count) exact = 0;
+    exact_total += count;
+    total += figure;
   }
-  printf("  total: %.0f\n", total);
+  if (exact) printf("  total: %zu\n", exact_total);
+  else printf("  total: about %.9g\n", total);
   drt_scene_destroy(scene);
   return 0;
 }

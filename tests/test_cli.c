@@ -494,6 +494,41 @@ START_TEST(one_error_one_line) {
 }
 END_TEST
 
+/* Candidate counts past 2^64 - 1, where drt_candidate_count saturates,
+ * are printed as the true figure, n (n - 1)^(k - 1), not as 2^64 - 1. */
+START_TEST(info_prints_huge_counts_truly) {
+  char err[4096], out_path[512];
+  snprintf(out_path, sizeof out_path, "%s", drt_test_scratch("info.txt"));
+  FILE *f = fopen(out_path, "w");
+  ck_assert_ptr_nonnull(f);
+  fclose(f);
+  ck_assert_int_eq(run_drt2d(NULL, out_path, err, sizeof err, "info",
+                             "--scene", "random:1:100000", "--order", "3:5",
+                             NULL), 0);
+  f = fopen(out_path, "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  int seen = 0;
+  const double n = 100000;
+  while (fgets(line, sizeof line, f)) {
+    int k;
+    double count;
+    if (sscanf(line, "  order %d: about %lf", &k, &count) == 2) {
+      double want = n * pow(n - 1, k - 1);
+      ck_assert_msg(k >= 4 && fabs(count - want) <= 1e-8 * want, "%s", line);
+      seen++;
+    } else if (sscanf(line, "  order %d: %lf", &k, &count) == 2) {
+      ck_assert_int_eq(k, 3); /* 999980000100000 fits: printed exactly */
+      ck_assert_msg(strcmp(line, "  order 3: 999980000100000\n") == 0, "%s", line);
+    } else if (strncmp(line, "  total:", 8) == 0) {
+      ck_assert_msg(strncmp(line, "  total: about ", 15) == 0, "%s", line);
+    }
+  }
+  fclose(f);
+  ck_assert_int_eq(seen, 2);
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -514,6 +549,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   tcase_add_test(tc, output_names_are_checked_before_work);
   tcase_add_test(tc, one_error_one_line);
+  tcase_add_test(tc, info_prints_huge_counts_truly);
   suite_add_tcase(s, tc);
   return s;
 }
