@@ -507,11 +507,18 @@ static int read_points(const char *path, double **xy, size_t *n) {
   int rc = 0;
   *xy = NULL;
   *n = 0;
-  while (rc == 0 && getline(&line, &line_cap, f) != -1) {
+  ssize_t length;
+  while (rc == 0 && (length = getline(&line, &line_cap, f)) != -1) {
     double x, y;
     int got;
     line_no++;
-    if (parse_point_line(line, &x, &y, &got)) {
+    /* The parser reads C strings: a NUL would end the line early and
+     * hide what follows it. */
+    if (memchr(line, '\0', (size_t)length)) {
+      fprintf(stderr, "drt2d: %s:%ld: a NUL byte in the line\n", shown,
+              line_no);
+      rc = -1;
+    } else if (parse_point_line(line, &x, &y, &got)) {
       fprintf(stderr, "drt2d: %s:%ld: expected two finite numbers 'x y'\n",
               shown, line_no);
       rc = -1;

@@ -529,6 +529,23 @@ START_TEST(info_prints_huge_counts_truly) {
 }
 END_TEST
 
+/* A NUL byte in a points file is an error on its line: the C-string
+ * parser would otherwise stop there and drop or hide what follows. */
+START_TEST(nul_in_points_is_an_error) {
+  char path[512];
+  snprintf(path, sizeof path, "%s", drt_test_scratch("nul.txt"));
+  const char text[] = "0.3 0.7\n\0000.8 0.5\n0.2 0.2\n";
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+  fclose(f);
+  char err[4096];
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "eval",
+                             "--points", path, NULL), 1);
+  ck_assert_msg(strstr(err, "nul.txt:2: a NUL byte") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -550,6 +567,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, output_names_are_checked_before_work);
   tcase_add_test(tc, one_error_one_line);
   tcase_add_test(tc, info_prints_huge_counts_truly);
+  tcase_add_test(tc, nul_in_points_is_an_error);
   suite_add_tcase(s, tc);
   return s;
 }
