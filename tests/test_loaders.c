@@ -645,6 +645,15 @@ static const bad_file bad_geojson[] = {
      ": expected a GeoJSON object with a \"type\" string"},
     {"{\"type\": \"Circle\", \"coordinates\": [0, 0]}", DRT_ESCHEMA,
      ": unsupported geometry type \"Circle\""},
+    /* Duplicate keys: the rule of the JSON scene loader, wherever they are
+     * (here the second geometry would have been ignored). */
+    {"{\"type\": \"FeatureCollection\", \"features\": [\n"
+     "  {\"type\": \"Feature\", \"geometry\": {\"type\": \"Polygon\", "
+     "\"coordinates\": [" SQUARE "]}, \"geometry\": null}]}",
+     DRT_ESCHEMA, ": features[0]: duplicate key \"geometry\""},
+    {"{\"type\": \"FeatureCollection\", \"type\": \"Feature\", "
+     "\"features\": []}",
+     DRT_ESCHEMA, ": duplicate key \"type\""},
     /* The brace on line 3 closes an array: its column is 16. */
     {"{\n"
      "  \"type\": \"FeatureCollection\",\n"

@@ -40,6 +40,45 @@ static drt_status syntax_error(const char *path, const char *text,
                    column, why);
 }
 
+static int compare_keys(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No object anywhere in item holds a key twice: cJSON would keep both and
+ * lookups see only the first, so the second would be silently ignored.
+ * One rule for every JSON input (scene files and GeoJSON); keys are
+ * sorted, so a hostile object of many keys costs n log n. */
+static drt_status check_unique_keys(const char *path, const cJSON *item,
+                                    const char *where) {
+  size_t n = 0;
+  for (const cJSON *c = item->child; c; c = c->next) n++;
+  if (cJSON_IsObject(item) && n > 1) {
+    const char **keys = malloc(n * sizeof *keys);
+    if (!keys) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
+    size_t i = 0;
+    for (const cJSON *c = item->child; c; c = c->next) keys[i++] = c->string;
+    qsort(keys, n, sizeof *keys, compare_keys);
+    const char *twice = NULL;
+    for (i = 1; i < n && !twice; i++)
+      if (strcmp(keys[i - 1], keys[i]) == 0) twice = keys[i];
+    drt_status status = twice ? drt__json_schema_fail(path, where,
+                                                      "duplicate key \"%s\"",
+                                                      twice)
+                              : DRT_OK;
+    free(keys);
+    if (status) return status;
+  }
+  int index = 0;
+  for (const cJSON *c = item->child; c; c = c->next, index++) {
+    char at[DRT_LOCATOR_MAX];
+    if (cJSON_IsObject(item)) drt__json_locate_key(at, where, c->string);
+    else drt__json_locate_index(at, where, index);
+    drt_status status = check_unique_keys(path, c, at);
+    if (status) return status;
+  }
+  return DRT_OK;
+}
+
 /* Parses text, which must have a NUL byte at text[length]: cJSON checks for
  * trailing garbage by looking for that terminator. */
 static drt_status parse_terminated(const char *name, const char *text,
@@ -50,7 +89,14 @@ static drt_status parse_terminated(const char *name, const char *text,
     return syntax_error(name, text, text + text_length, " (NUL byte)");
   const char *end = NULL;
   *root = cJSON_ParseWithOpts(text, &end, 1);
-  if (*root) return DRT_OK;
+  if (*root) {
+    drt_status status = check_unique_keys(name, *root, "");
+    if (status) {
+      cJSON_Delete(*root);
+      *root = NULL;
+    }
+    return status;
+  }
   if (!end) end = text;
   return syntax_error(name, text, end,
                       *end ? "" : " (unexpected end of file)");
@@ -144,8 +190,8 @@ static void list_keys(char *out, size_t size, const char *const *allowed) {
   }
 }
 
-/* Every key of object must be allowed and appear once: a misspelt key must
- * not silently fall back to a default. */
+/* Every key of object must be allowed (that it appears once is checked at
+ * parse time): a misspelt key must not silently fall back to a default. */
 static drt_status check_keys(const json_reader *r, const cJSON *object,
                              const char *where, const char *const *allowed) {
   for (const cJSON *item = object->child; item; item = item->next) {
@@ -156,11 +202,6 @@ static drt_status check_keys(const json_reader *r, const cJSON *object,
                                    "unknown key \"%s\" (expected %s)",
                                    item->string, expected);
     }
-    for (const cJSON *earlier = object->child; earlier != item;
-         earlier = earlier->next)
-      if (strcmp(earlier->string, item->string) == 0)
-        return drt__json_schema_fail(r->path, where, "duplicate key \"%s\"",
-                                     item->string);
   }
   return DRT_OK;
 }
