@@ -101,6 +101,16 @@ START_TEST(alpha_schedule_is_geometric) {
   ck_assert_double_eq(drt__alpha_at(3, 50, 0, 1), 3);
   ck_assert_double_eq_tol(drt__alpha_at(50, 2, 1, 2), 2, 1e-13);
   ck_assert_double_eq_tol(drt__alpha_at(4, 16, 1, 3), 8, 1e-13);
+  /* Ends so far apart that end / start leaves the doubles (1e-400, 1e400):
+   * every step finite, positive and geometric, 10^(200 - 100 t) here. */
+  const double far[][2] = {{1e200, 1e-200}, {1e-200, 1e200}};
+  for (int e = 0; e < 2; e++)
+    for (int t = 0; t < 5; t++) {
+      double a = drt__alpha_at(far[e][0], far[e][1], t, 5);
+      double exponent = e == 0 ? 200.0 - 100.0 * t : -200.0 + 100.0 * t;
+      ck_assert_msg(isfinite(a) && a > 0, "alpha %g at step %d", a, t);
+      ck_assert_double_eq_tol(log10(a), exponent, 1e-12);
+    }
 }
 END_TEST
 

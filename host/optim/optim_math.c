@@ -2,6 +2,7 @@
  * docs/method.md §10. */
 #include "optim_math.h"
 
+#include <float.h>
 #include <math.h>
 
 void drt__adam_init(drt__adam *adam, double lr) {
@@ -30,7 +31,12 @@ int drt__adam_step(drt__adam *adam, double x[2], const double loss_grad[2]) {
 
 double drt__alpha_at(double start, double end, int t, int steps) {
   if (steps <= 1) return start;
-  return start * pow(end / start, (double)t / (double)(steps - 1));
+  double f = (double)t / (double)(steps - 1), ratio = end / start;
+  /* end / start overflows or underflows for far-apart ends (1e200 down to
+   * 1e-200): then in logs, where every step stays between the two. */
+  if (!(ratio >= DBL_MIN && ratio <= DBL_MAX))
+    return exp(log(start) + f * (log(end) - log(start)));
+  return start * pow(ratio, f);
 }
 
 static double objective_min(const double *f, const double *df, size_t n,
