@@ -302,21 +302,8 @@ drt_context *drt__cli_open_context(const drt__cli_common *c) {
   return context;
 }
 
-/* The file an output option will replace, as a malloc'd absolute path; NULL
- * for an existing file that is not regular (a device or a pipe: written in
- * place, one output after the other, nothing replaced). Follows what
- * drt__atomic_open does: an existing file is renamed onto at its realpath
- * (a symbolic link's target); a new one lands at its own name in its
- * directory, so that directory is resolved and the name appended. A
- * directory that cannot be resolved leaves the path as given: writing there
- * fails anyway. */
-static char *output_key(const char *path) {
-  struct stat st;
-  if (stat(path, &st) == 0) {
-    if (!S_ISREG(st.st_mode)) return NULL;
-    char *real = realpath(path, NULL);
-    if (real) return real;
-  }
+/* A file that does not exist yet: its folder resolved, its name appended. */
+static char *new_file_key(const char *path) {
   const char *slash = strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
   size_t dir_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
@@ -333,6 +320,24 @@ static char *output_key(const char *path) {
     snprintf(key, n, "%s%s%s", real_dir,
              real_dir[strlen(real_dir) - 1] == '/' ? "" : "/", base);
   free(real_dir);
+  return key;
+}
+
+/* The file an output option will replace, as a malloc'd absolute path; NULL
+ * for an existing file that is not regular (a device or a pipe: written in
+ * place, one output after the other, nothing replaced). Follows where
+ * drt__atomic_open lands (drt__atomic_landing: an existing file at its
+ * realpath, a symbolic link, live or dangling, at its target); a file that
+ * does not exist yet is named by its resolved directory. A path that
+ * cannot be resolved is kept as given: writing there fails anyway. */
+static char *output_key(const char *given) {
+  struct stat st;
+  if (stat(given, &st) == 0 && !S_ISREG(st.st_mode)) return NULL;
+  char *landing = drt__atomic_landing(given);
+  if (!landing) return strdup(given); /* writing there fails anyway */
+  if (stat(landing, &st) == 0) return landing; /* already resolved */
+  char *key = new_file_key(landing);
+  free(landing);
   return key;
 }
 

@@ -546,6 +546,35 @@ START_TEST(nul_in_points_is_an_error) {
 }
 END_TEST
 
+/* A dangling symbolic link as output is written through like a live one:
+ * its target is created and the link kept; a link into a missing folder
+ * fails before any work; and a link and its target named by two outputs
+ * are one file. */
+START_TEST(dangling_links_are_written_through) {
+  char link[512], made[512], far[512], other[512];
+  snprintf(link, sizeof link, "%s", drt_test_scratch("dangling.npy"));
+  snprintf(made, sizeof made, "%s", drt_test_scratch("made.npy"));
+  snprintf(far, sizeof far, "%s", drt_test_scratch("far.npy"));
+  snprintf(other, sizeof other, "%s", drt_test_scratch("other.png"));
+  ck_assert_int_eq(symlink("made.npy", link), 0); /* relative to its folder */
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--device", "ref",
+                                "--npy", link, NULL), 0);
+  struct stat st;
+  ck_assert_int_eq(lstat(link, &st), 0);
+  ck_assert(S_ISLNK(st.st_mode));
+  ck_assert_int_eq(lstat(made, &st), 0);
+  ck_assert(S_ISREG(st.st_mode));
+  ck_assert_int_gt(st.st_size, 128);
+  ck_assert_int_eq(symlink("/no-such-dir/x.npy", far), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", far, NULL), 1);
+  ck_assert_int_eq(unlink(made), 0);
+  ck_assert_int_eq(symlink("made.npy", other), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", made, "--png",
+                                other, NULL), 2);
+  ck_assert(!drt_test_exists(made));
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -568,6 +597,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, one_error_one_line);
   tcase_add_test(tc, info_prints_huge_counts_truly);
   tcase_add_test(tc, nul_in_points_is_an_error);
+  tcase_add_test(tc, dangling_links_are_written_through);
   suite_add_tcase(s, tc);
   return s;
 }

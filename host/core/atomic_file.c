@@ -80,13 +80,47 @@ static drt_status open_temporary(drt__atomic_file *file, const char *target,
   return DRT_OK;
 }
 
+/* Where a symbolic link chain from path ends: the first name that is not
+ * a link (it need not exist), a relative link read from its own folder. */
+static char *link_chain_end(const char *path) {
+  char *at = strdup(path);
+  for (int hops = 0; at && hops < 40; hops++) {
+    struct stat st;
+    if (lstat(at, &st) != 0 || !S_ISLNK(st.st_mode)) return at;
+    char target[4096];
+    ssize_t n = readlink(at, target, sizeof target - 1);
+    if (n < 0) break;
+    target[n] = '\0';
+    const char *slash = strrchr(at, '/');
+    size_t dir = target[0] != '/' && slash ? (size_t)(slash - at) + 1 : 0;
+    char *next = malloc(dir + (size_t)n + 1);
+    if (next) {
+      memcpy(next, at, dir);
+      memcpy(next + dir, target, (size_t)n + 1);
+    }
+    free(at);
+    at = next;
+  }
+  if (at) errno = ELOOP;
+  free(at);
+  return NULL;
+}
+
+char *drt__atomic_landing(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return S_ISREG(st.st_mode) ? realpath(path, NULL) : strdup(path);
+  return link_chain_end(path);
+}
+
 drt_status drt__atomic_open(drt__atomic_file *file, const char *path) {
   memset(file, 0, sizeof *file);
   struct stat st;
-  if (stat(path, &st) != 0) return open_temporary(file, path, path);
-  if (!S_ISREG(st.st_mode)) return open_direct(file, path);
-  /* Rename onto a link's target, not over the link itself. */
-  char *target = realpath(path, NULL);
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return open_direct(file, path);
+  /* Rename onto a link's target, not over the link itself, whether the
+   * target exists yet or not. */
+  char *target = drt__atomic_landing(path);
   if (!target) return drt__fail(DRT_EIO, "%s: %s", path, strerror(errno));
   drt_status status = open_temporary(file, target, path);
   free(target);

@@ -16,9 +16,15 @@ typedef struct drt__atomic_file {
                          directly to a non-regular file */
 } drt__atomic_file;
 
-/* Opens a temporary file beside path (beside its target, if path is a
- * symbolic link) for writing ("wb"), or path itself if it exists and is
- * not a regular file. */
+/* The file a write to path replaces, as a malloc'd path: an existing
+ * regular file by its realpath, a symbolic link (live or dangling) by the
+ * end of its chain, anything else as given; NULL (errno set) when a link
+ * chain cannot be followed. */
+char *drt__atomic_landing(const char *path);
+
+/* Opens a temporary file beside path's landing (above) for writing ("wb"),
+ * or path itself if it exists and is not a regular file: a symbolic link
+ * is written through, to its target, created when it does not exist. */
 drt_status drt__atomic_open(drt__atomic_file *file, const char *path);
 /* Flushes, closes and renames onto the final path; on any error the
  * temporary file is removed and the final path left untouched. */
