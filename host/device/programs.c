@@ -13,23 +13,21 @@
 enum { LANES_ONE, LANES_OF_METHOD };
 
 static const struct program_spec {
-  const char *name;    /* for messages */
   int per_method;      /* trace_<method>.cl, else study.cl (image method) */
   const char *defines; /* what the program computes */
   int lanes;
   const char *kernels[DRT__PROGRAM_MAX_KERNELS];
 } specs[DRT__PROGRAM_KINDS] = {
-    [DRT__PROGRAM_POWER] = {"power", 1, "-DDRT_ND=0", LANES_OF_METHOD,
+    [DRT__PROGRAM_POWER] = {1, "-DDRT_ND=0", LANES_OF_METHOD,
                             {"trace", "reduce_chunks", NULL}},
-    [DRT__PROGRAM_GRADIENT] = {"gradient", 1, "-DDRT_ND=2", LANES_OF_METHOD,
+    [DRT__PROGRAM_GRADIENT] = {1, "-DDRT_ND=2", LANES_OF_METHOD,
                                {"trace", "reduce_chunks", "trace_pairs"}},
-    [DRT__PROGRAM_SCENE] = {"scene gradient", 1,
-                            "-DDRT_ND=2 -DDRT_MOVING_OBJECTS", LANES_ONE,
+    [DRT__PROGRAM_SCENE] = {1, "-DDRT_ND=2 -DDRT_MOVING_OBJECTS", LANES_ONE,
                             {"trace_scene", NULL, NULL}},
-    [DRT__PROGRAM_STUDY_GRADIENT] = {"study gradient", 0, "-DDRT_ND=2",
-                                     LANES_ONE, {"study_eval", NULL, NULL}},
-    [DRT__PROGRAM_STUDY_POWER] = {"study power", 0, "-DDRT_ND=0",
-                                  LANES_OF_METHOD, {"study_power", NULL, NULL}},
+    [DRT__PROGRAM_STUDY_GRADIENT] = {0, "-DDRT_ND=2", LANES_ONE,
+                                     {"study_eval", NULL, NULL}},
+    [DRT__PROGRAM_STUDY_POWER] = {0, "-DDRT_ND=0", LANES_OF_METHOD,
+                                  {"study_power", NULL, NULL}},
 };
 
 static const char *const method_sources[DRT_METHOD_COUNT] = {
