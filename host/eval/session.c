@@ -7,9 +7,8 @@
 
 #include "cl_runtime.h"
 #include "context_impl.h"
-#define DRT_MOVING_OBJECTS /* drt_scene_stride */
-#include "power/drt_contribution.h"
 #include "error.h"
+#include "gradients/drt_moves.h" /* drt_scene_stride */
 
 /* Cells to aim for per compute unit when splitting candidates. */
 #define DRT_CELLS_PER_UNIT 2048

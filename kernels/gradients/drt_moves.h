@@ -18,6 +18,13 @@
 #define DRT_SG_PER_OBJECT 5
 #define DRT_SG_BLOCKER 4
 
+/* Layout of one point's scene-gradient result (drt_contribution.h):
+ * power, the moving endpoint's x and y, DRT_SG_PER_OBJECT per object, R,
+ * then x and y of each fixed endpoint. */
+DRT_FN int drt_scene_stride(int n_objects, int n_fixed) {
+  return 4 + DRT_SG_PER_OBJECT * n_objects + 2 * n_fixed;
+}
+
 /* Directions of one path of order k. */
 DRT_FN int drt_scene_directions(int k) {
   return DRT_SG_ENDPOINTS + DRT_SG_PER_OBJECT * k + DRT_SG_BLOCKER;

@@ -28,13 +28,6 @@ DRT_FN drt_num drt_endpoint_power(const drt_traced *tp, int vary_tx,
 }
 
 #ifdef DRT_MOVING_OBJECTS
-/* Layout of one point's scene-gradient result: power, the moving
- * endpoint's x and y, DRT_SG_PER_OBJECT per object, R, then x and y of
- * each fixed endpoint. */
-DRT_FN int drt_scene_stride(int n_objects, int n_fixed) {
-  return 4 + DRT_SG_PER_OBJECT * n_objects + 2 * n_fixed;
-}
-
 /* Index in that layout of direction dir of a path through objects cand
  * from fixed endpoint `fixed`, deciding obstruction object bm; -1 for
  * none. */
