@@ -100,13 +100,10 @@ DRT_FN drt_num drt_num_compare(drt_num big, drt_num small, int strict,
   return r;
 }
 
-/* and, or, not with the semantics of drt_smooth.h (NaN propagates): the
+/* and, not with the semantics of drt_smooth.h (NaN propagates): the
  * derivative follows the operand whose value is taken. */
 DRT_FN drt_num drt_num_and(drt_num a, drt_num b) {
-  return drt_num_sel(a.v < b.v || a.v != a.v, a, b);
-}
-DRT_FN drt_num drt_num_or(drt_num a, drt_num b) {
-  return drt_num_sel(a.v > b.v || a.v != a.v, a, b);
+  return drt_num_sel(drt_and_takes_b(a.v, b.v), b, a);
 }
 DRT_FN drt_num drt_num_not(drt_num a) {
   drt_num r;

@@ -45,11 +45,19 @@ DRT_FN lreal drt_less(lreal x, lreal y, drt_smoothing_params p) {
 }
 
 /* a and b = min(a, b), propagating NaN (a NaN validity must reach the end,
- * where it counts as 0, rather than vanish inside fmin). */
-DRT_FN lreal drt_and(lreal a, lreal b) { return drt_sel(a < b || a != a, a, b); }
+ * where it counts as 0, rather than vanish inside fmin): per lane, whether
+ * it takes b, and its value. The rule is stated once here, for the
+ * numbers with tangents and the obstruction scan follow it too. */
+DRT_FN lmask drt_and_takes_b(lreal a, lreal b) { return !(a < b || a != a); }
+DRT_FN lreal drt_and(lreal a, lreal b) {
+  return drt_sel(drt_and_takes_b(a, b), b, a);
+}
 
 /* a or b = max(a, b), propagating NaN. */
-DRT_FN lreal drt_or(lreal a, lreal b) { return drt_sel(a > b || a != a, a, b); }
+DRT_FN lmask drt_or_takes_b(lreal a, lreal b) { return !(a > b || a != a); }
+DRT_FN lreal drt_or(lreal a, lreal b) {
+  return drt_sel(drt_or_takes_b(a, b), b, a);
+}
 
 DRT_FN lreal drt_not(lreal a) { return (real)1 - a; }
 

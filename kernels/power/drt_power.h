@@ -130,8 +130,7 @@ DRT_FN void drt_obstruction_scan(const drt_traced *tp, const drt_scene_view *sv,
       lreal meets = drt_segments_meet(tp->path[j], tp->path[j + 1],
                                       drt_object_a(sv->segments, m),
                                       drt_object_b(sv->segments, m), p);
-      lmask take =
-          blocked != (real)1 && !(blocked > meets || blocked != blocked);
+      lmask take = blocked != (real)1 && drt_or_takes_b(blocked, meets);
       blocked = drt_sel(take, meets, blocked);
       if (track) {
         b->j = drt_sel_mask(take, j, b->j);
