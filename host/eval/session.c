@@ -178,7 +178,6 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->ctx = ctx;
   s->scene = scene;
   s->opt = opt;
-  s->kind = kind;
   s->n_orders = opt->order_max - opt->order_min + 1;
   s->components = drt__eval_components(scene, opt, kind);
   s->chunked = kind != DRT__EVAL_SCENE;

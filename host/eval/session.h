@@ -34,7 +34,6 @@ typedef struct drt__session {
   drt_context *ctx;
   const drt_scene *scene;
   const drt_trace_options *opt;
-  drt__eval_kind kind;
   int n_orders;
   int n_fixed;
   size_t components; /* values a point */
