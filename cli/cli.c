@@ -18,6 +18,7 @@
 #include "cli_options.h"
 #include "cli_study.h"
 #include "drt2d.h"
+#include "drawing.h"
 #include "figure.h"
 #include "format.h"
 #include "npy.h"
@@ -38,7 +39,7 @@ static const struct cli_option {
     {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
     {"npy", CMD_MAP},       {"db-range", CMD_MAP},    {"vary", CMD_MAP | CMD_EVAL},
     {"points", CMD_EVAL},   {"grad-png", CMD_MAP},    {"grad", CMD_MAP},
-    {"wrt", CMD_EVAL},
+    {"wrt", CMD_EVAL},      {"dpi", CMD_MAP},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -51,6 +52,8 @@ typedef struct map_args {
   int grad;             /* --npy holds (ny, nx, 3): power and gradient */
   const char *grad_png; /* gradient figure */
   double db_lo, db_hi;
+  double dpi; /* of PNG figures */
+  int dpi_given;
   const char *points;
   int wrt_scene; /* eval --wrt scene: derivatives by every scene parameter */
 } map_args;
@@ -105,7 +108,8 @@ static void print_help(int command) {
            "  --vary rx|tx        moving endpoint: rx (coverage map, default) "
            "or tx\n"
            "  --png FILE          figure: dB relative to P0 = 1/h^2, colour "
-           "bar, scene\n"
+           "bar, scene;\n"
+           "                      .png, .svg or .pdf as the name ends\n"
            "  --npy FILE          linear power, shape (ny, nx), row 0 = "
            "south;\n"
            "                      float32 or float64 as computed\n"
@@ -118,7 +122,9 @@ static void print_help(int command) {
            "  --grad-png FILE     figure of the gradient: |grad P| in dB "
            "rel. P0 per\n"
            "                      unit length (60 dB below its maximum), "
-           "with arrows\n\n%s\n%s",
+           "with arrows\n"
+           "  --dpi N             pixels per inch of .png figures (default "
+           "72, one a point)\n\n%s\n%s",
            common_help, device_help);
   else if (command == CMD_EVAL)
     printf("usage: drt2d eval [OPTIONS] --points FILE|-\n\n"
@@ -164,6 +170,10 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
   if (strcmp(name, "bbox") == 0) {
     m->bbox_given = 1;
     return drt__parse_bbox(name, value, m->bbox);
+  }
+  if (strcmp(name, "dpi") == 0) {
+    m->dpi_given = 1;
+    return drt__parse_dpi(name, value, &m->dpi);
   }
   if (strcmp(name, "png") == 0) m->png = value;
   else if (strcmp(name, "grad") == 0) m->grad = 1;
@@ -294,7 +304,7 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
   to_db(power, (size_t)m->nx * m->ny);
   drt__figure fig;
   figure_of_scene(&fig, power, m, scene, c, title, "dB rel. P0");
-  return drt__figure_write_png(&fig, path);
+  return drt__figure_write(&fig, path, m->dpi);
 }
 
 /* One line on stderr: time, paths traced per second, solver iterations. */
@@ -357,7 +367,7 @@ static drt_status write_grad_png(const char *path, const double *values,
   fig.db_hi = top;
   fig.arrows = arrows;
   fig.arrow_every = longer / 24 > 1 ? longer / 24 : 1;
-  drt_status status = drt__figure_write_png(&fig, path);
+  drt_status status = drt__figure_write(&fig, path, m->dpi);
   free(db);
   free(arrows);
   return status;
@@ -432,13 +442,33 @@ static int check_map_fits(const map_args *m) {
   return -1;
 }
 
+/* The figures fit their formats at --dpi, checked before any work (a
+ * usage error): a grid too large for a raster, a PNG too large to draw. */
+static int check_figure_sizes(const map_args *m) {
+  drt__figure fig = {.nx = m->nx, .ny = m->ny, .db_lo = m->db_lo,
+                     .db_hi = m->db_hi, .unit = "dB rel. P0 per unit length"};
+  memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
+  const char *names[] = {"--png", "--grad-png"};
+  const char *paths[] = {m->png, m->grad_png};
+  for (int i = 0; i < 2; i++) {
+    drt_status status =
+        paths[i] ? drt__figure_check_size(&fig, 1, paths[i], m->dpi) : DRT_OK;
+    if (status) {
+      drt__cli_report(names[i], status);
+      return DRT_EXIT_USAGE;
+    }
+  }
+  return 0;
+}
+
 static int run_map(drt__cli_common *c, map_args *m) {
   if (!m->png && !m->npy && !m->grad_png)
     return usage_error("map", "nothing to write: give --png FILE, --npy "
                        "FILE or --grad-png FILE", "");
-  const char *names[] = {"png", "npy", "grad-png"};
-  const char *paths[] = {m->png, m->npy, m->grad_png};
-  int checked = drt__cli_check_outputs(names, paths, 3);
+  const char *names[] = {"png", "grad-png", "npy"};
+  const char *paths[] = {m->png, m->grad_png, m->npy};
+  int checked = drt__cli_check_figures(names, paths, 2, m->dpi_given);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
   if (checked) return checked;
   if (check_map_fits(m)) return DRT_EXIT_USAGE;
   drt_scene *scene = drt__cli_load_scene(c);
@@ -449,8 +479,11 @@ static int run_map(drt__cli_common *c, map_args *m) {
   if (status) {
     drt__cli_report("options", status);
     rc = DRT_EXIT_USAGE;
-  } else if (grid_box(m, scene) == 0 && (ctx = drt__cli_open_context(c))) {
-    rc = compute_and_write(ctx, scene, c, m);
+  } else if (grid_box(m, scene) == 0) {
+    rc = check_figure_sizes(m);
+    if (!rc)
+      rc = (ctx = drt__cli_open_context(c)) ? compute_and_write(ctx, scene, c, m)
+                                            : DRT_EXIT_FAILURE;
   }
   drt_context_destroy(ctx);
   drt_scene_destroy(scene);
@@ -788,7 +821,8 @@ static int run_command(int argc, char **argv) {
   }
   drt__cli_common common;
   drt__cli_common_init(&common);
-  map_args m = {.nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5};
+  map_args m = {
+      .nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5, .dpi = DRT_FIGURE_DPI};
   int rc = parse_args(argc - 1, argv + 1, argv[1], command, &common, &m);
   if (rc >= 0) return rc;
   switch (command) {

@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "drawing.h"
+#include "figure.h"
 
 static const char *const own_options[] = {
     "steps",  "lr",   "alpha-start", "alpha-end",  "objective", "temperature",
     "json",   "png",  "frames",      "frames-png", "grid",      "bbox",
-    "db-range"};
+    "db-range", "dpi"};
 static const char *const shared_options[] = {
     "scene", "tx",   "rx",     "order",  "method",
     "only",  "seed", "device", "precision", "smoothing"};
@@ -56,7 +58,9 @@ static void print_help(void) {
       "  --grid N|NXxNY      grid of the figures (default 200)\n"
       "  --bbox X0,Y0,X1,Y1  extent of the figures (default: scene's box)\n"
       "  --db-range LO,HI    colour scale (default: 40 dB below the highest\n"
-      "                      value, rounded up to 5 dB)\n\n"
+      "                      value, rounded up to 5 dB)\n"
+      "  --dpi N             pixels per inch of .png figures (default 72);\n"
+      "                      figures are .png, .svg or .pdf as the name ends\n\n"
       "scene and device options:\n"
       "  --scene NAME|FILE   as for 'drt2d map' (default square-obstacle)\n"
       "  --order K|KMIN:KMAX interaction orders (default 0:1)\n"
@@ -127,9 +131,13 @@ static int parse_own(drt__optimize_args *a, const char *name, const char *v) {
     a->db_given = 1;
     return drt__parse_range(name, v, &a->db_lo, &a->db_hi);
   }
+  if (strcmp(name, "dpi") == 0) {
+    a->dpi_given = 1;
+    return drt__parse_dpi(name, v, &a->dpi);
+  }
   if (strcmp(name, "json") == 0) a->json = v;
   else if (strcmp(name, "png") == 0) a->png = v;
-  else a->frames_png = v; /* the last of own_options */
+  else a->frames_png = v; /* the one own option left */
   return 0;
 }
 
@@ -180,9 +188,10 @@ static int check_args(drt__optimize_args *a) {
     return usage_error("--tx: one transmitter moves; give one start", "");
   if (a->frames && !a->frames_png)
     return usage_error("--frames: give the strip's file with --frames-png", "");
-  const char *names[] = {"json", "png", "frames-png"};
-  const char *paths[] = {a->json, a->png, a->frames_png};
-  int checked = drt__cli_check_outputs(names, paths, 3);
+  const char *names[] = {"png", "frames-png", "json"};
+  const char *paths[] = {a->png, a->frames_png, a->json};
+  int checked = drt__cli_check_figures(names, paths, 2, a->dpi_given);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
   if (checked) return checked;
   if (a->frames_png && !a->frames) a->frames = 5;
   if (a->frames > a->opt.steps + 1)
@@ -202,6 +211,7 @@ static void init_args(drt__optimize_args *a) {
   a->common.trace.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
   drt_optimize_options_init(&a->opt);
   a->nx = a->ny = 200;
+  a->dpi = DRT_FIGURE_DPI;
 }
 
 /* The per-step line, through the library's callback. */
@@ -273,6 +283,30 @@ static int descend(drt__optimize_args *a, drt_context *ctx,
   return rc;
 }
 
+/* The figures fit their formats at --dpi, before the descent: the strip
+ * holds --frames panels side by side. The automatic colour scale is not
+ * known yet; its labels are as wide as "-40". */
+static int check_figure_sizes(const drt__optimize_args *a) {
+  drt__figure fig = {.nx = a->nx, .ny = a->ny,
+                     .db_lo = a->db_given ? a->db_lo : -40.0,
+                     .db_hi = a->db_given ? a->db_hi : 0.0,
+                     .unit = "objective, dB rel. P0"};
+  memcpy(fig.bbox, a->bbox, sizeof fig.bbox);
+  const char *names[] = {"--png", "--frames-png"};
+  const char *paths[] = {a->png, a->frames_png};
+  const int panels[] = {1, a->frames};
+  for (int i = 0; i < 2; i++) {
+    drt_status status = paths[i] ? drt__figure_check_size(&fig, panels[i],
+                                                          paths[i], a->dpi)
+                                 : DRT_OK;
+    if (status) {
+      drt__cli_report(names[i], status);
+      return DRT_EXIT_USAGE;
+    }
+  }
+  return -1;
+}
+
 /* Options that need the scene: the library's checks, the figures' box. */
 static int check_with_scene(drt__optimize_args *a, const drt_scene *scene) {
   drt_trace_options trace = a->common.trace;
@@ -285,11 +319,12 @@ static int check_with_scene(drt__optimize_args *a, const drt_scene *scene) {
     drt__cli_report("options", status);
     return DRT_EXIT_USAGE;
   }
-  if (a->bbox_given || !(a->png || a->frames_png)) return -1;
-  if (drt_scene_bbox(scene, a->bbox) || a->bbox[2] <= a->bbox[0] ||
-      a->bbox[3] <= a->bbox[1])
+  if (!(a->png || a->frames_png)) return -1;
+  if (!a->bbox_given &&
+      (drt_scene_bbox(scene, a->bbox) || a->bbox[2] <= a->bbox[0] ||
+       a->bbox[3] <= a->bbox[1]))
     return usage_error("the scene's bounding box is flat; give --bbox", "");
-  return -1;
+  return check_figure_sizes(a);
 }
 
 int drt__cli_optimize(int argc, char **argv) {

@@ -19,6 +19,8 @@ typedef struct drt__optimize_args {
   int bbox_given;
   double db_lo, db_hi;       /* colour scale; automatic unless db_given */
   int db_given;
+  double dpi;                /* of PNG figures */
+  int dpi_given;
 } drt__optimize_args;
 
 /* A finished run, as the outputs need it. */

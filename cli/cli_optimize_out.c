@@ -206,7 +206,7 @@ drt_status drt__optimize_write_png(const drt__optimize_run *run) {
              a->opt.smoothing ? drt__smoothing_name(a->opt.smoothing) : "exact",
              from, to);
     drt__figure fig = make_figure(run, db, range, track, last, title);
-    status = drt__figure_write_png(&fig, a->png);
+    status = drt__figure_write(&fig, a->png, a->dpi);
   }
   free(db);
   free(track);
@@ -249,7 +249,7 @@ static drt_status write_frames(const drt__optimize_run *run, const double *db,
       snprintf(titles[i], 128, "step %d, exact: %s", t, f);
     figs[i] = make_figure(run, db + i * cells, range, track, t, titles[i]);
   }
-  return drt__figure_strip_write_png(figs, a->frames, a->frames_png);
+  return drt__figure_strip_write(figs, a->frames, a->frames_png, a->dpi);
 }
 
 drt_status drt__optimize_write_frames(const drt__optimize_run *run) {

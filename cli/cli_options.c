@@ -12,6 +12,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "drawing.h"
 
 static int bad_value(const char *option, const char *text, const char *want) {
   fprintf(stderr, "drt2d: --%s: invalid value '%s' (expected %s)\n", option,
@@ -143,6 +144,38 @@ int drt__parse_range(const char *option, const char *text, double *lo,
     return bad_value(option, text, "LO,HI with HI > LO");
   *lo = v[0];
   *hi = v[1];
+  return 0;
+}
+
+int drt__parse_dpi(const char *option, const char *text, double *dpi) {
+  char want[64];
+  snprintf(want, sizeof want, "a resolution from %g to %g", DRT_FIGURE_MIN_DPI,
+           DRT_FIGURE_MAX_DPI);
+  double v;
+  if (parse_double_span(text, text + strlen(text), &v) ||
+      drt__figure_check_dpi(v) != DRT_OK)
+    return bad_value(option, text, want);
+  *dpi = v;
+  return 0;
+}
+
+int drt__cli_check_figures(const char *const *names, const char *const *paths,
+                           size_t n, int dpi_given) {
+  int any_png = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!paths[i]) continue;
+    drt__figure_format format;
+    if (drt__figure_format_of(paths[i], &format) != DRT_OK) {
+      fprintf(stderr, "drt2d: --%s: %s\n", names[i], drt_last_error());
+      return DRT_EXIT_USAGE;
+    }
+    any_png |= format == DRT_FIGURE_PNG;
+  }
+  if (dpi_given && !any_png) {
+    fprintf(stderr, "drt2d: --dpi: sets a PNG figure's resolution, and no "
+            "figure here is a .png\n");
+    return DRT_EXIT_USAGE;
+  }
   return 0;
 }
 

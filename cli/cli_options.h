@@ -39,6 +39,8 @@ int drt__parse_grid(const char *option, const char *text, int *nx, int *ny);
 int drt__parse_bbox(const char *option, const char *text, double box[4]);
 int drt__parse_range(const char *option, const char *text, double *lo,
                      double *hi);
+/* A figure resolution in dots per inch (drawing.h's range). */
+int drt__parse_dpi(const char *option, const char *text, double *dpi);
 
 /* Handles one common option (by name, without "--"); returns 1 if it was
  * one and parsed, 0 if not a common option, -1 on a bad value. */
@@ -67,6 +69,13 @@ drt_context *drt__cli_open_context(const drt__cli_common *common);
 #define DRT_CLI_MAX_OUTPUTS 8
 int drt__cli_check_outputs(const char *const *names, const char *const *paths,
                            size_t n);
+
+/* Checks a command's figure outputs (paths[i] of option names[i], NULL
+ * when not given) before any work: each name must end in .png, .svg or
+ * .pdf, and --dpi (dpi_given) needs a .png among them, since only a PNG
+ * has pixels. Prints the reason and returns DRT_EXIT_USAGE, or 0. */
+int drt__cli_check_figures(const char *const *names, const char *const *paths,
+                           size_t n, int dpi_given);
 
 /* Flushes stdout, keeping the errno of a failure for
  * drt__cli_stdout_error: commands flush through it, not fflush. */

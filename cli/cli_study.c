@@ -17,6 +17,7 @@
 #include "atomic_file.h"
 #include "cli.h"
 #include "cli_options.h"
+#include "drawing.h"
 #include "figure_bars.h"
 #include "format.h"
 
@@ -24,6 +25,8 @@ typedef struct study_args {
   drt_study_options o;
   drt__cli_common common; /* --device, --precision */
   const char *json, *csv, *png;
+  double dpi; /* of a PNG chart */
+  int dpi_given;
   int quiet;
 } study_args;
 
@@ -50,7 +53,9 @@ static const char *study_help =
     "  --precision P       float (default) or double (default with ref)\n"
     "  --json FILE         options, table and every trial as JSON\n"
     "  --csv FILE          one row per trial\n"
-    "  --png FILE          bar chart of the success rates\n"
+    "  --png FILE          bar chart of the success rates (.png, .svg or\n"
+    "                      .pdf as the name ends)\n"
+    "  --dpi N             pixels per inch of a .png chart (default 72)\n"
     "  --quiet             no progress bar\n";
 
 static int usage(const char *message, const char *detail) {
@@ -149,6 +154,10 @@ static int study_option(study_args *a, const char *name, const char *value) {
     o->seed = (uint64_t)seed;
     return 0;
   }
+  if (!strcmp(name, "dpi")) {
+    a->dpi_given = 1;
+    return drt__parse_dpi(name, value, &a->dpi);
+  }
   if (!strcmp(name, "json")) a->json = value;
   else if (!strcmp(name, "csv")) a->csv = value;
   else if (!strcmp(name, "png")) a->png = value;
@@ -160,7 +169,7 @@ static const char *const OPTION_NAMES[] = {
     "trials", "receivers", "walls",  "order",        "steps",  "lr",
     "alpha-start", "alpha-end", "smoothing", "seed", "tolerance-db",
     "grid",   "batch",     "device", "precision",    "json",   "csv",
-    "png"};
+    "png",    "dpi"};
 #define N_OPTIONS (int)(sizeof OPTION_NAMES / sizeof OPTION_NAMES[0])
 enum { OPT_QUIET = 1000, OPT_HELP = 'h' };
 
@@ -187,9 +196,10 @@ static int parse_study_args(int argc, char **argv, study_args *a) {
   }
   if (optind < argc) return usage("unexpected argument ", argv[optind]);
   if (drt_study_options_check(&a->o)) return usage(drt_last_error(), "");
-  const char *names[] = {"json", "csv", "png"};
-  const char *paths[] = {a->json, a->csv, a->png};
-  int checked = drt__cli_check_outputs(names, paths, 3);
+  const char *names[] = {"png", "json", "csv"};
+  const char *paths[] = {a->png, a->json, a->csv};
+  int checked = drt__cli_check_figures(names, paths, 1, a->dpi_given);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
   if (checked) return checked;
   return -1;
 }
@@ -401,7 +411,7 @@ static int write_chart(const study_args *a, const drt_study_summary *rows) {
       c.hi[g][s] = arms[s]->hi;
     }
   }
-  drt_status status = drt__bar_chart_write_png(&c, a->png);
+  drt_status status = drt__bar_chart_write(&c, a->png, a->dpi);
   if (status) drt__cli_report("--png", status);
   return status ? -1 : 0;
 }
@@ -443,6 +453,7 @@ int drt__cli_study(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   drt_study_options_init(&a.o);
   drt__cli_common_init(&a.common);
+  a.dpi = DRT_FIGURE_DPI;
   int rc = parse_study_args(argc, argv, &a);
   if (rc >= 0) return rc;
   size_t n = drt_study_trial_count(&a.o);

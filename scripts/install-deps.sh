@@ -2,8 +2,11 @@
 # install-deps.sh — installs the Debian packages drt2d needs, only those missing.
 set -euo pipefail
 
+# libcairo2-dev and fonts-dejavu-core draw the figures; poppler-utils
+# (pdftoppm) and libexpat1-dev let the tests read the PDF and SVG back.
 packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers
-          pocl-opencl-icd libpng-dev libcjson-dev check clinfo)
+          pocl-opencl-icd libpng-dev libcjson-dev check clinfo
+          libcairo2-dev fonts-dejavu-core poppler-utils libexpat1-dev)
 
 missing=()
 for p in "${packages[@]}"; do

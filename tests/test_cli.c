@@ -380,11 +380,11 @@ END_TEST
  * work: otherwise the last output's rename silently replaces the first. */
 START_TEST(outputs_on_one_file_are_refused) {
   char a[128], a_dot[128], a_up[128], link[128], keep[128], sub[128];
-  snprintf(a, sizeof a, "%s", drt_test_scratch("a.out"));
-  snprintf(a_dot, sizeof a_dot, "%s", drt_test_scratch("./a.out"));
+  snprintf(a, sizeof a, "%s", drt_test_scratch("a.png"));
+  snprintf(a_dot, sizeof a_dot, "%s", drt_test_scratch("./a.png"));
   snprintf(sub, sizeof sub, "%s", drt_test_scratch("sub"));
-  snprintf(a_up, sizeof a_up, "%s", drt_test_scratch("sub/../a.out"));
-  snprintf(keep, sizeof keep, "%s", drt_test_scratch("keep.npy"));
+  snprintf(a_up, sizeof a_up, "%s", drt_test_scratch("sub/../a.png"));
+  snprintf(keep, sizeof keep, "%s", drt_test_scratch("keep.png"));
   snprintf(link, sizeof link, "%s", drt_test_scratch("link.png"));
   ck_assert_int_eq(mkdir(sub, 0700), 0);
   FILE *f = fopen(keep, "w");
@@ -414,8 +414,8 @@ START_TEST(outputs_on_one_file_are_refused) {
   int cwd = open(".", O_RDONLY);
   ck_assert_int_ge(cwd, 0);
   ck_assert_int_eq(chdir(sub), 0);
-  int rc = drt_test_cli("map", g, four, d, ref, "--png", "../a.out", "--npy",
-                        "./../sub/../a.out", NULL);
+  int rc = drt_test_cli("map", g, four, d, ref, "--png", "../a.png", "--npy",
+                        "./../sub/../a.png", NULL);
   ck_assert_int_eq(fchdir(cwd), 0);
   close(cwd);
   ck_assert_int_eq(rc, DRT_EXIT_USAGE);
@@ -426,9 +426,13 @@ START_TEST(outputs_on_one_file_are_refused) {
   ck_assert_uint_eq(fread(text, 1, sizeof text - 1, f), 4);
   fclose(f);
   ck_assert_str_eq(text, "keep"); /* untouched */
-  /* A device written in place may take several outputs. */
+  /* A device written in place may take several outputs (a figure's
+   * through a link, since its name must say its format). */
+  char null_png[128];
+  snprintf(null_png, sizeof null_png, "%s", drt_test_scratch("null.png"));
+  ck_assert_int_eq(symlink("/dev/null", null_png), 0);
   ck_assert_int_eq(drt_test_cli("map", g, four, d, ref, "--npy", "/dev/null",
-                                "--png", "/dev/null", NULL), 0);
+                                "--png", null_png, NULL), 0);
   /* The message names both options. */
   char err[4096];
   ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
@@ -575,6 +579,84 @@ START_TEST(dangling_links_are_written_through) {
 }
 END_TEST
 
+/* Width and height of a PNG, from its IHDR chunk. */
+static void png_size_of(const char *path, unsigned *width, unsigned *height) {
+  unsigned char head[24];
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fread(head, 1, sizeof head, f), sizeof head);
+  fclose(f);
+  ck_assert_int_eq(memcmp(head + 12, "IHDR", 4), 0);
+  *width = (unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19];
+  *height = (unsigned)head[20] << 24 | head[21] << 16 | head[22] << 8 | head[23];
+}
+
+static int file_starts_with(const char *path, const char *text) {
+  char head[16] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(head, 1, strlen(text), f);
+  fclose(f);
+  return n == strlen(text) && memcmp(head, text, n) == 0;
+}
+
+/* A figure's format follows its name; --dpi sets a PNG's pixels and is a
+ * usage error where no figure is a PNG. All checked before any work. */
+START_TEST(figure_formats_and_dpi) {
+  char err[4096], jpg[256], npy[256], svg[256], png[256], pdf[256];
+  snprintf(jpg, sizeof jpg, "%s", drt_test_scratch("map.jpg"));
+  snprintf(npy, sizeof npy, "%s", drt_test_scratch("map.npy"));
+  snprintf(svg, sizeof svg, "%s", drt_test_scratch("map.svg"));
+  snprintf(png, sizeof png, "%s", drt_test_scratch("map.png"));
+  snprintf(pdf, sizeof pdf, "%s", drt_test_scratch("grad.pdf"));
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--grid", "4", "--png", jpg, NULL), 2);
+  ck_assert_msg(strstr(err, "--png: ") && strstr(err, "map.jpg") &&
+                    strstr(err, ".png, .svg or .pdf"), "%s", err);
+  ck_assert(!drt_test_exists(jpg));
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--grid", "4", "--npy", npy, "--png", svg,
+                             "--dpi", "100", NULL), 2);
+  ck_assert_msg(strstr(err, "--dpi") != NULL, "%s", err);
+  ck_assert(!drt_test_exists(npy) && !drt_test_exists(svg));
+  const char *bad_dpi[] = {"5", "abc", "1e9", "nan", "-72"};
+  for (size_t i = 0; i < sizeof bad_dpi / sizeof bad_dpi[0]; i++)
+    ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--png", png, "--dpi",
+                                  bad_dpi[i], NULL), 2);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", "1", "--json", npy,
+                                "--dpi", "100", NULL), 2);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", "1", "--png", jpg, NULL),
+                   2);
+  ck_assert_int_eq(drt_test_cli("study", "--trials", "1", "--dpi", "100",
+                                NULL), 2);
+  /* Figures too large to draw are refused before the work: at 1200 dpi a
+   * 4000-cell map is 66,667 pixels wide, a strip of 16 panels of 200 cells
+   * 13 times a panel's 10,000. */
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--grid", "4000", "--png", png, "--dpi", "1200",
+                             NULL), 2);
+  ck_assert_msg(strstr(err, "too large") && !strstr(err, "map on "), "%s", err);
+  ck_assert_int_eq(drt_test_cli("optimize", "--steps", "20", "--frames", "16",
+                                "--frames-png", png, "--dpi", "600", NULL), 2);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "40000x2", "--png", svg,
+                                NULL), 2);
+  ck_assert(!drt_test_exists(png) && !drt_test_exists(npy));
+  /* Every format, and the resolution. */
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "8", "--png", svg,
+                                "--grad-png", pdf, NULL), 0);
+  ck_assert(file_starts_with(svg, "<?xml"));
+  ck_assert(file_starts_with(pdf, "%PDF-"));
+  unsigned w72, h72, w144, h144;
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "8", "--png", png, NULL), 0);
+  png_size_of(png, &w72, &h72);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "8", "--png", png, "--dpi",
+                                "144", NULL), 0);
+  png_size_of(png, &w144, &h144);
+  ck_assert_uint_eq(w144, 2 * w72);
+  ck_assert_uint_eq(h144, 2 * h72);
+}
+END_TEST
+
 static Suite *cli_suite(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("core");
@@ -594,6 +676,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, stdout_failure_in_process_does_not_poison_the_next_run);
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   tcase_add_test(tc, output_names_are_checked_before_work);
+  tcase_add_test(tc, figure_formats_and_dpi);
   tcase_add_test(tc, one_error_one_line);
   tcase_add_test(tc, info_prints_huge_counts_truly);
   tcase_add_test(tc, nul_in_points_is_an_error);

@@ -1,8 +1,11 @@
-/* test_figure.c — the colour map, the bitmap font and PNG figures read back. */
+/* test_figure.c — the colour map, text, and figures read back: PNG with
+ * libpng, SVG as XML (expat), PDF through pdftoppm. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <expat.h>
 #include <math.h>
 #include <png.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +13,10 @@
 #include <unistd.h>
 
 #include "colormap.h"
+#include "drawing.h"
 #include "figure.h"
-#include "font.h"
+#include "figure_bars.h"
+#include "text.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------------------ */
@@ -150,116 +155,79 @@ START_TEST(test_colormap_hue_path_and_gamut) {
 END_TEST
 
 /* ------------------------------------------------------------------------ */
-/* Font                                                                     */
+/* Text                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static const uint8_t INK[3] = {10, 20, 30};
+START_TEST(test_text_clean_utf8) {
+  char out[32];
+  drt__text_clean("plain", out, sizeof out);
+  ck_assert_str_eq(out, "plain");
+  drt__text_clean("\xc3\xa9t\xc3\xa9", out, sizeof out); /* été */
+  ck_assert_str_eq(out, "\xc3\xa9t\xc3\xa9");
+  /* A stray continuation byte, a truncated sequence, an overlong '/', a
+   * surrogate and a code point past U+10FFFF each become one '?'. */
+  drt__text_clean("a\x80" "b\xc3", out, sizeof out);
+  ck_assert_str_eq(out, "a?b?");
+  drt__text_clean("\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80", out, sizeof out);
+  ck_assert_str_eq(out, "??|???|????");
+  /* Cut at a whole character: "é" does not fit in the last 2 bytes. */
+  drt__text_clean("ab\xc3\xa9", out, 4);
+  ck_assert_str_eq(out, "ab");
+  drt__text_clean(NULL, out, sizeof out);
+  ck_assert_str_eq(out, "");
+}
+END_TEST
 
-/* Renders text at scale 1 at (1, 1) of a blank canvas with a 1-pixel border
- * and returns the lit pixels as '#'/'.' art of the glyph area. */
-static void render_art(const char *text, char *art, int art_size) {
-  int w = drt__font_text_width(text, 1) + 2, h = DRT_FONT_HEIGHT + 2;
-  uint8_t *rgb = calloc((size_t)w * h, 3);
-  ck_assert_ptr_nonnull(rgb);
-  drt__font_draw(rgb, w, h, 1, 1, text, 1, INK);
-  int n = 0;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      int lit = rgb[(y * w + x) * 3] != 0;
-      int border = x == 0 || y == 0 || x == w - 1 || y == h - 1;
-      ck_assert_msg(!(lit && border), "'%s' drew outside its cell", text);
-      if (!border && n < art_size - 1) art[n++] = lit ? '#' : '.';
+/* Inked pixels of text drawn in black on a white RGB surface. */
+static int inked_pixels(const char *text, double size) {
+  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 60);
+  cairo_t *cr = cairo_create(s);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  drt__text_font(cr, size);
+  drt__text_draw(cr, 2, 2, text);
+  ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush(s);
+  const unsigned char *data = cairo_image_surface_get_data(s);
+  int stride = cairo_image_surface_get_stride(s), inked = 0;
+  for (int y = 0; y < 60; y++)
+    for (int x = 0; x < 400; x++) {
+      uint32_t v = *(const uint32_t *)(const void *)(data + y * stride + 4 * x);
+      inked += (v & 0xFF) < 128;
     }
-  art[n] = '\0';
-  free(rgb);
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
+  return inked;
 }
 
-static int count_lit(const char *art) {
-  int n = 0;
-  for (; *art; art++) n += *art == '#';
-  return n;
-}
-
-START_TEST(test_font_widths) {
-  uint8_t rgb[3 * 64 * 16] = {0};
-  ck_assert_int_eq(drt__font_text_width("", 2), 0);
-  ck_assert_int_eq(drt__font_text_width("a", 1), 5);
-  ck_assert_int_eq(drt__font_text_width("ab", 2), 22); /* 6 per glyph, less
-                                                          the last gap */
-  ck_assert_int_eq(drt__font_draw(rgb, 64, 16, 0, 0, "ab", 2, INK), 22);
-}
-END_TEST
-
-START_TEST(test_font_eight_is_symmetric) {
-  char art[64];
-  render_art("8", art, sizeof art);
-  ck_assert_int_eq((int)strlen(art), DRT_FONT_WIDTH * DRT_FONT_HEIGHT);
-  ck_assert_int_gt(count_lit(art), 10);
-  for (int y = 0; y < DRT_FONT_HEIGHT; y++)
-    for (int x = 0; x < DRT_FONT_WIDTH; x++)
-      ck_assert_int_eq(art[y * 5 + x], art[y * 5 + (4 - x)]);
-  /* Closed at the top, the waist and the bottom. */
-  ck_assert_int_eq(art[0 * 5 + 2], '#');
-  ck_assert_int_eq(art[3 * 5 + 2], '#');
-  ck_assert_int_eq(art[6 * 5 + 2], '#');
-  ck_assert_int_eq(art[1 * 5 + 2], '.');
-}
-END_TEST
-
-START_TEST(test_font_unknown_is_box) {
-  const char *unknown[] = {"\x01", "~", "\xc3"};
-  for (size_t i = 0; i < 3; i++) {
-    char art[64];
-    render_art(unknown[i], art, sizeof art);
-    for (int y = 0; y < DRT_FONT_HEIGHT; y++)
-      for (int x = 0; x < DRT_FONT_WIDTH; x++) {
-        int edge = x == 0 || y == 0 || x == 4 || y == 6;
-        ck_assert_int_eq(art[y * 5 + x], edge ? '#' : '.');
-      }
-  }
-}
-END_TEST
-
-START_TEST(test_font_required_glyphs_distinct) {
-  const char *required = "0123456789-+.,:()=/% "
-                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                         "abcdefghijklmnopqrstuvwxyz";
-  size_t n = strlen(required);
-  char box[64], arts[128][64];
-  render_art("\x01", box, sizeof box);
-  for (size_t i = 0; i < n; i++) {
-    char one[2] = {required[i], 0};
-    render_art(one, arts[i], sizeof arts[i]);
-    ck_assert_msg(strcmp(arts[i], box) != 0, "'%c' has no glyph", required[i]);
-    if (required[i] != ' ')
-      ck_assert_msg(count_lit(arts[i]) > 0, "'%c' is blank", required[i]);
-    for (size_t j = 0; j < i; j++)
-      ck_assert_msg(strcmp(arts[i], arts[j]) != 0, "'%c' looks like '%c'",
-                    required[i], required[j]);
-  }
-}
-END_TEST
-
-START_TEST(test_font_scale_and_clipping) {
-  const char *text = "Ag5";
-  char art[128];
-  render_art(text, art, sizeof art);
-  int lit1 = count_lit(art);
-  /* Scale 3: every font pixel is a 3x3 block. */
-  int w = drt__font_text_width(text, 3), h = 7 * 3;
-  uint8_t *big = calloc((size_t)w * h, 3);
-  ck_assert_ptr_nonnull(big);
-  drt__font_draw(big, w, h, 0, 0, text, 3, INK);
-  int lit3 = 0;
-  for (int i = 0; i < w * h; i++) lit3 += big[i * 3] != 0;
-  ck_assert_int_eq(lit3, 9 * lit1);
-  /* Drawn partly off a small canvas: exactly the overlapping part appears. */
-  uint8_t small[8 * 6 * 3] = {0};
-  drt__font_draw(small, 8, 6, -4, -5, text, 3, INK);
-  for (int y = 0; y < 6; y++)
-    for (int x = 0; x < 8; x++)
-      ck_assert_int_eq(small[(y * 8 + x) * 3], big[((y + 5) * w + x + 4) * 3]);
-  free(big);
+START_TEST(test_text_metrics_and_ink) {
+  cairo_t *cr = drt__text_measurer();
+  ck_assert_ptr_nonnull(cr);
+  drt__text_font(cr, 10.0);
+  double w10 = drt__text_width(cr, "-40 dB"), h10 = drt__text_height(cr);
+  drt__text_font(cr, 20.0);
+  double w20 = drt__text_width(cr, "-40 dB");
+  /* Unhinted metrics scale with the size exactly. */
+  ck_assert_double_eq_tol(w20, 2.0 * w10, 1e-9 * w20);
+  /* A sans-serif text box: about 1.2 em high, letters about 0.6 em wide. */
+  ck_assert_double_gt(h10, 10.0);
+  ck_assert_double_lt(h10, 14.0);
+  ck_assert_double_gt(w10, 6 * 4.0);
+  ck_assert_double_lt(w10, 6 * 8.0);
+  ck_assert_double_eq(drt__text_width(cr, ""), 0.0);
+  /* Invalid UTF-8 is measured as its '?' replacements, not refused. */
+  ck_assert_double_eq_tol(drt__text_width(cr, "a\xff"),
+                          drt__text_width(cr, "a?"), 1e-12);
+  ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+  cairo_destroy(cr);
+  /* Real outlines: ink grows with the text and its size, and a space has
+   * none. */
+  int one = inked_pixels("W", 20.0), two = inked_pixels("WW", 20.0);
+  ck_assert_int_gt(one, 20);
+  ck_assert_int_gt(two, (int)(1.8 * one));
+  ck_assert_int_gt(inked_pixels("W", 40.0), 3 * one);
+  ck_assert_int_eq(inked_pixels("   ", 20.0), 0);
 }
 END_TEST
 
@@ -337,7 +305,7 @@ static const image *read_png_file(const char *path) {
 
 static const image *write_and_read(const drt__figure *f) {
   const char *path = scratch_file("map.png");
-  DRT_CHECK_OK(drt__figure_write_png(f, path));
+  DRT_CHECK_OK(drt__figure_write(f, path, DRT_FIGURE_DPI));
   return read_png_file(path);
 }
 
@@ -564,7 +532,7 @@ START_TEST(test_figure_large_grid_one_to_one) {
   double *db = malloc(sizeof *db * 600 * 520);
   ck_assert_ptr_nonnull(db);
   drt__figure f = gradient_figure(db, 600, 520, 0);
-  drt_status status = drt__figure_write_png(&f, scratch_file("map.png"));
+  drt_status status = drt__figure_write(&f, scratch_file("map.png"), DRT_FIGURE_DPI);
   free(db);
   DRT_CHECK_OK(status);
   map_box m = find_west_east_map(read_png_file(scratch_file("map.png")));
@@ -627,14 +595,14 @@ START_TEST(test_figure_invalid_input_leaves_no_file) {
   bad[12].bbox[0] = -1e308;
   bad[12].bbox[2] = 1e308;
   for (int i = 0; i < N_BAD; i++) {
-    drt_status status = drt__figure_write_png(&bad[i], path);
+    drt_status status = drt__figure_write(&bad[i], path, DRT_FIGURE_DPI);
     ck_assert_msg(status == DRT_EINVAL, "case %d: %s", i,
                   drt_status_name(status));
     ck_assert_ptr_nonnull(strstr(drt_last_error(), path));
     ck_assert_int_eq(scratch_entries(), 0);
   }
-  ck_assert_int_eq(drt__figure_write_png(NULL, path), DRT_EINVAL);
-  ck_assert_int_eq(drt__figure_write_png(&good, NULL), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_write(NULL, path, DRT_FIGURE_DPI), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_write(&good, NULL, DRT_FIGURE_DPI), DRT_EINVAL);
   ck_assert_int_eq(scratch_entries(), 0);
 }
 END_TEST
@@ -648,7 +616,7 @@ START_TEST(test_figure_unwritable_path) {
                    .db_lo = -1.0,
                    .db_hi = 1.0};
   const char *path = "/nonexistent/dir/x.png";
-  ck_assert_int_eq(drt__figure_write_png(&f, path), DRT_EIO);
+  ck_assert_int_eq(drt__figure_write(&f, path, DRT_FIGURE_DPI), DRT_EIO);
   ck_assert_ptr_nonnull(strstr(drt_last_error(), path));
   ck_assert_int_ne(access(path, F_OK), 0);
 }
@@ -667,7 +635,7 @@ START_TEST(test_figure_failure_keeps_old_file) {
   ck_assert_ptr_nonnull(old);
   fputs("old", old);
   fclose(old);
-  ck_assert_int_eq(drt__figure_write_png(&f, path), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_write(&f, path, DRT_FIGURE_DPI), DRT_EINVAL);
   char text[8] = {0};
   old = fopen(path, "r");
   ck_assert_ptr_nonnull(old);
@@ -677,10 +645,336 @@ START_TEST(test_figure_failure_keeps_old_file) {
   /* A valid figure that cannot replace its target (a directory) fails in
    * the final rename and leaves no temporary file beside it. */
   f.db_hi = 2.0;
-  const char *dir_path = scratch_file("sub");
+  const char *dir_path = scratch_file("sub.png");
   ck_assert_int_eq(mkdir(dir_path, 0700), 0);
-  ck_assert_int_eq(drt__figure_write_png(&f, dir_path), DRT_EIO);
-  ck_assert_int_eq(scratch_entries(), 2); /* old.png and sub */
+  ck_assert_int_eq(drt__figure_write(&f, dir_path, DRT_FIGURE_DPI), DRT_EIO);
+  ck_assert_int_eq(scratch_entries(), 2); /* old.png and sub.png */
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Resolution and formats                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The PNG's pHYs resolution, in dots per inch (0 when it has none). */
+static double png_dpi(const char *path) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL,
+                                           NULL);
+  png_infop info = png_create_info_struct(png);
+  ck_assert_ptr_nonnull(info);
+  double dpi = 0.0;
+  if (setjmp(png_jmpbuf(png)) == 0) {
+    png_init_io(png, f);
+    png_read_info(png, info);
+    png_uint_32 x = 0, y = 0;
+    int unit = 0;
+    if (png_get_pHYs(png, info, &x, &y, &unit) && unit == PNG_RESOLUTION_METER &&
+        x == y)
+      dpi = x * 0.0254;
+  }
+  png_destroy_read_struct(&png, &info, NULL);
+  fclose(f);
+  return dpi;
+}
+
+START_TEST(test_figure_dpi_scales_pixels) {
+  double db[50 * 40];
+  drt__figure f = gradient_figure(db, 50, 40, 0);
+  const char *path = scratch_file("map.png");
+  DRT_CHECK_OK(drt__figure_write(&f, path, DRT_FIGURE_DPI));
+  ck_assert_double_eq_tol(png_dpi(path), 72.0, 0.01);
+  const image *im = read_png_file(path);
+  int w1 = im->width, h1 = im->height;
+  DRT_CHECK_OK(drt__figure_write(&f, path, 144.0));
+  ck_assert_double_eq_tol(png_dpi(path), 144.0, 0.01);
+  im = read_png_file(path);
+  /* The layout is in whole points: twice the dpi, twice the pixels. */
+  ck_assert_int_eq(im->width, 2 * w1);
+  ck_assert_int_eq(im->height, 2 * h1);
+  map_box m = find_west_east_map(im);
+  ck_assert_int_eq(m.right - m.left + 1, 1000); /* 50 cells of 20 pixels */
+  ck_assert_int_eq(m.bottom - m.top + 1, 800);
+  for (int c = 0; c < 50; c++) {
+    uint8_t expect[3];
+    drt__colormap(c / 49.0, expect);
+    ck_assert(near_colour(pixel(im, m.left + 20 * c + 1, m.top + 400), expect,
+                          3));
+    ck_assert(near_colour(pixel(im, m.left + 20 * c + 18, m.top + 400), expect,
+                          3));
+  }
+  ck_assert_int_eq(drt__figure_write(&f, path, 5.0), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_write(&f, path, NAN), DRT_EINVAL);
+}
+END_TEST
+
+START_TEST(test_figure_format_follows_name) {
+  drt__figure_format format;
+  DRT_CHECK_OK(drt__figure_format_of("a/b.map.PNG", &format));
+  ck_assert_int_eq(format, DRT_FIGURE_PNG);
+  DRT_CHECK_OK(drt__figure_format_of("x.svg", &format));
+  ck_assert_int_eq(format, DRT_FIGURE_SVG);
+  DRT_CHECK_OK(drt__figure_format_of("x.Pdf", &format));
+  ck_assert_int_eq(format, DRT_FIGURE_PDF);
+  const char *unknown[] = {"map.jpg", "map", "png", "dir.png/map", ".svg.",
+                           "map.png.gz"};
+  for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+    ck_assert_int_eq(drt__figure_format_of(unknown[i], &format), DRT_EINVAL);
+    ck_assert_ptr_nonnull(strstr(drt_last_error(), unknown[i]));
+  }
+  /* Nothing is written under a name of no known format. */
+  double db[4] = {0};
+  drt__figure f = {.db = db, .nx = 2, .ny = 2, .bbox = {0, 0, 1, 1},
+                   .db_lo = -1.0, .db_hi = 1.0};
+  ck_assert_int_eq(drt__figure_write(&f, scratch_file("map.jpg"),
+                                     DRT_FIGURE_DPI), DRT_EINVAL);
+  /* Bad figures leave no SVG or PDF either. */
+  f.db_hi = f.db_lo;
+  ck_assert_int_eq(drt__figure_write(&f, scratch_file("bad.svg"),
+                                     DRT_FIGURE_DPI), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_write(&f, scratch_file("bad.pdf"),
+                                     DRT_FIGURE_DPI), DRT_EINVAL);
+  ck_assert_int_eq(scratch_entries(), 0);
+  f.db_hi = 1.0;
+  ck_assert_int_eq(drt__figure_write(&f, "/nonexistent/dir/x.pdf",
+                                     DRT_FIGURE_DPI), DRT_EIO);
+  ck_assert_int_eq(drt__figure_write(&f, "/nonexistent/dir/x.svg",
+                                     DRT_FIGURE_DPI), DRT_EIO);
+}
+END_TEST
+
+/* What an SVG holds, as expat reads it. */
+typedef struct svg_census {
+  int depth, elements, root_is_svg;
+  char root_width[32], root_height[32];
+  int images, images_pixelated, map_images, bar_images;
+  int glyph_symbols, glyph_uses, white_strokes;
+} svg_census;
+
+static const char *attribute(const char **attrs, const char *name) {
+  for (int i = 0; attrs[i]; i += 2)
+    if (strcmp(attrs[i], name) == 0) return attrs[i + 1];
+  return NULL;
+}
+
+static int map_nx = 0, map_ny = 0; /* the image the census looks for */
+
+static void XMLCALL svg_start(void *user, const char *name,
+                              const char **attrs) {
+  svg_census *c = user;
+  const char *v;
+  if (c->depth++ == 0) {
+    c->root_is_svg = strcmp(name, "svg") == 0;
+    snprintf(c->root_width, sizeof c->root_width, "%s",
+             (v = attribute(attrs, "width")) ? v : "");
+    snprintf(c->root_height, sizeof c->root_height, "%s",
+             (v = attribute(attrs, "height")) ? v : "");
+  }
+  c->elements++;
+  if (strcmp(name, "image") == 0) {
+    c->images++;
+    v = attribute(attrs, "image-rendering");
+    c->images_pixelated += v && strcmp(v, "optimizeSpeed") == 0;
+    int w = atoi((v = attribute(attrs, "width")) ? v : "0");
+    int h = atoi((v = attribute(attrs, "height")) ? v : "0");
+    c->map_images += w == map_nx && h == map_ny;
+    c->bar_images += w == 1 && h == 256;
+  } else if (strcmp(name, "symbol") == 0) {
+    v = attribute(attrs, "id");
+    c->glyph_symbols += v && strncmp(v, "glyph", 5) == 0;
+  } else if (strcmp(name, "use") == 0) {
+    v = attribute(attrs, "xlink:href");
+    c->glyph_uses += v && strncmp(v, "#glyph", 6) == 0;
+  } else if (strcmp(name, "path") == 0) {
+    v = attribute(attrs, "style");
+    c->white_strokes += v && strstr(v, "stroke:rgb(100%,100%,100%)") != NULL;
+  }
+}
+
+static void XMLCALL svg_end(void *user, const char *name) {
+  (void)name;
+  ((svg_census *)user)->depth--;
+}
+
+static svg_census read_svg(const char *path) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  svg_census census = {0};
+  XML_Parser parser = XML_ParserCreate(NULL);
+  XML_SetUserData(parser, &census);
+  XML_SetElementHandler(parser, svg_start, svg_end);
+  char buffer[1 << 14];
+  for (;;) {
+    size_t n = fread(buffer, 1, sizeof buffer, f);
+    int done = n < sizeof buffer;
+    ck_assert_msg(XML_Parse(parser, buffer, (int)n, done) == XML_STATUS_OK,
+                  "%s: not well-formed XML: %s at line %lu", path,
+                  XML_ErrorString(XML_GetErrorCode(parser)),
+                  (unsigned long)XML_GetCurrentLineNumber(parser));
+    if (done) break;
+  }
+  XML_ParserFree(parser);
+  fclose(f);
+  return census;
+}
+
+/* A 50 x 40 map with three walls, a transmitter and a title. */
+static drt__figure scene_figure(double *db, drt_object walls[3],
+                                drt_point *tx) {
+  drt__figure f = gradient_figure(db, 50, 40, 0);
+  walls[0] = (drt_object){DRT_OBJECT_WALL, 0.5, 1.0, 4.0, 1.0, 0.0};
+  walls[1] = (drt_object){DRT_OBJECT_WALL, 1.0, 0.5, 1.0, 3.5, 0.0};
+  walls[2] = (drt_object){DRT_OBJECT_WALL, 2.0, 3.0, 4.5, 1.5, 0.0};
+  *tx = (drt_point){"", 3.0, 2.5};
+  f.objects = walls;
+  f.n_objects = 3;
+  f.tx = tx;
+  f.n_tx = 1;
+  return f;
+}
+
+START_TEST(test_figure_svg_structure) {
+  double db[50 * 40];
+  drt_object walls[3];
+  drt_point tx;
+  drt__figure f = scene_figure(db, walls, &tx);
+  DRT_CHECK_OK(drt__figure_write(&f, scratch_file("map.png"), DRT_FIGURE_DPI));
+  const image *im = read_png_file(scratch_file("map.png"));
+  DRT_CHECK_OK(drt__figure_write(&f, scratch_file("map.svg"), DRT_FIGURE_DPI));
+  map_nx = 50;
+  map_ny = 40;
+  svg_census c = read_svg(scratch_file("map.svg"));
+  ck_assert(c.root_is_svg);
+  /* The page is the PNG's size at 72 dpi, in points. */
+  char expect[32];
+  snprintf(expect, sizeof expect, "%dpt", im->width);
+  ck_assert_str_eq(c.root_width, expect);
+  snprintf(expect, sizeof expect, "%dpt", im->height);
+  ck_assert_str_eq(c.root_height, expect);
+  /* Two rasters, both at their own resolution and marked for nearest
+   * neighbour: the map's cells and the colour bar's 256 steps. */
+  ck_assert_int_eq(c.images, 2);
+  ck_assert_int_eq(c.images_pixelated, 2);
+  ck_assert_int_eq(c.map_images, 1);
+  ck_assert_int_eq(c.bar_images, 1);
+  /* Each wall a vector line (its light core), text as glyph outlines. */
+  ck_assert_int_eq(c.white_strokes, 3);
+  ck_assert_int_ge(c.glyph_symbols, 8);
+  ck_assert_int_ge(c.glyph_uses, (int)strlen("Testmap") + 5);
+}
+END_TEST
+
+/* Fraction of pixels whose channels differ by more than `tolerance`, and
+ * the mean absolute difference, of two images of one size. */
+static void compare_images(const image *a, const image *b, int tolerance,
+                           double *far_fraction, double *mean_difference) {
+  ck_assert_int_eq(a->width, b->width);
+  ck_assert_int_eq(a->height, b->height);
+  size_t n = (size_t)a->width * a->height, far = 0;
+  double total = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    int worst = 0;
+    for (int k = 0; k < 3; k++) {
+      int d = abs((int)a->rgb[3 * i + k] - (int)b->rgb[3 * i + k]);
+      total += d;
+      if (d > worst) worst = d;
+    }
+    far += worst > tolerance;
+  }
+  *far_fraction = (double)far / n;
+  *mean_difference = total / (3.0 * n);
+}
+
+START_TEST(test_figure_pdf_renders_as_png) {
+  double db[50 * 40];
+  drt_object walls[3];
+  drt_point tx;
+  drt__figure f = scene_figure(db, walls, &tx);
+  const char *pdf = scratch_file("map.pdf");
+  DRT_CHECK_OK(drt__figure_write(&f, pdf, DRT_FIGURE_DPI));
+  FILE *file = fopen(pdf, "rb");
+  ck_assert_ptr_nonnull(file);
+  char head[8] = {0};
+  ck_assert_int_eq(fread(head, 1, 5, file), 5);
+  fclose(file);
+  ck_assert_str_eq(head, "%PDF-");
+  /* poppler renders the PDF at 72 dpi; cells of 10 points are drawn
+   * without interpolation at that scale. */
+  char command[512];
+  snprintf(command, sizeof command,
+           "pdftoppm -r 72 -png -singlefile '%s' '%s/poppler' 2>&1", pdf,
+           scratch_dir);
+  int rc = system(command);
+  ck_assert_msg(rc == 0, "'%s' failed (%d): pdftoppm is in Debian's "
+                "poppler-utils", command, rc);
+  DRT_CHECK_OK(drt__figure_write(&f, scratch_file("map.png"), DRT_FIGURE_DPI));
+  const image *drawn = read_png_file(scratch_file("map.png"));
+  image own = *drawn;
+  loaded.rgb = NULL; /* keep it: the next read replaces `loaded` */
+  const image *rendered = read_png_file(scratch_file("poppler.png"));
+  double far, mean;
+  compare_images(&own, rendered, 64, &far, &mean);
+  free(own.rgb);
+  /* Antialiasing differs at edges and glyphs; the picture must not. */
+  ck_assert_msg(far < 0.01 && mean < 2.0,
+                "PDF and PNG differ: %.3f%% of pixels by more than 64, "
+                "mean %.2f", 100 * far, mean);
+}
+END_TEST
+
+START_TEST(test_bar_chart_formats) {
+  drt__bar_chart c = {.title = "Success rates", .n_groups = 2, .n_series = 2,
+                      .series_label = {"exact", "smoothed"}};
+  snprintf(c.group_label[0], sizeof c.group_label[0], "2 receivers");
+  snprintf(c.group_label[1], sizeof c.group_label[1], "3 receivers");
+  const double v[2][2] = {{0.25, 0.75}, {0.5, NAN}};
+  for (int g = 0; g < 2; g++)
+    for (int k = 0; k < 2; k++) {
+      c.value[g][k] = v[g][k];
+      c.lo[g][k] = v[g][k] - 0.1;
+      c.hi[g][k] = v[g][k] + 0.1;
+    }
+  const char *png = scratch_file("bars.png");
+  DRT_CHECK_OK(drt__bar_chart_write(&c, png, DRT_FIGURE_DPI));
+  const image *im = read_png_file(png);
+  ck_assert_int_eq(im->width, 800);
+  ck_assert_int_eq(im->height, 520);
+  /* The smoothed bar of group 0 rises to 75 %: its colour at 70 %, none
+   * of the exact bar's colour above 30 %. */
+  const uint8_t orange[3] = {235, 140, 40}, blue[3] = {70, 110, 170};
+  double plot = 520 - 100 - 60;
+  int y70 = (int)(520 - 100 - 0.70 * plot), y30 = (int)(520 - 100 - 0.30 * plot);
+  int orange_at_70 = 0, blue_at_30 = 0;
+  for (int x = 90; x < 90 + 340; x++) {
+    orange_at_70 |= near_colour(pixel(im, x, y70), orange, 2);
+    blue_at_30 |= near_colour(pixel(im, x, y30), blue, 2);
+  }
+  ck_assert(orange_at_70);
+  ck_assert(!blue_at_30);
+  DRT_CHECK_OK(drt__bar_chart_write(&c, scratch_file("bars.svg"), 72.0));
+  map_nx = map_ny = -1;
+  svg_census census = read_svg(scratch_file("bars.svg"));
+  ck_assert_str_eq(census.root_width, "800pt");
+  ck_assert_int_eq(census.images, 0); /* all vector */
+  DRT_CHECK_OK(drt__bar_chart_write(&c, scratch_file("bars.pdf"), 72.0));
+  ck_assert_int_eq(drt__bar_chart_write(&c, scratch_file("bars.gif"), 72.0),
+                   DRT_EINVAL);
+  ck_assert_int_eq(scratch_entries(), 3);
+}
+END_TEST
+
+START_TEST(test_figure_odd_text_is_drawn) {
+  double db[50 * 40];
+  drt__figure f = gradient_figure(db, 50, 40, 0);
+  drt_point tx = {"t\xff\xfe", 2.0, 1.5}; /* names come from files */
+  f.title = "bad \xc3 utf-8 \x80";
+  f.unit = "\xe2\x82";
+  f.tx = &tx;
+  f.n_tx = 1;
+  const image *im = write_and_read(&f);
+  map_box m = find_west_east_map(im);
+  ck_assert_int_eq(m.right - m.left + 1, 500);
 }
 END_TEST
 
@@ -692,13 +986,10 @@ static Suite *figure_suite(void) {
   tcase_add_test(colours, test_colormap_uniform_steps);
   tcase_add_test(colours, test_colormap_hue_path_and_gamut);
   suite_add_tcase(s, colours);
-  TCase *font = tcase_create("font");
-  tcase_add_test(font, test_font_widths);
-  tcase_add_test(font, test_font_eight_is_symmetric);
-  tcase_add_test(font, test_font_unknown_is_box);
-  tcase_add_test(font, test_font_required_glyphs_distinct);
-  tcase_add_test(font, test_font_scale_and_clipping);
-  suite_add_tcase(s, font);
+  TCase *text = tcase_create("text");
+  tcase_add_test(text, test_text_clean_utf8);
+  tcase_add_test(text, test_text_metrics_and_ink);
+  suite_add_tcase(s, text);
   TCase *png = tcase_create("png");
   tcase_set_timeout(png, 60);
   tcase_add_checked_fixture(png, figure_setup, figure_teardown);
@@ -713,6 +1004,12 @@ static Suite *figure_suite(void) {
   tcase_add_test(png, test_figure_invalid_input_leaves_no_file);
   tcase_add_test(png, test_figure_unwritable_path);
   tcase_add_test(png, test_figure_failure_keeps_old_file);
+  tcase_add_test(png, test_figure_dpi_scales_pixels);
+  tcase_add_test(png, test_figure_format_follows_name);
+  tcase_add_test(png, test_figure_svg_structure);
+  tcase_add_test(png, test_figure_pdf_renders_as_png);
+  tcase_add_test(png, test_bar_chart_formats);
+  tcase_add_test(png, test_figure_odd_text_is_drawn);
   suite_add_tcase(s, png);
   return s;
 }

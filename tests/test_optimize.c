@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "drawing.h"
 #include "figure.h"
 #include "optim_math.h"
 #include "rng.h"
@@ -584,8 +585,8 @@ START_TEST(strip_is_panels_side_by_side) {
   drt__figure panels[3] = {fig, fig, fig};
   const char *one = drt_test_scratch("one.png"),
              *strip = drt_test_scratch("strip.png");
-  DRT_CHECK_OK(drt__figure_write_png(&fig, one));
-  DRT_CHECK_OK(drt__figure_strip_write_png(panels, 3, strip));
+  DRT_CHECK_OK(drt__figure_write(&fig, one, DRT_FIGURE_DPI));
+  DRT_CHECK_OK(drt__figure_strip_write(panels, 3, strip, DRT_FIGURE_DPI));
   int w1, h1, w3, h3;
   png_size(one, &w1, &h1);
   png_size(strip, &w3, &h3);
@@ -594,7 +595,8 @@ START_TEST(strip_is_panels_side_by_side) {
   /* a broken panel fails the strip and leaves no file */
   panels[1].nx = 0;
   const char *bad = drt_test_scratch("bad.png");
-  ck_assert_int_eq(drt__figure_strip_write_png(panels, 3, bad), DRT_EINVAL);
+  ck_assert_int_eq(drt__figure_strip_write(panels, 3, bad, DRT_FIGURE_DPI),
+                   DRT_EINVAL);
   ck_assert(!drt_test_exists(bad));
 }
 END_TEST

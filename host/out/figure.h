@@ -1,5 +1,6 @@
-/* figure.h — power maps drawn as PNG figures: dB colour scale with a colour
- * bar, walls, transmitters and receivers, north up. */
+/* figure.h — power maps drawn as figures (PNG, SVG or PDF by the file
+ * name): dB colour scale with a colour bar, walls, transmitters and
+ * receivers, north up. */
 #ifndef DRT_HOST_FIGURE_H
 #define DRT_HOST_FIGURE_H
 
@@ -31,16 +32,22 @@ typedef struct drt__figure {
   size_t n_track;
 } drt__figure;
 
-/* Writes an RGB image (row-major, 3 bytes a pixel, row 0 at the top) as a
- * PNG, atomically (temp file + rename). */
-drt_status drt__png_write_rgb(const uint8_t *rgb, int width, int height,
-                             const char *path);
+/* Draws the figure and writes it to path atomically (temp file + rename),
+ * in the format its extension names (drawing.h); dpi sets a PNG's pixels
+ * a point (DRT_FIGURE_DPI: one). The map is a raster of its cells, every
+ * other mark a vector in SVG and PDF. */
+drt_status drt__figure_write(const drt__figure *figure, const char *path,
+                             double dpi);
 
-/* Renders the figure and writes it to path atomically (temp file + rename). */
-drt_status drt__figure_write_png(const drt__figure *figure, const char *path);
+/* Whether `panels` figures like this one, side by side, fit path's format
+ * at dpi, before their values exist: figure->db may be NULL, and the title
+ * is left out of the measure (it only widens a figure narrower than it).
+ * DRT_ETOOBIG (a grid or an image too large) or DRT_EINVAL naming path. */
+drt_status drt__figure_check_size(const drt__figure *figure, int panels,
+                                  const char *path, double dpi);
 
-/* n figures side by side, tops aligned, in one PNG (a strip of panels). */
-drt_status drt__figure_strip_write_png(const drt__figure *figures, int n,
-                                       const char *path);
+/* n figures side by side, tops aligned, in one file (a strip of panels). */
+drt_status drt__figure_strip_write(const drt__figure *figures, int n,
+                                   const char *path, double dpi);
 
 #endif

@@ -1,115 +1,132 @@
-/* figure_bars.c — grouped bar charts with whiskers, drawn with the
- * built-in font and written by the figure module's PNG writer. */
+/* figure_bars.c — grouped bar charts with whiskers, drawn with cairo. */
 #include "figure_bars.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "drawing.h"
 #include "error.h"
-#include "figure.h"
-#include "font.h"
+#include "text.h"
 
-#define WIDTH 800
-#define HEIGHT 520
-#define TEXT 2 /* font scale */
-#define LEFT 90
-#define RIGHT 30
-#define TOP 60
-#define BOTTOM 100
+/* The chart's box, in points. */
+#define WIDTH 800.0
+#define HEIGHT 520.0
+#define LEFT 90.0
+#define RIGHT 30.0
+#define TOP 60.0
+#define BOTTOM 100.0
+#define FONT 14.0
+#define TITLE_FONT 16.0
 
-typedef struct image {
-  uint8_t *rgb;
-} image;
+typedef struct rgb {
+  double r, g, b;
+} rgb;
 
-static const uint8_t BLACK[3] = {0, 0, 0};
-static const uint8_t GRID[3] = {215, 215, 215};
 /* Series colours: a blue and an orange, told apart in grey scale too. */
-static const uint8_t SERIES[DRT_BARS_MAX_SERIES][3] = {
-    {70, 110, 170}, {235, 140, 40}, {90, 160, 90}, {160, 80, 150}};
+static const rgb SERIES[DRT_BARS_MAX_SERIES] = {{0.275, 0.431, 0.667},
+                                                {0.922, 0.549, 0.157},
+                                                {0.353, 0.627, 0.353},
+                                                {0.627, 0.314, 0.588}};
 
-static void fill(image *im, int x0, int y0, int x1, int y1,
-                 const uint8_t c[3]) {
-  for (int y = y0 < 0 ? 0 : y0; y < y1 && y < HEIGHT; y++)
-    for (int x = x0 < 0 ? 0 : x0; x < x1 && x < WIDTH; x++)
-      memcpy(im->rgb + ((size_t)y * WIDTH + x) * 3, c, 3);
+static void fill(cairo_t *cr, double x0, double y0, double x1, double y1,
+                 rgb c) {
+  cairo_set_source_rgb(cr, c.r, c.g, c.b);
+  cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_fill(cr);
 }
 
-static void text(image *im, int x, int y, const char *s) {
-  drt__font_draw(im->rgb, WIDTH, HEIGHT, x, y, s, TEXT, BLACK);
+static void line(cairo_t *cr, double x0, double y0, double x1, double y1,
+                 double width, rgb c) {
+  cairo_set_source_rgb(cr, c.r, c.g, c.b);
+  cairo_set_line_width(cr, width);
+  cairo_move_to(cr, x0, y0);
+  cairo_line_to(cr, x1, y1);
+  cairo_stroke(cr);
 }
 
-static void centred(image *im, int cx, int y, const char *s) {
-  text(im, cx - drt__font_text_width(s, TEXT) / 2, y, s);
+static void centred(cairo_t *cr, double cx, double top, const char *s) {
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  drt__text_draw(cr, cx - 0.5 * drt__text_width(cr, s), top, s);
 }
 
-/* Pixel row of a rate in [0, 1]. */
-static int rate_y(double v) {
+/* Height on the page of a rate in [0, 1]. */
+static double rate_y(double v) {
   double clamped = v < 0 ? 0 : v > 1 ? 1 : v;
-  return HEIGHT - BOTTOM - (int)lround(clamped * (HEIGHT - BOTTOM - TOP));
+  return HEIGHT - BOTTOM - clamped * (HEIGHT - BOTTOM - TOP);
 }
 
-static void draw_axes(image *im) {
+static void draw_axes(cairo_t *cr) {
+  const rgb black = {0, 0, 0}, grid = {0.84, 0.84, 0.84};
   char label[16];
   for (int pct = 0; pct <= 100; pct += 20) {
-    int y = rate_y(pct / 100.0);
-    fill(im, LEFT, y, WIDTH - RIGHT, y + 1, GRID);
+    double y = rate_y(pct / 100.0);
+    line(cr, LEFT, y, WIDTH - RIGHT, y, 1.0, grid);
     snprintf(label, sizeof label, "%d%%", pct);
-    text(im, LEFT - 10 - drt__font_text_width(label, TEXT), y - 7, label);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    drt__text_draw(cr, LEFT - 10 - drt__text_width(cr, label),
+                   y - 0.5 * drt__text_height(cr), label);
   }
-  fill(im, LEFT - 2, TOP, LEFT, HEIGHT - BOTTOM + 2, BLACK);
-  fill(im, LEFT - 2, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM + 2, BLACK);
+  line(cr, LEFT - 1, TOP, LEFT - 1, HEIGHT - BOTTOM + 2, 2.0, black);
+  line(cr, LEFT - 2, HEIGHT - BOTTOM + 1, WIDTH - RIGHT, HEIGHT - BOTTOM + 1,
+       2.0, black);
 }
 
 /* One bar with its whisker (a vertical line with caps). */
-static void draw_bar(image *im, int x0, int x1, double v, double lo, double hi,
-                     const uint8_t c[3]) {
+static void draw_bar(cairo_t *cr, double x0, double x1, double v, double lo,
+                     double hi, rgb c) {
+  const rgb black = {0, 0, 0};
   if (isnan(v)) return;
-  fill(im, x0, rate_y(v), x1, HEIGHT - BOTTOM, c);
+  fill(cr, x0, rate_y(v), x1, HEIGHT - BOTTOM, c);
   if (isnan(lo) || isnan(hi)) return;
-  int cx = (x0 + x1) / 2, top = rate_y(hi), bottom = rate_y(lo);
-  fill(im, cx - 1, top, cx + 1, bottom + 1, BLACK);
-  fill(im, cx - 6, top - 1, cx + 6, top + 1, BLACK);
-  fill(im, cx - 6, bottom - 1, cx + 6, bottom + 1, BLACK);
+  double cx = 0.5 * (x0 + x1), top = rate_y(hi), bottom = rate_y(lo);
+  line(cr, cx, top, cx, bottom, 2.0, black);
+  line(cr, cx - 6, top, cx + 6, top, 2.0, black);
+  line(cr, cx - 6, bottom, cx + 6, bottom, 2.0, black);
 }
 
-static void draw_groups(image *im, const drt__bar_chart *c) {
-  int span = (WIDTH - LEFT - RIGHT) / c->n_groups;
-  int bar = span * 3 / 4 / c->n_series;
+static void draw_groups(cairo_t *cr, const drt__bar_chart *c) {
+  double span = (WIDTH - LEFT - RIGHT) / c->n_groups;
+  double bar = span * 0.75 / c->n_series;
   for (int g = 0; g < c->n_groups; g++) {
-    int x = LEFT + g * span + (span - bar * c->n_series) / 2;
+    double x = LEFT + g * span + 0.5 * (span - bar * c->n_series);
     for (int s = 0; s < c->n_series; s++, x += bar)
-      draw_bar(im, x + 2, x + bar - 2, c->value[g][s], c->lo[g][s],
+      draw_bar(cr, x + 2, x + bar - 2, c->value[g][s], c->lo[g][s],
                c->hi[g][s], SERIES[s]);
-    centred(im, LEFT + g * span + span / 2, HEIGHT - BOTTOM + 12,
+    centred(cr, LEFT + g * span + 0.5 * span, HEIGHT - BOTTOM + 12,
             c->group_label[g]);
   }
 }
 
-static void draw_legend(image *im, const drt__bar_chart *c) {
-  int x = LEFT, y = HEIGHT - BOTTOM + 50;
+static void draw_legend(cairo_t *cr, const drt__bar_chart *c) {
+  double x = LEFT, y = HEIGHT - BOTTOM + 50;
   for (int s = 0; s < c->n_series; s++) {
-    fill(im, x, y, x + 24, y + 14, SERIES[s]);
+    fill(cr, x, y, x + 24, y + 14, SERIES[s]);
     x += 32;
-    text(im, x, y, c->series_label[s]);
-    x += drt__font_text_width(c->series_label[s], TEXT) + 40;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    drt__text_draw(cr, x, y + 7 - 0.5 * drt__text_height(cr),
+                   c->series_label[s]);
+    x += drt__text_width(cr, c->series_label[s]) + 40;
   }
 }
 
-drt_status drt__bar_chart_write_png(const drt__bar_chart *c, const char *path) {
+drt_status drt__bar_chart_write(const drt__bar_chart *c, const char *path,
+                                double dpi) {
   if (c->n_groups < 1 || c->n_groups > DRT_BARS_MAX_GROUPS ||
       c->n_series < 1 || c->n_series > DRT_BARS_MAX_SERIES)
     return drt__fail(DRT_EINVAL, "%s: a bar chart needs 1-%d groups of 1-%d "
                      "series", path, DRT_BARS_MAX_GROUPS, DRT_BARS_MAX_SERIES);
-  image im = {malloc((size_t)WIDTH * HEIGHT * 3)};
-  if (!im.rgb) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
-  memset(im.rgb, 255, (size_t)WIDTH * HEIGHT * 3);
-  draw_axes(&im);
-  draw_groups(&im, c);
-  draw_legend(&im, c);
-  if (c->title) centred(&im, WIDTH / 2, TOP / 2 - 7, c->title);
-  drt_status status = drt__png_write_rgb(im.rgb, WIDTH, HEIGHT, path);
-  free(im.rgb);
-  return status;
+  drt__drawing d;
+  drt_status status = drt__drawing_begin(&d, path, WIDTH, HEIGHT, dpi);
+  if (status != DRT_OK) return status;
+  drt__text_font(d.cr, FONT);
+  draw_axes(d.cr);
+  draw_groups(d.cr, c);
+  draw_legend(d.cr, c);
+  if (c->title) {
+    drt__text_font(d.cr, TITLE_FONT);
+    centred(d.cr, 0.5 * WIDTH, 0.5 * TOP - 0.5 * drt__text_height(d.cr),
+            c->title);
+  }
+  return drt__drawing_end(&d);
 }

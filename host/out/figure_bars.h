@@ -1,5 +1,5 @@
 /* figure_bars.h — grouped bar charts of rates in [0, 1] with confidence
- * whiskers, as PNG (the convergence study's figure). */
+ * whiskers, as a PNG, SVG or PDF figure (the convergence study's). */
 #ifndef DRT_HOST_FIGURE_BARS_H
 #define DRT_HOST_FIGURE_BARS_H
 
@@ -19,8 +19,9 @@ typedef struct drt__bar_chart {
   double hi[DRT_BARS_MAX_GROUPS][DRT_BARS_MAX_SERIES];
 } drt__bar_chart;
 
-/* Draws the chart (y axis 0-100 %, a legend) and writes it atomically. */
-drt_status drt__bar_chart_write_png(const drt__bar_chart *chart,
-                                    const char *path);
+/* Draws the chart (y axis 0-100 %, a legend) and writes it atomically in
+ * the format path's extension names, a PNG at dpi (drawing.h). */
+drt_status drt__bar_chart_write(const drt__bar_chart *chart, const char *path,
+                                double dpi);
 
 #endif
