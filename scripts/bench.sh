@@ -21,6 +21,8 @@ else
   build/bench_scaling
 fi
 echo
+build/bench_figure
+echo
 echo "## bench_study"
 if [[ -n "$out_dir" ]]; then
   build/bench_study --trials 100 --runs 3 | tee "$out_dir/bench_study.txt"
