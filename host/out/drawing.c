@@ -5,6 +5,7 @@
 #include "drawing.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <cairo-svg.h>
 #include <math.h>
 #include <png.h>
@@ -266,7 +267,8 @@ static drt_status write_file(const drt__drawing *d) {
   else if (d->format == DRT_FIGURE_SVG ? !write_svg(file.stream, d)
                                        : fwrite(d->bytes, 1, d->n_bytes,
                                                 file.stream) != d->n_bytes)
-    status = drt__fail(DRT_EIO, "%s: write failed", d->path);
+    status = drt__fail(DRT_EIO, "%s: write failed: %s", d->path,
+                       strerror(errno));
   if (status != DRT_OK) {
     drt__atomic_abort(&file);
     return status;
