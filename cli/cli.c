@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cli_optimize.h"
 #include "cli_options.h"
 #include "cli_study.h"
@@ -854,6 +855,8 @@ int drt_cli_main(int argc, char **argv) {
   int err = drt__cli_stdout_error();
   return err ? stdout_failed(rc, err) : rc;
 }
+
+void drt_cli_cleanup_on_signals(void) { drt__atomic_cleanup_on_signals(); }
 
 void drt_cli_guard_stdout(void) {
   if (fcntl(STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF) return;

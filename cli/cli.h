@@ -18,6 +18,10 @@ int drt_cli_main(int argc, char **argv);
  * printing still fails. After it: closes stdout, reporting a failed close
  * as drt_cli_main reports a failed write; returns the exit code. */
 void drt_cli_guard_stdout(void);
+/* For the program's main: SIGINT, SIGTERM or SIGHUP during a write
+ * removes the output's temporary file, then ends the program as the
+ * signal does by default (exit status 128 + the signal in a shell). */
+void drt_cli_cleanup_on_signals(void);
 int drt_cli_close_stdout(int rc);
 
 #endif

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,22 +235,25 @@ END_TEST
 
 extern char **environ;
 
-/* Runs the drt2d executable (DRT_TEST_CLI) with a NULL-terminated argument
- * list, stdin from stdin_path (NULL: /dev/null), stdout onto stdout_path
- * (NULL: closed) and stderr into err (NUL-terminated); returns its exit
- * status. */
-static int run_drt2d(const char *stdin_path, const char *stdout_path,
-                     char *err, size_t err_size, const char *first, ...) {
+/* Spawns the drt2d executable (DRT_TEST_CLI) with an argument list,
+ * extra_env (NULL: none) added to the environment, stdin from stdin_path
+ * (NULL: /dev/null), stdout onto stdout_path (NULL: closed) and stderr
+ * into err (NUL-terminated); returns its wait status. */
+static int spawn_drt2d(const char *extra_env, const char *stdin_path,
+                       const char *stdout_path, char *err, size_t err_size,
+                       const char *first, va_list args) {
   const char *exe = getenv("DRT_TEST_CLI");
   ck_assert_msg(exe != NULL, "DRT_TEST_CLI (the drt2d executable) is unset");
   char *argv[32] = {(char *)exe, (char *)first};
   int argc = 2;
-  va_list args;
-  va_start(args, first);
   const char *a;
   while ((a = va_arg(args, const char *)) && argc < 31) argv[argc++] = (char *)a;
-  va_end(args);
   argv[argc] = NULL;
+  char *envp[256];
+  int envc = 0;
+  for (char **e = environ; *e && envc < 254; e++) envp[envc++] = *e;
+  if (extra_env) envp[envc++] = (char *)extra_env;
+  envp[envc] = NULL;
   char err_path[128];
   snprintf(err_path, sizeof err_path, "%s", drt_test_scratch("stderr.txt"));
   posix_spawn_file_actions_t actions;
@@ -264,17 +268,40 @@ static int run_drt2d(const char *stdin_path, const char *stdout_path,
   posix_spawn_file_actions_addopen(&actions, 2, err_path,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid;
-  ck_assert_int_eq(posix_spawn(&pid, exe, &actions, NULL, argv, environ), 0);
+  ck_assert_int_eq(posix_spawn(&pid, exe, &actions, NULL, argv, envp), 0);
   posix_spawn_file_actions_destroy(&actions);
   int status;
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-  ck_assert_msg(WIFEXITED(status), "drt2d %s did not exit", first);
   FILE *f = fopen(err_path, "r");
   ck_assert_ptr_nonnull(f);
   size_t n = fread(err, 1, err_size - 1, f);
   err[n] = '\0';
   fclose(f);
+  return status;
+}
+
+/* spawn_drt2d without extra environment, for a run that must exit;
+ * returns its exit status. */
+static int run_drt2d(const char *stdin_path, const char *stdout_path,
+                     char *err, size_t err_size, const char *first, ...) {
+  va_list args;
+  va_start(args, first);
+  int status =
+      spawn_drt2d(NULL, stdin_path, stdout_path, err, err_size, first, args);
+  va_end(args);
+  ck_assert_msg(WIFEXITED(status), "drt2d %s did not exit", first);
   return WEXITSTATUS(status);
+}
+
+/* spawn_drt2d with extra_env, stdout on /dev/null; the wait status. */
+static int run_drt2d_env(const char *extra_env, char *err, size_t err_size,
+                         const char *first, ...) {
+  va_list args;
+  va_start(args, first);
+  int status =
+      spawn_drt2d(extra_env, NULL, "/dev/null", err, err_size, first, args);
+  va_end(args);
+  return status;
 }
 
 /* Every command that prints fails, exit 1 with one line on stderr, when
@@ -579,6 +606,82 @@ START_TEST(dangling_links_are_written_through) {
 }
 END_TEST
 
+/* How many names in dir are temporary files of an output (".tmp."). */
+static int temporaries_in(const char *dir) {
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  int count = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) count += strstr(e->d_name, ".tmp.") != NULL;
+  closedir(d);
+  return count;
+}
+
+static void write_text_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int file_holds(const char *path, const char *text) {
+  char buf[64] = {0};
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  return n == strlen(text) && memcmp(buf, text, n) == 0;
+}
+
+/* SIGTERM, SIGINT or SIGHUP while an output's temporary file exists: the
+ * temporary is removed, the file it would have replaced is untouched, and
+ * drt2d ends by the signal, as without a handler. The test hook
+ * DRT_TEST_SIGNAL_AT_TEMP=SIG:N makes drt2d send the signal itself once
+ * its N-th temporary file exists; the 1st is the check of the output
+ * before any work, the 2nd the write itself. */
+START_TEST(signal_during_a_write_leaves_no_temporary) {
+  char dir[128], npy[160], png[160], frames[160], err[4096];
+  snprintf(dir, sizeof dir, "%s", drt_test_scratch("out"));
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  snprintf(npy, sizeof npy, "%s/map.npy", dir);
+  snprintf(png, sizeof png, "%s/map.png", dir);
+  snprintf(frames, sizeof frames, "%s/frames.png", dir);
+  write_text_file(npy, "old");
+  int status = run_drt2d_env("DRT_TEST_SIGNAL_AT_TEMP=15:2", err, sizeof err,
+                             "map", "--grid", "4", "--device", "ref", "--npy",
+                             npy, NULL);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+                "map --npy: status %#x, stderr '%s'", status, err);
+  ck_assert_int_eq(temporaries_in(dir), 0);
+  ck_assert(file_holds(npy, "old"));
+  status = run_drt2d_env("DRT_TEST_SIGNAL_AT_TEMP=2:2", err, sizeof err,
+                         "optimize", "--steps", "2", "--device", "ref",
+                         "--quiet", "--frames", "2", "--grid", "8",
+                         "--frames-png", frames, NULL);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+                "optimize --frames-png: status %#x, stderr '%s'", status, err);
+  ck_assert_int_eq(temporaries_in(dir), 0);
+  ck_assert(!drt_test_exists(frames));
+  status = run_drt2d_env("DRT_TEST_SIGNAL_AT_TEMP=1:1", err, sizeof err,
+                         "map", "--grid", "4", "--device", "ref", "--png",
+                         png, NULL);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP,
+                "map --png: status %#x, stderr '%s'", status, err);
+  ck_assert_int_eq(temporaries_in(dir), 0);
+  ck_assert(!drt_test_exists(png));
+  /* A signal ignored on entry (nohup) stays ignored: the work completes. */
+  void (*previous)(int) = signal(SIGHUP, SIG_IGN);
+  status = run_drt2d_env("DRT_TEST_SIGNAL_AT_TEMP=1:2", err, sizeof err,
+                         "map", "--grid", "4", "--device", "ref", "--npy",
+                         npy, NULL);
+  signal(SIGHUP, previous);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "nohup map: status %#x, stderr '%s'", status, err);
+  ck_assert(!file_holds(npy, "old"));
+  ck_assert_int_eq(temporaries_in(dir), 0);
+}
+END_TEST
+
 /* Width and height of a PNG, from its IHDR chunk. */
 static void png_size_of(const char *path, unsigned *width, unsigned *height) {
   unsigned char head[24];
@@ -681,6 +784,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, info_prints_huge_counts_truly);
   tcase_add_test(tc, nul_in_points_is_an_error);
   tcase_add_test(tc, dangling_links_are_written_through);
+  tcase_add_test(tc, signal_during_a_write_leaves_no_temporary);
   suite_add_tcase(s, tc);
   return s;
 }

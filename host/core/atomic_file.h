@@ -39,6 +39,16 @@ void drt__atomic_abort(drt__atomic_file *file);
  * wait for a reader. */
 drt_status drt__atomic_probe(const char *path);
 
+/* Installs handlers of SIGINT, SIGTERM and SIGHUP (those not ignored on
+ * entry) that remove every temporary file that exists at the time, then
+ * end the program by the signal's default action. For programs, not
+ * libraries: a handler is process-wide. A signal that lands in another
+ * thread in the instant between a temporary file's creation and its entry
+ * in the table (the writer holds the signals off in its own thread only)
+ * would still leave it. */
+#define DRT_ATOMIC_MAX_LIVE 64 /* temporary files tracked at once */
+void drt__atomic_cleanup_on_signals(void);
+
 /* Writes text to path atomically, with a final newline if it lacks one. */
 drt_status drt__atomic_write_text(const char *path, const char *text);
 
