@@ -123,6 +123,12 @@ DRT_API drt_status drt_scene_add_tx(drt_scene *scene, const char *name,
                                     double x, double y);
 DRT_API drt_status drt_scene_add_rx(drt_scene *scene, const char *name,
                                     double x, double y);
+/* n points xy[2i], xy[2i + 1] at once, with default names: all are added
+ * or, on a failure (a non-finite point), none. */
+DRT_API drt_status drt_scene_add_tx_points(drt_scene *scene, const double *xy,
+                                           size_t n);
+DRT_API drt_status drt_scene_add_rx_points(drt_scene *scene, const double *xy,
+                                           size_t n);
 DRT_API void drt_scene_clear_tx(drt_scene *scene);
 DRT_API void drt_scene_clear_rx(drt_scene *scene);
 

@@ -242,10 +242,39 @@ START_TEST(param_names_fit_their_buffer) {
 }
 END_TEST
 
+/* Points added at once equal the same points added one by one, and a
+ * non-finite one leaves the scene as it was. */
+START_TEST(endpoints_added_at_once) {
+  drt_scene *a = NULL, *b = NULL;
+  DRT_CHECK_OK(drt_scene_create(&a));
+  DRT_CHECK_OK(drt_scene_create(&b));
+  const double xy[6] = {0.5, 0.25, -1.0, 2.0, 3.0, -4.5};
+  DRT_CHECK_OK(drt_scene_add_rx(a, "kept", 9.0, 9.0));
+  DRT_CHECK_OK(drt_scene_add_rx(b, "kept", 9.0, 9.0));
+  DRT_CHECK_OK(drt_scene_add_rx_points(a, xy, 3));
+  for (int i = 0; i < 3; i++)
+    DRT_CHECK_OK(drt_scene_add_rx(b, NULL, xy[2 * i], xy[2 * i + 1]));
+  DRT_CHECK_OK(drt_scene_add_tx_points(a, xy, 1));
+  ck_assert_uint_eq(drt_scene_rx_count(a), 4);
+  for (size_t i = 0; i < 4; i++) {
+    const drt_point *p = drt_scene_rx(a, i), *q = drt_scene_rx(b, i);
+    ck_assert_str_eq(p->name, q->name);
+    ck_assert(p->x == q->x && p->y == q->y);
+  }
+  ck_assert_str_eq(drt_scene_tx(a, 0)->name, "tx0");
+  const double bad[4] = {0.1, 0.2, NAN, 0.0};
+  ck_assert_int_eq(drt_scene_add_rx_points(a, bad, 2), DRT_EINVAL);
+  ck_assert_uint_eq(drt_scene_rx_count(a), 4);
+  drt_scene_destroy(a);
+  drt_scene_destroy(b);
+}
+END_TEST
+
 static Suite *scene_suite(void) {
   Suite *s = suite_create("scene");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, builtin_square);
+  tcase_add_test(tc, endpoints_added_at_once);
   tcase_add_test(tc, builtin_square_wall);
   tcase_add_test(tc, builtin_square_obstacle);
   tcase_add_test(tc, builtin_basic);

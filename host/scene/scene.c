@@ -122,6 +122,31 @@ drt_status drt_scene_add_rx(drt_scene *scene, const char *name, double x,
   return add_point(&scene->rx, &scene->n_rx, &scene->cap_rx, "rx", name, x, y);
 }
 
+/* n points with default names, all or none: a failure drops the ones
+ * this call added. */
+static drt_status add_points(drt_point **points, size_t *count, size_t *cap,
+                             const char *prefix, const double *xy, size_t n) {
+  size_t before = *count;
+  drt_status status = DRT_OK;
+  for (size_t i = 0; i < n && status == DRT_OK; i++)
+    status = add_point(points, count, cap, prefix, NULL, xy[2 * i],
+                       xy[2 * i + 1]);
+  if (status != DRT_OK) *count = before;
+  return status;
+}
+
+drt_status drt_scene_add_tx_points(drt_scene *scene, const double *xy,
+                                   size_t n) {
+  drt__clear_error();
+  return add_points(&scene->tx, &scene->n_tx, &scene->cap_tx, "tx", xy, n);
+}
+
+drt_status drt_scene_add_rx_points(drt_scene *scene, const double *xy,
+                                   size_t n) {
+  drt__clear_error();
+  return add_points(&scene->rx, &scene->n_rx, &scene->cap_rx, "rx", xy, n);
+}
+
 void drt_scene_clear_tx(drt_scene *scene) { scene->n_tx = 0; }
 void drt_scene_clear_rx(drt_scene *scene) { scene->n_rx = 0; }
 
