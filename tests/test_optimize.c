@@ -563,6 +563,33 @@ START_TEST(bad_optimize_options_are_refused) {
 }
 END_TEST
 
+/* A learning rate that sends the transmitter to infinity is an error,
+ * from the library and from the command line (exit 1, no output), not an
+ * end at (inf, inf) with exit 0. */
+START_TEST(diverged_descent_is_an_error) {
+  drt_scene *scene = paper_scene(2);
+  drt_trace_options o = los_options();
+  drt_optimize_options opt;
+  drt_optimize_options_init(&opt);
+  opt.start[0] = 0.5;
+  opt.start[1] = 0.7;
+  opt.steps = 8;
+  opt.lr = 1e308;
+  drt_optimize_result r;
+  ck_assert_int_eq(drt_optimize_run(ctx, scene, &o, &opt, NULL, &r),
+                   DRT_EINVAL);
+  ck_assert_msg(strstr(drt_last_error(), "the descent diverged at step "),
+                "%s", drt_last_error());
+  drt_scene_destroy(scene);
+  const char *json = drt_test_scratch("diverged.json");
+  ck_assert_int_eq(drt_test_cli("optimize", "--lr", "1e308", "--steps", "8",
+                                "--device", "ref", "--quiet", "--json", json,
+                                NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert(!drt_test_exists(json));
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Strip figure and the command line                                        */
 /* ------------------------------------------------------------------------ */
@@ -720,6 +747,7 @@ static Suite *optimize_suite(void) {
   tcase_add_test(device, recorded_gradient_matches_finite_differences);
   tcase_add_test(device, objective_map_matches_points);
   tcase_add_test(device, bad_optimize_options_are_refused);
+  tcase_add_test(device, diverged_descent_is_an_error);
   tcase_add_test(device, strip_is_panels_side_by_side);
   tcase_add_test(device, cli_bad_options_exit_2_and_write_nothing);
   tcase_add_test(device, cli_writes_json_and_figures);

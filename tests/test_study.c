@@ -201,6 +201,25 @@ START_TEST(small_study_end_to_end) {
 }
 END_TEST
 
+/* A learning rate that sends an arm to infinity is an error (the trials
+ * would measure the arithmetic's overflow), as in optimize. */
+START_TEST(diverged_descent_is_an_error) {
+  drt_context *ctx = drt_test_open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+  drt_study_options o = small_options();
+  o.lr = 1e308;
+  drt_study_trial *t = calloc(drt_study_trial_count(&o), sizeof *t);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_int_eq(drt_study_run(ctx, &o, t), DRT_EINVAL);
+  ck_assert_msg(strstr(drt_last_error(), "the descent diverged: trial "),
+                "%s", drt_last_error());
+  free(t);
+  drt_context_destroy(ctx);
+  ck_assert_int_eq(drt_test_cli("study", "--lr", "1e308", "--trials", "2",
+                                "--device", "ref", NULL),
+                   DRT_EXIT_FAILURE);
+}
+END_TEST
+
 START_TEST(cli_bad_options) {
   char png[64];
   snprintf(png, sizeof png, "/tmp/drt2d-study-%d.png", (int)getpid());
@@ -231,6 +250,7 @@ int main(void) {
   tcase_add_test(tc, batch_size_does_not_change_results);
   tcase_add_test(tc, small_study_end_to_end);
   tcase_add_test(tc, cli_bad_options);
+  tcase_add_test(tc, diverged_descent_is_an_error);
   suite_add_tcase(s, tc);
   return drt_test_run(s);
 }

@@ -134,6 +134,20 @@ static drt_status check_run(const drt_scene *scene,
   return DRT_OK;
 }
 
+/* A step that left the finite numbers (too large a learning rate sends
+ * the transmitter to infinity, where the objective is NaN or 0) ends the
+ * descent with an error: its end would be no placement at all. */
+static drt_status check_not_diverged(const drt_optimize_step *rec,
+                                     const drt_optimize_options *o) {
+  if (isfinite(rec->tx[0]) && isfinite(rec->tx[1]) &&
+      isfinite(rec->f_exact) && isfinite(rec->f_smoothed))
+    return DRT_OK;
+  return drt__fail(DRT_EINVAL, "the descent diverged at step %d: transmitter "
+                   "at (%g, %g), objective %g; use a smaller learning rate "
+                   "than %g", rec->step, rec->tx[0], rec->tx[1], rec->f_exact,
+                   o->lr);
+}
+
 /* The descent itself, records into rec (steps + 1 of them). */
 static drt_status descend(drt_context *ctx, const drt_scene *scene,
                           drt_trace_options *opt,
@@ -145,6 +159,7 @@ static drt_status descend(drt_context *ctx, const drt_scene *scene,
   drt_status status = DRT_OK;
   for (int t = 0; t <= o->steps && !status; t++) {
     status = record_step(ctx, scene, opt, o, e, t, x, &rec[t]);
+    if (!status) status = check_not_diverged(&rec[t], o);
     if (status) break;
     if (t == 0) r->f_start = rec[0].f_exact;
     r->tx[0] = x[0];

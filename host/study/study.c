@@ -286,9 +286,21 @@ static drt_status push_arms(batch_run *r, double (*pos)[2][2], int exact_only) {
   return status;
 }
 
+/* A position that left the finite numbers (too large a learning rate) is
+ * an error, as in drt_optimize_run: what the trial measured then is the
+ * overflow of the arithmetic, not the descent's convergence. */
+static drt_status check_arm(const double pos[2], size_t trial, int arm,
+                            int step, double lr) {
+  if (isfinite(pos[0]) && isfinite(pos[1])) return DRT_OK;
+  return drt__fail(DRT_EINVAL, "the descent diverged: trial %zu, %s arm, "
+                   "step %d: transmitter at (%g, %g); use a smaller learning "
+                   "rate than %g", trial, arm ? "smoothed" : "exact",
+                   step + 1, pos[0], pos[1], lr);
+}
+
 /* Adam step of every arm from the launch's values and gradients. */
-static void step_arms(batch_run *r, double (*pos)[2][2], drt__adam (*adam)[2],
-                      int step) {
+static drt_status step_arms(batch_run *r, double (*pos)[2][2],
+                            drt__adam (*adam)[2], int step) {
   size_t first = 0;
   for (size_t t = 0; t < r->n; t++) {
     int receivers = r->draws[t].receivers;
@@ -306,8 +318,12 @@ static void step_arms(batch_run *r, double (*pos)[2][2], drt__adam (*adam)[2],
       if (step == 0 && arm == 0) r->trials[t].f_start = F;
       double loss_grad[2] = {-grad[0], -grad[1]}; /* loss = -F */
       drt__adam_step(&adam[t][arm], pos[t][arm], loss_grad);
+      drt_status status = check_arm(pos[t][arm], (size_t)r->done_before + t,
+                                     arm, step, r->o->lr);
+      if (status) return status;
     }
   }
+  return DRT_OK;
 }
 
 static int succeeded(double f_optimum, double f_end, double tolerance_db) {
@@ -350,7 +366,7 @@ static drt_status descend(batch_run *r) {
     double alpha = drt__alpha_at(o->alpha_start, o->alpha_end, step, o->steps);
     status = push_arms(r, pos, 0);
     if (!status) status = eval_queries(r, alpha, 1, 0);
-    if (!status) step_arms(r, pos, adam, step);
+    if (!status) status = step_arms(r, pos, adam, step);
   }
   if (!status) status = finish(r, pos);
   free(pos);
