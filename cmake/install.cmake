@@ -6,6 +6,14 @@ include(CMakePackageConfigHelpers)
 
 set(DRT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/drt2d)
 
+# The Python package (pyproject.toml, built by scikit-build-core, which
+# sets SKBUILD) takes the shared library alone, as one file beside its
+# modules: a wheel holds no symbolic links, and ctypes loads it by path.
+if(SKBUILD)
+  install(FILES $<TARGET_FILE:drt2d_shared> DESTINATION . RENAME libdrt2d.so
+          COMPONENT python)
+endif()
+
 install(TARGETS drt2d_shared EXPORT drt2dTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES include/drt2d.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

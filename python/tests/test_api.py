@@ -1,0 +1,172 @@
+"""Scenes, contexts and errors of the Python API."""
+
+import json
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import drt2d
+
+
+def test_builtin_scene_contents():
+    s = drt2d.Scene.builtin("square-obstacle")
+    assert s.walls.shape == (8, 4) and s.n_objects == 8
+    assert s.transmitter_names == ["tx0"]
+    np.testing.assert_array_equal(s.transmitters, [[0.2, 0.2]])
+    assert s.bbox() == (0.0, 0.0, 1.0, 1.0)
+    # n (n - 1)^(k - 1) candidates, as the C library counts them
+    for k in range(4):
+        assert s.candidate_count(k) == drt2d._libdrt2d.drt_candidate_count(8, k)
+
+
+def test_scene_from_arrays_and_json_round_trip(tmp_path):
+    s = drt2d.Scene(walls=[[0, 0, 1, 0], [1, 0, 1, 1]],
+                    ris=[[0, 1, 0.5, 1, 0.25]], vertices=[[0.5, 0.5]],
+                    transmitters={"base": (0.2, 0.3)}, receivers=[[0.7, 0.6]])
+    assert s.n_objects == 4
+    np.testing.assert_array_equal(s.ris, [[0, 1, 0.5, 1, 0.25]])
+    np.testing.assert_array_equal(s.vertices, [[0.5, 0.5]])
+    assert s.transmitter_names == ["base"] and s.receiver_names == ["rx0"]
+    path = tmp_path / "scene.json"
+    path.write_text(s.to_json())
+    json.loads(path.read_text())
+    back = drt2d.Scene.load(path)
+    np.testing.assert_array_equal(back.walls, s.walls)
+    np.testing.assert_array_equal(back.ris, s.ris)
+    np.testing.assert_array_equal(back.receivers, s.receivers)
+    assert back.transmitter_names == ["base"]
+
+
+def test_copy_replaces_endpoints():
+    s = drt2d.Scene.builtin("square")
+    c = s.copy(transmitters=[[0.5, 0.5], [0.1, 0.1]])
+    assert len(c.transmitter_names) == 2 and c.n_objects == s.n_objects
+    p = s.eval([[0.3, 0.4]], precision="double")
+    # the power of two transmitters is the sum of each one's
+    a = s.copy(transmitters=[[0.5, 0.5]]).eval([[0.3, 0.4]], precision="double")
+    b = s.copy(transmitters=[[0.1, 0.1]]).eval([[0.3, 0.4]], precision="double")
+    np.testing.assert_allclose(c.eval([[0.3, 0.4]], precision="double"),
+                               a + b, rtol=1e-12)
+    assert p.shape == (1,)
+
+
+def test_map_grid_and_coordinates():
+    s = drt2d.Scene.builtin("square-wall")
+    m = s.map(grid=(7, 5), order=0, precision="double")
+    assert m.shape == (5, 7) and isinstance(m, drt2d.GridArray)
+    np.testing.assert_allclose(m.x, np.linspace(0, 1, 7))
+    np.testing.assert_allclose(m.y, np.linspace(0, 1, 5))
+    pts = np.stack(np.meshgrid(m.x, m.y), axis=-1).reshape(-1, 2)
+    np.testing.assert_allclose(np.asarray(m).reshape(-1),
+                               s.eval(pts, order=0, precision="double"),
+                               rtol=1e-12)
+    g = s.map(grid=6, grad=True, bbox=(0.1, 0.2, 0.9, 0.8), precision="double")
+    assert g.shape == (6, 6, 3) and g.bbox == (0.1, 0.2, 0.9, 0.8)
+
+
+def test_contexts_are_reused():
+    ctx = drt2d.Context("ref")
+    assert "ref" in ctx.device_name
+    s = drt2d.Scene.builtin("basic")
+    a = s.eval([[0.2, 0.3]], context=ctx)
+    assert ctx.last_stats()["paths"] > 0
+    from drt2d.context import resolve
+    assert resolve(None, "ref", None) is resolve(None, "ref", None)
+    np.testing.assert_allclose(a, s.eval([[0.2, 0.3]], device="ref"))
+    with pytest.raises(drt2d.InvalidArgument, match="either context"):
+        s.eval([[0.2, 0.3]], context=ctx, precision="double")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda s: s.eval([[0.1, np.nan]]), "finite"),
+    (lambda s: s.eval([[0.1, 0.2, 0.3]]), r"shape \(n, 2\)"),
+    (lambda s: s.eval(np.array([["a", "b"]])), "dtype"),
+    (lambda s: s.eval([[0.1, 0.2]], method="ray"), "method"),
+    (lambda s: s.eval([[0.1, 0.2]], smoothing="soft"), "smoothing"),
+    (lambda s: s.eval([[0.1, 0.2]], order=(2, 1)), "KMIN > KMAX"),
+    (lambda s: s.eval([[0.1, 0.2]], order=9), "order"),
+    (lambda s: s.eval([[0.1, 0.2]], alpha=-1.0), "alpha"),
+    (lambda s: s.eval([[0.1, 0.2]], wrt="walls"), "wrt"),
+    (lambda s: s.eval([[0.1, 0.2]], model="radio"), "model"),
+    (lambda s: s.map(grid=0), "grid"),
+    (lambda s: s.map(grid=4, bbox=(1, 0, 0, 1)), "bbox"),
+    (lambda s: s.eval([[0.1, 0.2]], device="tpu"), "device"),
+])
+def test_bad_arguments_raise_before_work(call, match):
+    s = drt2d.Scene.builtin("square")
+    with pytest.raises(drt2d.InvalidArgument, match=match) as info:
+        call(s)
+    assert info.value.status == -1 and info.value.name == "DRT_EINVAL"
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="colour"):
+        drt2d.Scene.builtin("square").map(grid=4, colour="red")
+
+
+def test_library_errors_carry_status_and_message(tmp_path):
+    with pytest.raises(drt2d.FileError) as info:
+        drt2d.Scene.load(tmp_path / "none.json")
+    assert info.value.status == -3 and "none.json" in str(info.value)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"objects": [')
+    with pytest.raises(drt2d.ParseError, match="bad.json"):
+        drt2d.Scene.load(bad)
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"objects": [{"type": "door"}]}')
+    with pytest.raises(drt2d.SchemaError, match="schema.json"):
+        drt2d.Scene.load(schema)
+    with pytest.raises(drt2d.InvalidArgument, match="random"):
+        drt2d.Scene.builtin("random:1")
+    ris = drt2d.Scene(ris=[[0, 0, 1, 0, 0.3]], transmitters=[[0.5, 0.5]])
+    with pytest.raises(drt2d.Error) as info:  # the image method has no RIS
+        ris.eval([[0.2, 0.2]], method="im")
+    assert info.value.status < 0 and str(info.value)
+
+
+def test_computation_releases_the_gil():
+    """Python code runs while a map is computed in another thread."""
+    s = drt2d.Scene.builtin("square-obstacle")
+    ctx = drt2d.Context("ref")
+    s.map(grid=8, context=ctx)
+    done, ticks = threading.Event(), [0]
+
+    def work():
+        s.map(grid=160, order=(0, 2), context=ctx)
+        done.set()
+    thread = threading.Thread(target=work)
+    start = time.perf_counter()
+    thread.start()
+    while not done.is_set():
+        ticks[0] += 1
+        time.sleep(0.001)
+    thread.join()
+    elapsed = time.perf_counter() - start
+    assert elapsed > 0.05, "the map was too quick to tell"
+    assert ticks[0] > 0.3 * elapsed / 0.001  # the main thread kept running
+
+
+def test_optimize_and_study_return_arrays():
+    s = drt2d.Scene.builtin("square-obstacle")
+    seen = []
+    run = drt2d.optimize(s, rx=[[0.3, 0.1], [0.5, 0.1]], tx=(0.5, 0.7),
+                         steps=5, order=0, device="ref",
+                         progress=lambda done, total: seen.append((done, total)))
+    assert run["steps"]["tx"].shape == (6, 2) and run["n_steps"] == 5
+    assert seen[-1] == (6, 6)
+    np.testing.assert_array_equal(run["steps"]["tx"][0], [0.5, 0.7])
+    stopped = drt2d.optimize(s, rx=[[0.3, 0.1]], steps=50, order=0,
+                             device="ref", callback=lambda r: r["step"] == 3)
+    assert stopped["n_steps"] == 3
+    with pytest.raises(ZeroDivisionError):
+        drt2d.optimize(s, rx=[[0.3, 0.1]], steps=5, order=0, device="ref",
+                       callback=lambda r: 1 / 0)
+    out = drt2d.study(trials=3, receivers=(2,), steps=5, grid=11,
+                      device="ref")
+    assert out["trials"]["start"].shape == (3, 2)
+    assert out["summary"][0]["receivers"] == 2 and out["summary"][0]["trials"] == 3
+    with pytest.raises(drt2d.InvalidArgument, match="steps"):
+        drt2d.optimize(s, steps=0)
