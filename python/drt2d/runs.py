@@ -1,8 +1,8 @@
 """The transmitter descent and the convergence study, returning plain
 dicts of NumPy arrays; progress comes from the C library's callbacks."""
 
-import ctypes
 import math
+import sys
 
 import numpy as np
 
@@ -15,16 +15,16 @@ lib = _lib.lib
 
 
 def _progress_bar(progress, total, unit):
-    """progress: None/False (none), True (tqdm, when installed), or a
-    callable. Returns (callable or None, closer)."""
+    """progress: None/False (none), True (a tqdm bar when tqdm is
+    installed, else a line on stderr), or a callable progress(done,
+    total). Returns (callable or None, closer)."""
     if progress is None or progress is False:
         return None, lambda: None
     if progress is True:
         try:
             from tqdm import tqdm
         except ImportError:
-            raise InvalidArgument("progress=True needs tqdm (pip install "
-                                  "tqdm); pass a callable instead") from None
+            return _stderr_progress(unit)
         bar = tqdm(total=total, unit=unit)
 
         def update(done, _total):
@@ -35,8 +35,11 @@ def _progress_bar(progress, total, unit):
     return progress, lambda: None
 
 
-class _Stop(Exception):
-    pass
+def _stderr_progress(unit):
+    def update(done, total):
+        sys.stderr.write(f"\rdrt2d: {done:.0f}/{total:.0f} {unit}s")
+        sys.stderr.flush()
+    return update, lambda: sys.stderr.write("\n")
 
 
 def optimize(scene, rx=None, tx=None, steps=100, lr=0.01, alpha_start=1.0,

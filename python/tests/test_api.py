@@ -1,7 +1,6 @@
 """Scenes, contexts and errors of the Python API."""
 
 import json
-import os
 import threading
 import time
 
@@ -168,5 +167,8 @@ def test_optimize_and_study_return_arrays():
                       device="ref")
     assert out["trials"]["start"].shape == (3, 2)
     assert out["summary"][0]["receivers"] == 2 and out["summary"][0]["trials"] == 3
+    bar = drt2d.study(trials=2, receivers=(2,), steps=3, grid=11,
+                      device="ref", progress=True)  # a tqdm bar
+    assert bar["trials"]["start"].shape == (2, 2)
     with pytest.raises(drt2d.InvalidArgument, match="steps"):
         drt2d.optimize(s, steps=0)
