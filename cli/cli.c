@@ -16,6 +16,7 @@
 
 #include "atomic_file.h"
 #include "cli_optimize.h"
+#include "coordinate_range.h"
 #include "cli_options.h"
 #include "cli_study.h"
 #include "drt2d.h"
@@ -423,6 +424,9 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
                : drt_map_compute(ctx, scene, &c->trace, &grid, values);
   double elapsed = seconds_now() - start;
   if (status) drt__cli_report("map", status);
+  if (!status && drt__cli_assert_finite("map", "cell", values,
+                                        (size_t)m->nx * m->ny, gradient ? 3 : 1))
+    status = DRT_EINVAL;
   if (!status) status = write_outputs(values, gradient, ctx, scene, c, m);
   if (!status) report_work(ctx, m->nx, m->ny, elapsed);
   free(values);
@@ -480,6 +484,10 @@ static int run_map(drt__cli_common *c, map_args *m) {
   if (status) {
     drt__cli_report("options", status);
     rc = DRT_EXIT_USAGE;
+  } else if (drt__cli_check_scene_range(c, scene) ||
+             (m->bbox_given &&
+              drt__cli_check_option_range("bbox", m->bbox, 2, c))) {
+    rc = DRT_EXIT_USAGE;
   } else if (grid_box(m, scene) == 0) {
     rc = check_figure_sizes(m);
     if (!rc)
@@ -528,7 +536,10 @@ static int parse_point_line(char *line, double *x, double *y, int *got) {
   return 0;
 }
 
-static int read_points(const char *path, double **xy, size_t *n) {
+/* Reads the points of path ("-": stdin): 0, -1 for a bad file, -2 for a
+ * coordinate that precision cannot compute (a usage error). */
+static int read_points(const char *path, drt_precision precision, double **xy,
+                       size_t *n) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
   const char *shown = f == stdin ? "<stdin>" : path;
   if (!f) {
@@ -556,6 +567,14 @@ static int read_points(const char *path, double **xy, size_t *n) {
       fprintf(stderr, "drt2d: %s:%ld: expected two finite numbers 'x y'\n",
               shown, line_no);
       rc = -1;
+    } else if (got && !(drt__coordinate_fits(x, precision) &&
+                        drt__coordinate_fits(y, precision))) {
+      char locator[4096];
+      snprintf(locator, sizeof locator, "%s:%ld", shown, line_no);
+      drt__range_fail(locator, drt__coordinate_fits(x, precision) ? y : x,
+                      precision);
+      fprintf(stderr, "drt2d: %s\n", drt_last_error());
+      rc = -2;
     } else if (got && push_point(xy, n, &cap, x, y)) {
       fprintf(stderr, "drt2d: %s: out of memory\n", shown);
       rc = -1;
@@ -591,6 +610,8 @@ static int eval_and_print(drt_context *ctx, drt_scene *scene,
   drt_status status = drt_eval_points_grad(ctx, scene, &c->trace, xy, n, out);
   if (status) {
     drt__cli_report("eval", status);
+  } else if (drt__cli_assert_finite("eval", "point", out, n, 3)) {
+    status = DRT_EINVAL;
   } else {
     int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
     printf("x,y,power,dpdx,dpdy\n");
@@ -653,6 +674,8 @@ static int eval_scene_and_print(drt_context *ctx, drt_scene *scene,
   drt_status status =
       drt_eval_points_scene_grad(ctx, scene, &c->trace, xy, n, out);
   if (status) drt__cli_report("eval", status);
+  else if (drt__cli_assert_finite("eval", "point", out, n, width))
+    status = DRT_EINVAL;
   else if (print_scene_header(scene, &c->trace, width - 3)) status = DRT_EINVAL;
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n && !status; i++) {
@@ -671,26 +694,34 @@ static int eval_scene_and_print(drt_context *ctx, drt_scene *scene,
   return status ? DRT_EXIT_FAILURE : 0;
 }
 
+/* eval once the scene is loaded: the checks, the points, the values. */
+static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
+  drt_status status = drt_trace_options_check(&c->trace, scene);
+  if (status) {
+    drt__cli_report("options", status);
+    return DRT_EXIT_USAGE;
+  }
+  int rc = drt__cli_check_scene_range(c, scene);
+  if (rc) return rc;
+  double *xy = NULL;
+  size_t n = 0;
+  int read = read_points(m->points, drt__cli_precision(c), &xy, &n);
+  if (read) return read == -2 ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
+  drt_context *ctx = drt__cli_open_context(c);
+  rc = !ctx           ? DRT_EXIT_FAILURE
+       : m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
+                      : eval_and_print(ctx, scene, c, xy, n);
+  free(xy);
+  drt_context_destroy(ctx);
+  return rc;
+}
+
 static int run_eval(drt__cli_common *c, map_args *m) {
   if (!m->points)
     return usage_error("eval", "give the points with --points FILE|-", "");
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
-  int rc = DRT_EXIT_FAILURE;
-  double *xy = NULL;
-  size_t n = 0;
-  drt_context *ctx = NULL;
-  drt_status status = drt_trace_options_check(&c->trace, scene);
-  if (status) {
-    drt__cli_report("options", status);
-    rc = DRT_EXIT_USAGE;
-  } else if (read_points(m->points, &xy, &n) == 0 &&
-             (ctx = drt__cli_open_context(c))) {
-    rc = m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
-                      : eval_and_print(ctx, scene, c, xy, n);
-  }
-  free(xy);
-  drt_context_destroy(ctx);
+  int rc = eval_with_scene(c, m, scene);
   drt_scene_destroy(scene);
   return rc;
 }

@@ -319,6 +319,13 @@ static int check_with_scene(drt__optimize_args *a, const drt_scene *scene) {
     drt__cli_report("options", status);
     return DRT_EXIT_USAGE;
   }
+  int start_given = isfinite(a->opt.start[0]);
+  if (drt__cli_check_scene_range(&a->common, scene) ||
+      (start_given &&
+       drt__cli_check_option_range("tx", a->opt.start, 1, &a->common)) ||
+      (a->bbox_given &&
+       drt__cli_check_option_range("bbox", a->bbox, 2, &a->common)))
+    return DRT_EXIT_USAGE;
   if (!(a->png || a->frames_png)) return -1;
   if (!a->bbox_given &&
       (drt_scene_bbox(scene, a->bbox) || a->bbox[2] <= a->bbox[0] ||

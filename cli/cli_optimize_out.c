@@ -88,7 +88,27 @@ static cJSON *result_json(const drt_optimize_result *r) {
   return j;
 }
 
+/* The trajectory's positions and objectives finite: the descent stops
+ * where they would not be, so a non-finite one here is a bug. */
+static drt_status check_trajectory(const drt__optimize_run *run) {
+  size_t n = (size_t)run->result.steps + 1;
+  double *v = malloc(4 * n * sizeof *v);
+  if (!v) {
+    fprintf(stderr, "drt2d: --json: out of memory\n");
+    return DRT_ENOMEM;
+  }
+  for (size_t t = 0; t < n; t++) {
+    const drt_optimize_step *s = &run->steps[t];
+    double record[4] = {s->tx[0], s->tx[1], s->f_exact, s->f_smoothed};
+    memcpy(v + 4 * t, record, sizeof record);
+  }
+  int rc = drt__cli_assert_finite("--json", "step", v, n, 4);
+  free(v);
+  return rc ? DRT_EINVAL : DRT_OK;
+}
+
 drt_status drt__optimize_write_json(const drt__optimize_run *run) {
+  if (check_trajectory(run)) return DRT_EINVAL;
   cJSON *root = cJSON_CreateObject();
   cJSON_AddItemToObject(root, "settings", settings_json(run));
   cJSON *steps = cJSON_AddArrayToObject(root, "trajectory");

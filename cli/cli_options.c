@@ -12,6 +12,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "coordinate_range.h"
 #include "drawing.h"
 
 static int bad_value(const char *option, const char *text, const char *want) {
@@ -320,12 +321,55 @@ drt_scene *drt__cli_load_scene(const drt__cli_common *c) {
   return scene;
 }
 
-drt_context *drt__cli_open_context(const drt__cli_common *c) {
-  drt_context_options options = c->context;
+drt_precision drt__cli_precision(const drt__cli_common *c) {
   /* The ref evaluator computes in double; float is only the default of the
    * OpenCL devices, so ref without --precision means double. */
-  if (options.device == DRT_DEVICE_REF && !c->precision_given)
-    options.precision = DRT_PRECISION_DOUBLE;
+  if (c->context.device == DRT_DEVICE_REF && !c->precision_given)
+    return DRT_PRECISION_DOUBLE;
+  return c->context.precision;
+}
+
+int drt__cli_check_option_range(const char *option, const double *xy,
+                                size_t n, const drt__cli_common *c) {
+  drt_precision precision = drt__cli_precision(c);
+  for (size_t i = 0; i < 2 * n; i++)
+    if (!drt__coordinate_fits(xy[i], precision)) {
+      char locator[64];
+      snprintf(locator, sizeof locator, "--%s", option);
+      drt__range_fail(locator, xy[i], precision);
+      fprintf(stderr, "drt2d: %s\n", drt_last_error());
+      return DRT_EXIT_USAGE;
+    }
+  return 0;
+}
+
+int drt__cli_check_scene_range(const drt__cli_common *c,
+                               const drt_scene *scene) {
+  int rc = drt__cli_check_option_range("tx", &c->tx[0][0], (size_t)c->n_tx, c);
+  if (!rc) rc = drt__cli_check_option_range("rx", &c->rx[0][0],
+                                            (size_t)c->n_rx, c);
+  if (rc || !drt__scene_check_range(scene, drt__cli_precision(c))) return rc;
+  fprintf(stderr, "drt2d: --scene: %s: %s\n", c->scene, drt_last_error());
+  return DRT_EXIT_USAGE;
+}
+
+int drt__cli_assert_finite(const char *what, const char *item,
+                           const double *values, size_t n_items,
+                           size_t width) {
+  for (size_t i = 0; i < n_items * width; i++)
+    if (!isfinite(values[i])) {
+      fprintf(stderr, "drt2d: %s: %s %zu, value %zu of %zu, is %g: nothing "
+              "written; a non-finite result is a bug in drt2d, please report "
+              "it with the command\n", what, item, i / width, i % width + 1,
+              width, values[i]);
+      return DRT_EXIT_FAILURE;
+    }
+  return 0;
+}
+
+drt_context *drt__cli_open_context(const drt__cli_common *c) {
+  drt_context_options options = c->context;
+  options.precision = drt__cli_precision(c);
   drt_context *context = NULL;
   drt_status status = drt_context_create(&options, &context);
   if (status) {

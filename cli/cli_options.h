@@ -51,6 +51,27 @@ int drt__cli_common_option(drt__cli_common *common, const char *name,
  * on failure. */
 drt_scene *drt__cli_load_scene(const drt__cli_common *common);
 
+/* The precision the command computes in: --precision, else double on
+ * the ref device and float on the others. */
+drt_precision drt__cli_precision(const drt__cli_common *common);
+
+/* Coordinates the precision cannot compute (coordinate_range.h), found
+ * before any work: a usage error (DRT_EXIT_USAGE, printed) naming the
+ * option, or the scene file and field; 0 if all fit. The option form
+ * checks n (x, y) pairs given by one option (--bbox: two pairs); the scene
+ * form checks --tx, --rx, then the scene's own coordinates. */
+int drt__cli_check_option_range(const char *option, const double *xy,
+                                size_t n, const drt__cli_common *common);
+int drt__cli_check_scene_range(const drt__cli_common *common,
+                               const drt_scene *scene);
+
+/* Every value finite: the outputs' last check, since the inputs' ranges
+ * are checked (a non-finite value is a bug, never written). values holds
+ * n_items items ("cell", "point") of width values each; prints the first
+ * non-finite one under `what` and returns DRT_EXIT_FAILURE, else 0. */
+int drt__cli_assert_finite(const char *what, const char *item,
+                           const double *values, size_t n_items, size_t width);
+
 /* Creates the context for --device/--precision; prints errors. */
 drt_context *drt__cli_open_context(const drt__cli_common *common);
 

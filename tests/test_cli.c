@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_options.h"
 #include "testutil.h"
 
 START_TEST(bad_usage_exits_2_and_writes_nothing) {
@@ -682,6 +683,84 @@ START_TEST(signal_during_a_write_leaves_no_temporary) {
 }
 END_TEST
 
+/* Coordinates whose squared lengths overflow the precision (beyond 1e17
+ * in float, 1e152 in double) are refused before any work, exit 2, naming
+ * the option or the file and field; at the limits the values are finite.
+ * The library refuses them too, and the last check before writing
+ * refuses a non-finite value. */
+START_TEST(coordinates_beyond_the_precision_are_refused) {
+  char npy[160], scene[160];
+  snprintf(npy, sizeof npy, "%s", drt_test_scratch("range.npy"));
+  snprintf(scene, sizeof scene, "%s", drt_test_scratch("wide.json"));
+  write_text_file(scene, "{\"objects\": [{\"type\": \"wall\", \"a\": "
+                  "[-1e308, 0], \"b\": [1e308, 0]}], \"transmitters\": "
+                  "[{\"position\": [0, 1]}]}");
+  const char *refused[][8] = {
+      {"--tx", "1e39,0.5", NULL},
+      {"--tx", "1e18,0.5", NULL},
+      {"--rx", "0.5,-2e17", "--vary", "tx", NULL},
+      {"--tx", "1e200,0.5", "--precision", "double", "--grad", NULL},
+      {"--tx", "1e153,0.5", "--device", "ref", NULL},
+      {"--bbox", "-1e308,-1e308,1e308,1e308", NULL},
+      {"--scene", scene, "--bbox", "0,0,1,1", "--device", "ref", NULL},
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    const char *const *a = refused[i];
+    int rc = drt_test_cli("map", "--grid", "4", "--npy", npy, a[0], a[1],
+                          a[2], a[3], a[4], a[5], a[6], a[7]);
+    ck_assert_msg(rc == DRT_EXIT_USAGE, "map %s %s -> %d", a[0], a[1], rc);
+    ck_assert(!drt_test_exists(npy));
+  }
+  char err[4096];
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--grid", "4", "--npy", npy, "--scene", scene,
+                             "--bbox", "0,0,1,1", NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_msg(strstr(err, "wide.json: objects[0].a: coordinate -1e+308 is "
+                       "outside what float computes (|x| <= 1e+17"),
+                "%s", err);
+  /* At the limits: computed, every value finite. */
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", npy, "--tx",
+                                "1e17,0.5", "--grad", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", npy, "--tx",
+                                "-1e152,1e152", "--device", "ref", "--grad",
+                                NULL), 0);
+  char header[256];
+  double *v = read_npy(npy, header, sizeof header, 4 * 4 * 3);
+  for (int i = 0; i < 48; i++) ck_assert_msg(isfinite(v[i]), "value %d", i);
+  ck_assert(v[0] > 0 && v[0] < 1e-300); /* 1/d^2 at d ~ 1.4e152 */
+  free(v);
+  /* eval's points file and optimize's start. */
+  const char *points = drt_test_scratch("far-points.txt");
+  write_text_file(points, "0.5 0.5\n# far\n1e20 1\n");
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "eval",
+                             "--points", points, NULL), DRT_EXIT_USAGE);
+  ck_assert_msg(strstr(err, "far-points.txt:3: coordinate 1e+20 is outside"),
+                "%s", err);
+  ck_assert_int_eq(drt_test_cli("optimize", "--tx", "1e30,0", "--steps", "2",
+                                "--quiet", NULL), DRT_EXIT_USAGE);
+  /* The library's own refusal, for callers other than the CLI. */
+  drt_context *ctx = drt_test_open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+  drt_scene *s = NULL;
+  DRT_CHECK_OK(drt_scene_builtin("square", &s));
+  DRT_CHECK_OK(drt_scene_add_tx(s, "far", 1e200, 0.5));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  double xy[2] = {0.5, 0.5}, power;
+  ck_assert_int_eq(drt_eval_points(ctx, s, &o, xy, 1, &power), DRT_EINVAL);
+  ck_assert_msg(strstr(drt_last_error(), "transmitters[1].position: "
+                       "coordinate 1e+200 is outside what double computes"),
+                "%s", drt_last_error());
+  drt_scene_destroy(s);
+  drt_context_destroy(ctx);
+  /* The outputs' last check. */
+  const double good[3] = {1, 0, -2}, bad[3] = {1, NAN, 0};
+  ck_assert_int_eq(drt__cli_assert_finite("map", "cell", good, 1, 3), 0);
+  ck_assert_int_eq(drt__cli_assert_finite("map", "cell", bad, 1, 3),
+                   DRT_EXIT_FAILURE);
+}
+END_TEST
+
 /* Width and height of a PNG, from its IHDR chunk. */
 static void png_size_of(const char *path, unsigned *width, unsigned *height) {
   unsigned char head[24];
@@ -785,6 +864,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, nul_in_points_is_an_error);
   tcase_add_test(tc, dangling_links_are_written_through);
   tcase_add_test(tc, signal_during_a_write_leaves_no_temporary);
+  tcase_add_test(tc, coordinates_beyond_the_precision_are_refused);
   suite_add_tcase(s, tc);
   return s;
 }

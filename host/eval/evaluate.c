@@ -1,10 +1,12 @@
 /* evaluate.c — the public evaluation entry points: point sets and grids,
  * streamed in tiles through a device session or the ref evaluator. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "context_impl.h"
+#include "coordinate_range.h"
 #include "base/drt_cl_compat.h"
 #include "error.h"
 #include "ref_eval.h"
@@ -119,6 +121,19 @@ static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
   return drt__fail(DRT_EINVAL, "evaluation of an unknown kind");
 }
 
+/* The moving endpoints of a tile within the precision's range (their
+ * squared distances must not overflow); first is the first's index. */
+static drt_status check_tile_range(const double *xy, size_t count,
+                                   size_t first, drt_precision precision) {
+  for (size_t i = 0; i < 2 * count; i++)
+    if (!drt__coordinate_fits(xy[i], precision)) {
+      char locator[48];
+      snprintf(locator, sizeof locator, "point %zu", first + i / 2);
+      return drt__range_fail(locator, xy[i], precision);
+    }
+  return DRT_OK;
+}
+
 /* The values of `kind` at n points from `source`, tile by tile, into out
  * (drt__eval_components a point), on a device session or the ref. With
  * DRT__EVAL_PAIRS the n points are (point, fixed endpoint) pairs. */
@@ -131,8 +146,8 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   drt__session s = {0};
   size_t components = drt__eval_components(scene, opt, kind);
   size_t tile = DRT_TILE_CELLS;
-  drt_status status = DRT_OK;
-  if (!ctx->is_ref) status = check_device_fits(ctx, scene, opt);
+  drt_status status = drt__scene_check_range(scene, ctx->precision);
+  if (!status && !ctx->is_ref) status = check_device_fits(ctx, scene, opt);
   if (!status && !ctx->is_ref) {
     status = drt__session_open(&s, ctx, scene, opt, kind);
     tile = s.capacity;
@@ -142,7 +157,9 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     size_t count = n - done < tile ? n - done : tile;
     double *tile_out = out + components * done;
     source(data, done, count, xy);
-    status = ctx->is_ref ? ref_tile(scene, opt, kind, xy, count, done,
+    status = check_tile_range(xy, count, done, ctx->precision);
+    if (!status)
+      status = ctx->is_ref ? ref_tile(scene, opt, kind, xy, count, done,
                                     tile_out, &iterations)
                          : drt__session_eval(&s, xy, count, done, tile_out);
   }

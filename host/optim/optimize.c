@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordinate_range.h"
 #include "drt2d.h"
 #include "error.h"
 #include "optim_math.h"
@@ -134,18 +135,28 @@ static drt_status check_run(const drt_scene *scene,
   return DRT_OK;
 }
 
-/* A step that left the finite numbers (too large a learning rate sends
- * the transmitter to infinity, where the objective is NaN or 0) ends the
- * descent with an error: its end would be no placement at all. */
-static drt_status check_not_diverged(const drt_optimize_step *rec,
-                                     const drt_optimize_options *o) {
-  if (isfinite(rec->tx[0]) && isfinite(rec->tx[1]) &&
-      isfinite(rec->f_exact) && isfinite(rec->f_smoothed))
+/* A step that left what the precision computes (too large a learning
+ * rate sends the transmitter towards infinity, where the objective is NaN
+ * or 0) ends the descent with an error: its end would be no placement at
+ * all. Checked before the position is evaluated. */
+static drt_status check_position(int t, const double x[2],
+                                 drt_precision precision, double lr) {
+  if (drt__coordinate_fits(x[0], precision) &&
+      drt__coordinate_fits(x[1], precision))
     return DRT_OK;
   return drt__fail(DRT_EINVAL, "the descent diverged at step %d: transmitter "
-                   "at (%g, %g), objective %g; use a smaller learning rate "
-                   "than %g", rec->step, rec->tx[0], rec->tx[1], rec->f_exact,
-                   o->lr);
+                   "at (%g, %g), outside what %s computes (|x| <= %g); use a "
+                   "smaller learning rate than %g", t, x[0], x[1],
+                   drt__precision_name(precision),
+                   drt__coordinate_limit(precision), lr);
+}
+
+static drt_status check_objective(const drt_optimize_step *rec, double lr) {
+  if (isfinite(rec->f_exact) && isfinite(rec->f_smoothed)) return DRT_OK;
+  return drt__fail(DRT_EINVAL, "the descent diverged at step %d: objective "
+                   "%g (smoothed %g) at (%g, %g); use a smaller learning rate "
+                   "than %g", rec->step, rec->f_exact, rec->f_smoothed,
+                   rec->tx[0], rec->tx[1], lr);
 }
 
 /* The descent itself, records into rec (steps + 1 of them). */
@@ -158,8 +169,9 @@ static drt_status descend(drt_context *ctx, const drt_scene *scene,
   drt__adam_init(&adam, o->lr);
   drt_status status = DRT_OK;
   for (int t = 0; t <= o->steps && !status; t++) {
-    status = record_step(ctx, scene, opt, o, e, t, x, &rec[t]);
-    if (!status) status = check_not_diverged(&rec[t], o);
+    status = check_position(t, x, drt_context_precision(ctx), o->lr);
+    if (!status) status = record_step(ctx, scene, opt, o, e, t, x, &rec[t]);
+    if (!status) status = check_objective(&rec[t], o->lr);
     if (status) break;
     if (t == 0) r->f_start = rec[0].f_exact;
     r->tx[0] = x[0];

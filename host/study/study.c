@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordinate_range.h"
 #include "drt2d.h"
 #include "error.h"
 #include "optim_math.h"
@@ -286,16 +287,21 @@ static drt_status push_arms(batch_run *r, double (*pos)[2][2], int exact_only) {
   return status;
 }
 
-/* A position that left the finite numbers (too large a learning rate) is
- * an error, as in drt_optimize_run: what the trial measured then is the
- * overflow of the arithmetic, not the descent's convergence. */
+/* A position that left what the precision computes (too large a
+ * learning rate) is an error, as in drt_optimize_run: what the trial
+ * measured then is the overflow of the arithmetic, not the descent's
+ * convergence. */
 static drt_status check_arm(const double pos[2], size_t trial, int arm,
-                            int step, double lr) {
-  if (isfinite(pos[0]) && isfinite(pos[1])) return DRT_OK;
+                            int step, double lr, drt_precision precision) {
+  if (drt__coordinate_fits(pos[0], precision) &&
+      drt__coordinate_fits(pos[1], precision))
+    return DRT_OK;
   return drt__fail(DRT_EINVAL, "the descent diverged: trial %zu, %s arm, "
-                   "step %d: transmitter at (%g, %g); use a smaller learning "
-                   "rate than %g", trial, arm ? "smoothed" : "exact",
-                   step + 1, pos[0], pos[1], lr);
+                   "step %d: transmitter at (%g, %g), outside what %s "
+                   "computes (|x| <= %g); use a smaller learning rate than "
+                   "%g", trial, arm ? "smoothed" : "exact", step + 1, pos[0],
+                   pos[1], drt__precision_name(precision),
+                   drt__coordinate_limit(precision), lr);
 }
 
 /* Adam step of every arm from the launch's values and gradients. */
@@ -318,8 +324,9 @@ static drt_status step_arms(batch_run *r, double (*pos)[2][2],
       if (step == 0 && arm == 0) r->trials[t].f_start = F;
       double loss_grad[2] = {-grad[0], -grad[1]}; /* loss = -F */
       drt__adam_step(&adam[t][arm], pos[t][arm], loss_grad);
-      drt_status status = check_arm(pos[t][arm], (size_t)r->done_before + t,
-                                     arm, step, r->o->lr);
+      drt_status status =
+          check_arm(pos[t][arm], (size_t)r->done_before + t, arm, step,
+                    r->o->lr, drt_context_precision(r->b.ctx));
       if (status) return status;
     }
   }
