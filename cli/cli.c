@@ -23,6 +23,7 @@
 #include "drawing.h"
 #include "figure.h"
 #include "format.h"
+#include "number.h"
 #include "npy.h"
 
 enum { CMD_MAP = 1, CMD_EVAL = 2, CMD_INFO = 4, CMD_DEVICES = 8 };
@@ -515,31 +516,39 @@ static int push_point(double **xy, size_t *n, size_t *cap, double x,
   return 0;
 }
 
-/* Parses one line: blank or comment (returns 0, *got = 0), "x y" (returns 0,
- * *got = 1) or anything else (returns -1). */
-static int parse_point_line(char *line, double *x, double *y, int *got) {
+static int is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Parses one line: blank or comment (DRT_NUMBER_OK, *got = 0), "x y"
+ * (DRT_NUMBER_OK, *got = 1), or the reader's verdict on the first field
+ * that is no finite number (a line of one or three fields: malformed). */
+static drt__number_verdict parse_point_line(char *line, double xy[2],
+                                            int *got) {
   char *hash = strchr(line, '#');
   if (hash) *hash = '\0';
-  char *end;
   *got = 0;
   char *p = line;
-  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
-  if (*p == '\0') return 0;
-  *x = strtod(p, &end);
-  if (end == p || (*end != ' ' && *end != '\t')) return -1;
-  p = end;
-  *y = strtod(p, &end);
-  if (end == p) return -1;
-  while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n') end++;
-  if (*end != '\0' || !isfinite(*x) || !isfinite(*y)) return -1;
-  *got = 1;
-  return 0;
+  int fields = 0;
+  while (*p) {
+    while (is_blank(*p)) p++;
+    if (!*p) break;
+    char *end = p;
+    while (*end && !is_blank(*end)) end++;
+    if (fields == 2) return DRT_NUMBER_MALFORMED;
+    drt__number_verdict verdict = drt__read_number(p, end, &xy[fields++]);
+    if (verdict) return verdict;
+    p = end;
+  }
+  if (fields == 1) return DRT_NUMBER_MALFORMED;
+  *got = fields == 2;
+  return DRT_NUMBER_OK;
 }
 
 /* Reads the points of path ("-": stdin): 0, -1 for a bad file, -2 for a
  * coordinate that precision cannot compute (a usage error). */
-static int read_points(const char *path, drt_precision precision, double **xy,
-                       size_t *n) {
+static int read_points(const char *path, drt_precision precision,
+                       double **xy_out, size_t *n) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
   const char *shown = f == stdin ? "<stdin>" : path;
   if (!f) {
@@ -550,12 +559,13 @@ static int read_points(const char *path, drt_precision precision, double **xy,
   size_t line_cap = 0, cap = 0;
   long line_no = 0;
   int rc = 0;
-  *xy = NULL;
+  *xy_out = NULL;
   *n = 0;
   ssize_t length;
   while (rc == 0 && (length = getline(&line, &line_cap, f)) != -1) {
-    double x, y;
+    double xy[2];
     int got;
+    drt__number_verdict verdict;
     line_no++;
     /* The parser reads C strings: a NUL would end the line early and
      * hide what follows it. */
@@ -563,19 +573,24 @@ static int read_points(const char *path, drt_precision precision, double **xy,
       fprintf(stderr, "drt2d: %s:%ld: a NUL byte in the line\n", shown,
               line_no);
       rc = -1;
-    } else if (parse_point_line(line, &x, &y, &got)) {
-      fprintf(stderr, "drt2d: %s:%ld: expected two finite numbers 'x y'\n",
-              shown, line_no);
+    } else if ((verdict = parse_point_line(line, xy, &got)) != 0) {
+      fprintf(stderr, "drt2d: %s:%ld: %s\n", shown, line_no,
+              verdict == DRT_NUMBER_TOO_SMALL
+                  ? "a number is too small (below 2.2250738585072014e-308, "
+                    "the smallest normal double, it would lose its digits "
+                    "or read as 0)"
+                  : "expected two finite numbers 'x y'");
       rc = -1;
-    } else if (got && !(drt__coordinate_fits(x, precision) &&
-                        drt__coordinate_fits(y, precision))) {
+    } else if (got && !(drt__coordinate_fits(xy[0], precision) &&
+                        drt__coordinate_fits(xy[1], precision))) {
       char locator[4096];
       snprintf(locator, sizeof locator, "%s:%ld", shown, line_no);
-      drt__range_fail(locator, drt__coordinate_fits(x, precision) ? y : x,
+      drt__range_fail(locator,
+                      drt__coordinate_fits(xy[0], precision) ? xy[1] : xy[0],
                       precision);
       fprintf(stderr, "drt2d: %s\n", drt_last_error());
       rc = -2;
-    } else if (got && push_point(xy, n, &cap, x, y)) {
+    } else if (got && push_point(xy_out, n, &cap, xy[0], xy[1])) {
       fprintf(stderr, "drt2d: %s: out of memory\n", shown);
       rc = -1;
     }
@@ -587,8 +602,8 @@ static int read_points(const char *path, drt_precision precision, double **xy,
   free(line);
   if (f != stdin) fclose(f);
   if (rc) {
-    free(*xy);
-    *xy = NULL;
+    free(*xy_out);
+    *xy_out = NULL;
   }
   return rc;
 }

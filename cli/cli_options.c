@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "coordinate_range.h"
 #include "drawing.h"
+#include "number.h"
 
 static int bad_value(const char *option, const char *text, const char *want) {
   fprintf(stderr, "drt2d: --%s: invalid value '%s' (expected %s)\n", option,
@@ -28,25 +29,21 @@ void drt__cli_common_init(drt__cli_common *c) {
   drt_context_options_init(&c->context);
 }
 
-/* A finite double spanning exactly [text, end). */
-static int parse_double_span(const char *text, const char *end, double *value) {
-  if (text == end || *text == ' ' || *text == '\t') return -1;
-  char buf[64];
-  size_t len = (size_t)(end - text);
-  if (len >= sizeof buf) return -1;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  char *stop;
-  errno = 0;
-  double v = strtod(buf, &stop);
-  if (*stop != '\0' || errno == ERANGE || !isfinite(v)) return -1;
-  *value = v;
-  return 0;
+/* A usage error for a value holding a number the reader refused: a
+ * number too small says so (it is finite, and "expected a finite number"
+ * would be false), anything else gets the option's expected form. */
+static int refuse_number(const char *option, const char *text,
+                         drt__number_verdict verdict, const char *want) {
+  if (verdict != DRT_NUMBER_TOO_SMALL) return bad_value(option, text, want);
+  fprintf(stderr, "drt2d: --%s: invalid value '%s' (a number is %s)\n",
+          option, text, drt__number_problem(verdict));
+  return -1;
 }
 
 int drt__parse_double(const char *option, const char *text, double *value) {
-  if (parse_double_span(text, text + strlen(text), value))
-    return bad_value(option, text, "a finite number");
+  drt__number_verdict verdict =
+      drt__read_number(text, text + strlen(text), value);
+  if (verdict) return refuse_number(option, text, verdict, "a finite number");
   return 0;
 }
 
@@ -76,15 +73,19 @@ int drt__parse_int(const char *option, const char *text, long lo, long hi,
   return 0;
 }
 
-/* Splits text at the separators in seps into up to n finite numbers;
- * returns how many were read, or -1 if a field is not a number. */
-static int parse_numbers(const char *text, char sep, double *values, int n) {
+/* Splits text at sep into up to n finite numbers; returns how many were
+ * read, or -1 if a field is not one (*verdict then says why). */
+static int parse_numbers(const char *text, char sep, double *values, int n,
+                         drt__number_verdict *verdict) {
   int count = 0;
   const char *start = text;
+  *verdict = DRT_NUMBER_MALFORMED;
   for (;;) {
     const char *end = strchr(start, sep);
     if (!end) end = start + strlen(start);
-    if (count == n || parse_double_span(start, end, &values[count])) return -1;
+    if (count == n) return -1;
+    *verdict = drt__read_number(start, end, &values[count]);
+    if (*verdict) return -1;
     count++;
     if (*end == '\0') return count;
     start = end + 1;
@@ -92,8 +93,9 @@ static int parse_numbers(const char *text, char sep, double *values, int n) {
 }
 
 int drt__parse_point(const char *option, const char *text, double xy[2]) {
-  if (parse_numbers(text, ',', xy, 2) != 2)
-    return bad_value(option, text, "X,Y with two finite numbers");
+  drt__number_verdict verdict;
+  if (parse_numbers(text, ',', xy, 2, &verdict) != 2)
+    return refuse_number(option, text, verdict, "X,Y with two finite numbers");
   return 0;
 }
 
@@ -132,8 +134,11 @@ int drt__parse_grid(const char *option, const char *text, int *nx, int *ny) {
 }
 
 int drt__parse_bbox(const char *option, const char *text, double box[4]) {
-  if (parse_numbers(text, ',', box, 4) != 4 || !(box[2] > box[0]) ||
-      !(box[3] > box[1]))
+  drt__number_verdict verdict;
+  if (parse_numbers(text, ',', box, 4, &verdict) != 4)
+    return refuse_number(option, text, verdict,
+                         "X0,Y0,X1,Y1 with X1 > X0 and Y1 > Y0");
+  if (!(box[2] > box[0]) || !(box[3] > box[1]))
     return bad_value(option, text, "X0,Y0,X1,Y1 with X1 > X0 and Y1 > Y0");
   return 0;
 }
@@ -141,8 +146,10 @@ int drt__parse_bbox(const char *option, const char *text, double box[4]) {
 int drt__parse_range(const char *option, const char *text, double *lo,
                      double *hi) {
   double v[2];
-  if (parse_numbers(text, ',', v, 2) != 2 || !(v[1] > v[0]))
-    return bad_value(option, text, "LO,HI with HI > LO");
+  drt__number_verdict verdict;
+  if (parse_numbers(text, ',', v, 2, &verdict) != 2)
+    return refuse_number(option, text, verdict, "LO,HI with HI > LO");
+  if (!(v[1] > v[0])) return bad_value(option, text, "LO,HI with HI > LO");
   *lo = v[0];
   *hi = v[1];
   return 0;
@@ -153,7 +160,7 @@ int drt__parse_dpi(const char *option, const char *text, double *dpi) {
   snprintf(want, sizeof want, "a resolution from %g to %g", DRT_FIGURE_MIN_DPI,
            DRT_FIGURE_MAX_DPI);
   double v;
-  if (parse_double_span(text, text + strlen(text), &v) ||
+  if (drt__read_number(text, text + strlen(text), &v) ||
       drt__figure_check_dpi(v) != DRT_OK)
     return bad_value(option, text, want);
   *dpi = v;

@@ -11,7 +11,8 @@ if(DRT_BUILD_FUZZ)
   # drt2d_core, so that they carry the fuzzer's coverage instrumentation;
   # they need neither OpenCL nor libpng.
   set(DRT_FUZZ_SOURCES
-    host/core/error.c host/core/format.c host/core/atomic_file.c host/scene/scene.c
+    host/core/error.c host/core/format.c host/core/atomic_file.c
+    host/core/number.c host/scene/scene.c
     host/scene/scene_json.c host/scene/scene_geojson.c host/scene/scene_load.c)
   set(DRT_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined
                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)

@@ -761,6 +761,51 @@ START_TEST(coordinates_beyond_the_precision_are_refused) {
 }
 END_TEST
 
+/* One rule for numbers in options, points files and scene files: a
+ * non-zero number that would read as 0 or a subnormal (1e-400, 1e-310)
+ * is refused as too small, not read as 0 in files and called "not
+ * finite" on the command line; names must be valid UTF-8. */
+START_TEST(numbers_too_small_are_refused_everywhere) {
+  char err[4096], npy[160], points[160], scene[160], name[160];
+  snprintf(npy, sizeof npy, "%s", drt_test_scratch("small.npy"));
+  snprintf(points, sizeof points, "%s", drt_test_scratch("small.txt"));
+  snprintf(scene, sizeof scene, "%s", drt_test_scratch("small.json"));
+  snprintf(name, sizeof name, "%s", drt_test_scratch("name.json"));
+  const char *too_small = "too small (below 2.2250738585072014e-308";
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--grid", "4", "--npy", npy, "--tx", "1e-400,0.5",
+                             NULL), DRT_EXIT_USAGE);
+  ck_assert_msg(strstr(err, "--tx: invalid value '1e-400,0.5' (a number is ") &&
+                strstr(err, too_small), "%s", err);
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", npy,
+                                "--smoothing", "sigmoid", "--alpha", "1e-310",
+                                NULL), DRT_EXIT_USAGE);
+  ck_assert(!drt_test_exists(npy));
+  write_text_file(points, "0.5 0.5\n0.3 1e-400\n");
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "eval",
+                             "--points", points, "--device", "ref", NULL),
+                   DRT_EXIT_FAILURE);
+  ck_assert_msg(strstr(err, "small.txt:2: a number is ") &&
+                strstr(err, too_small), "%s", err);
+  write_text_file(scene, "{\"objects\": [{\"type\": \"wall\", \"a\": "
+                  "[0, 0],\n \"b\": [1, 1e-400]}]}");
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "info",
+                             "--scene", scene, NULL), DRT_EXIT_FAILURE);
+  ck_assert_msg(strstr(err, "small.json:2:11: number 1e-400 is too small"),
+                "%s", err);
+  write_text_file(name, "{\"objects\": [], \"receivers\": [{\"name\": "
+                  "\"r\xc3\", \"position\": [0, 0]}]}");
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "info",
+                             "--scene", name, NULL), DRT_EXIT_FAILURE);
+  ck_assert_msg(strstr(err, "receivers[0].name: name is not valid UTF-8 "
+                       "(byte 2, 0xC3)"), "%s", err);
+  /* The smallest normal double, 0 and -0 are numbers like any other. */
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", npy, "--tx",
+                                "2.2250738585072014e-308,-0", "--device",
+                                "ref", NULL), 0);
+}
+END_TEST
+
 /* Width and height of a PNG, from its IHDR chunk. */
 static void png_size_of(const char *path, unsigned *width, unsigned *height) {
   unsigned char head[24];
@@ -865,6 +910,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, dangling_links_are_written_through);
   tcase_add_test(tc, signal_during_a_write_leaves_no_temporary);
   tcase_add_test(tc, coordinates_beyond_the_precision_are_refused);
+  tcase_add_test(tc, numbers_too_small_are_refused_everywhere);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -132,7 +132,7 @@ static drt_scene *awkward_scene(void) {
   DRT_CHECK_OK(drt_scene_create(&s));
   DRT_CHECK_OK(drt_scene_add_wall(s, 0, 0, 1, 0));
   DRT_CHECK_OK(drt_scene_add_wall(s, 0.1 + 0.2, 1 / 3.0, -1e-300, 2 / 3.0));
-  DRT_CHECK_OK(drt_scene_add_wall(s, DBL_MAX, -DBL_MAX, 5e-324, -0.0));
+  DRT_CHECK_OK(drt_scene_add_wall(s, DBL_MAX, -DBL_MAX, DBL_MIN, -0.0));
   drt_object ris = {DRT_OBJECT_RIS, 0.5, 0.3, 0.5, 0.7, atan(1.0)};
   DRT_CHECK_OK(drt_scene_add_object(s, &ris));
   drt_object vertex = {DRT_OBJECT_VERTEX, 0.3, 0.4, 0, 0, 0};

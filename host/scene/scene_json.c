@@ -9,6 +9,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "number.h"
 #include "format.h"
 #include "scene_io.h"
 
@@ -79,6 +80,36 @@ static drt_status check_unique_keys(const char *path, const cJSON *item,
   return DRT_OK;
 }
 
+/* Every number literal of a parsed document read by the one number rule
+ * (number.h): cJSON reads 1e-400 as 0 and keeps subnormals, which the
+ * command line refuses, so the literals are read again from the text
+ * (outside strings) and one too small is refused at its line and column.
+ * Out-of-range literals (1e999) are left to the fields' own check, which
+ * names the field. */
+static drt_status check_number_literals(const char *name, const char *text) {
+  int in_string = 0;
+  for (const char *p = text; *p; p++) {
+    if (in_string) {
+      if (*p == '\\' && p[1]) p++;
+      else if (*p == '"') in_string = 0;
+      continue;
+    }
+    if (*p == '"') in_string = 1;
+    if (*p != '-' && (*p < '0' || *p > '9')) continue;
+    const char *end = p + strspn(p, "0123456789+-.eE");
+    double value;
+    if (drt__read_number(p, end, &value) == DRT_NUMBER_TOO_SMALL) {
+      int line, column;
+      text_position(text, p, &line, &column);
+      return drt__fail(DRT_ESCHEMA, "%s:%d:%d: number %.*s is %s", name, line,
+                       column, (int)(end - p), p,
+                       drt__number_problem(DRT_NUMBER_TOO_SMALL));
+    }
+    p = end - 1;
+  }
+  return DRT_OK;
+}
+
 /* Parses text, which must have a NUL byte at text[length]: cJSON checks for
  * trailing garbage by looking for that terminator. */
 static drt_status parse_terminated(const char *name, const char *text,
@@ -91,6 +122,7 @@ static drt_status parse_terminated(const char *name, const char *text,
   *root = cJSON_ParseWithOpts(text, &end, 1);
   if (*root) {
     drt_status status = check_unique_keys(name, *root, "");
+    if (!status) status = check_number_literals(name, text);
     if (status) {
       cJSON_Delete(*root);
       *root = NULL;
@@ -288,6 +320,11 @@ static drt_status read_name(const json_reader *r, const cJSON *object,
     return drt__json_schema_fail(r->path, at, "expected a string");
   if (item->valuestring[0] == '\0')
     return drt__json_schema_fail(r->path, at, "name is empty");
+  long bad = drt__utf8_invalid_at(item->valuestring);
+  if (bad >= 0)
+    return drt__json_schema_fail(r->path, at, "name is not valid UTF-8 (byte "
+                                 "%ld, 0x%02X)", bad + 1,
+                                 (unsigned char)item->valuestring[bad]);
   if (strlen(item->valuestring) > limit)
     return drt__json_schema_fail(r->path, at,
                                  "name \"%s\" is longer than %zu bytes",
