@@ -527,6 +527,41 @@ START_TEST(test_geojson_bare_linestring) {
 }
 END_TEST
 
+/* Across the antimeridian: 179.999 to -179.999 at latitude 10 is 0.002
+ * degrees of longitude the short way, 0.002 cos(10 deg) degrees of arc
+ * (about 219 m), not 359.998 (19,700 km); the centre is on the
+ * antimeridian, so the wall is symmetric about x = 0. A ring around a
+ * pole, a position on one and data over more than half the longitudes
+ * have no local map and are refused, naming the line where one does. */
+START_TEST(test_geojson_antimeridian_and_poles) {
+  drt_scene *scene = load_ok(write_temp(
+      "am.geojson", "{\"type\": \"LineString\", \"coordinates\": "
+                    "[[179.999, 10], [-179.999, 10]]}"));
+  double half = 0.001 * cos(10 * acos(-1.0) / 180) * metres_per_degree();
+  ck_assert_uint_eq(drt_scene_object_count(scene), 1);
+  const drt_object *w = drt_scene_object(scene, 0);
+  ck_assert_double_eq_tol(w->ax, -half, 1e-6);
+  ck_assert_double_eq_tol(w->bx, half, 1e-6);
+  ck_assert_double_eq_tol(w->ay, 0, 1e-6);
+  drt_scene_destroy(scene);
+  assert_load_fails(
+      write_temp("pole.geojson",
+                 "{\"type\": \"Polygon\", \"coordinates\": [[[0, 80], "
+                 "[90, 80], [180, 80], [-90, 80], [0, 80]]]}"),
+      DRT_ESCHEMA, "coordinates[0]: the line winds around a pole");
+  assert_load_fails(
+      write_temp("on-pole.geojson",
+                 "{\"type\": \"LineString\", \"coordinates\": "
+                 "[[10, 89.5], [20, 90]]}"),
+      DRT_ESCHEMA, "coordinates[1]: a position on a pole");
+  assert_load_fails(
+      write_temp("wide.geojson",
+                 "{\"type\": \"MultiLineString\", \"coordinates\": "
+                 "[[[-170, 0], [-10, 0]], [[10, 1], [170, 1]]]}"),
+      DRT_ESCHEMA, "the data spans more than half the globe's longitudes");
+}
+END_TEST
+
 /* A single Feature; its ring repeats a vertex, which adds no wall. */
 START_TEST(test_geojson_feature_skips_repeats) {
   const char *path = write_temp(
@@ -695,6 +730,7 @@ static Suite *loaders_suite(void) {
   tcase_add_test(geojson, test_geojson_louvain);
   tcase_add_test(geojson, test_geojson_mumbai);
   tcase_add_test(geojson, test_geojson_bare_linestring);
+  tcase_add_test(geojson, test_geojson_antimeridian_and_poles);
   tcase_add_test(geojson, test_geojson_feature_skips_repeats);
   tcase_add_test(geojson, test_geojson_all_types);
   tcase_add_loop_test(geojson, test_geojson_errors, 0,

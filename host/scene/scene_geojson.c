@@ -25,6 +25,8 @@ struct geo_pass {
   const char *path;
   line_visitor visit;
   double lon_min, lon_max, lat_min, lat_max; /* measured by the first pass */
+  double east_min, east_max; /* the longitudes moved to [0, 360): the box
+                                of data across the antimeridian */
   double lon0, lat0;                         /* projection centre, degrees */
   double metres_per_lon, metres_per_lat;     /* metres per degree */
   drt_scene *scene;                          /* filled by the second pass */
@@ -51,28 +53,72 @@ static drt_status read_position(const geo_pass *pass, const cJSON *item,
   if (lat < -90 || lat > 90)
     return drt__json_schema_fail(pass->path, where,
                                  "latitude %.17g is outside [-90, 90]", lat);
+  if (fabs(lat) == 90)
+    return drt__json_schema_fail(pass->path, where,
+                                 "a position on a pole, where every longitude "
+                                 "meets: a local projection cannot place it");
   lonlat[0] = lon;
   lonlat[1] = lat;
   return DRT_OK;
 }
 
-/* First pass: checks every position, insists that rings be closed, and
- * widens the bounding box. */
+/* lon - lon0 in (-180, 180]: the shorter way round, so that 179.999 and
+ * -179.999 are 0.002 degrees apart, not 359.998. */
+static double longitude_offset(double lon, double lon0) {
+  double d = fmod(lon - lon0, 360.0);
+  if (d > 180) d -= 360;
+  if (d <= -180) d += 360;
+  return d;
+}
+
+static void widen_box(geo_pass *pass, const double lonlat[2]) {
+  double east = lonlat[0] < 0 ? lonlat[0] + 360 : lonlat[0];
+  pass->lon_min = fmin(pass->lon_min, lonlat[0]);
+  pass->lon_max = fmax(pass->lon_max, lonlat[0]);
+  pass->east_min = fmin(pass->east_min, east);
+  pass->east_max = fmax(pass->east_max, east);
+  pass->lat_min = fmin(pass->lat_min, lonlat[1]);
+  pass->lat_max = fmax(pass->lat_max, lonlat[1]);
+}
+
+/* A line that winds around a pole (its steps, each the shorter way round,
+ * add up to a turn) or spans more than half the globe's longitudes has
+ * no local map: it would collapse or be cut. */
+static drt_status check_line_is_local(const geo_pass *pass, const char *where,
+                                      double span, double winding) {
+  if (fabs(winding) >= 180)
+    return drt__json_schema_fail(pass->path, where,
+                                 "the line winds around a pole: a local "
+                                 "projection cannot represent it");
+  if (span > 180)
+    return drt__json_schema_fail(pass->path, where,
+                                 "the line spans %.17g degrees of longitude: "
+                                 "a local projection cannot represent it",
+                                 span);
+  return DRT_OK;
+}
+
+/* First pass: checks every position, insists that rings be closed and
+ * lines be local, and widens the bounding boxes. */
 static drt_status measure_line(geo_pass *pass, const cJSON *positions,
                                const char *where, int is_ring) {
   double first[2] = {0, 0}, lonlat[2] = {0, 0};
+  double unwrapped = 0, low = 0, high = 0; /* degrees east of the first */
   int index = 0;
   for (const cJSON *item = positions->child; item; item = item->next) {
     char at[DRT_LOCATOR_MAX];
     drt__json_locate_index(at, where, index);
+    double previous = lonlat[0];
     drt_status status = read_position(pass, item, at, lonlat);
     if (status) return status;
-    pass->lon_min = fmin(pass->lon_min, lonlat[0]);
-    pass->lon_max = fmax(pass->lon_max, lonlat[0]);
-    pass->lat_min = fmin(pass->lat_min, lonlat[1]);
-    pass->lat_max = fmax(pass->lat_max, lonlat[1]);
+    widen_box(pass, lonlat);
     if (index++ == 0) memcpy(first, lonlat, sizeof first);
+    else unwrapped += longitude_offset(lonlat[0], previous);
+    low = fmin(low, unwrapped);
+    high = fmax(high, unwrapped);
   }
+  drt_status status = check_line_is_local(pass, where, high - low, unwrapped);
+  if (status) return status;
   if (is_ring && (first[0] != lonlat[0] || first[1] != lonlat[1]))
     return drt__json_schema_fail(
         pass->path, where,
@@ -84,7 +130,8 @@ static drt_status measure_line(geo_pass *pass, const cJSON *positions,
  * y north. Accurate to well under 1 % across a city. */
 static void project(const geo_pass *pass, const cJSON *position,
                     double xy[2]) {
-  xy[0] = (position->child->valuedouble - pass->lon0) * pass->metres_per_lon;
+  xy[0] = longitude_offset(position->child->valuedouble, pass->lon0) *
+          pass->metres_per_lon;
   xy[1] = (position->child->next->valuedouble - pass->lat0) *
           pass->metres_per_lat;
 }
@@ -279,7 +326,17 @@ static drt_status no_walls(const char *path) {
 static drt_status build_scene(geo_pass *pass, const cJSON *root,
                               drt_scene **out) {
   if (pass->lon_min > pass->lon_max) return no_walls(pass->path);
-  pass->lon0 = 0.5 * (pass->lon_min + pass->lon_max);
+  /* The narrower of the two boxes holds the data: across the antimeridian
+   * it is the one in [0, 360). */
+  double span = pass->lon_max - pass->lon_min;
+  double east_span = pass->east_max - pass->east_min;
+  if (fmin(span, east_span) > 180)
+    return drt__json_schema_fail(pass->path, NULL,
+                                 "the data spans more than half the globe's "
+                                 "longitudes: a local projection cannot "
+                                 "represent it");
+  pass->lon0 = east_span < span ? 0.5 * (pass->east_min + pass->east_max)
+                                : 0.5 * (pass->lon_min + pass->lon_max);
   pass->lat0 = 0.5 * (pass->lat_min + pass->lat_max);
   pass->metres_per_lat = DRT__EARTH_RADIUS_M * DRT__PI / 180.0;
   pass->metres_per_lon =
@@ -306,7 +363,9 @@ static drt_status scene_from_root(const char *name, cJSON *root,
                    .lon_min = INFINITY,
                    .lon_max = -INFINITY,
                    .lat_min = INFINITY,
-                   .lat_max = -INFINITY};
+                   .lat_max = -INFINITY,
+                   .east_min = INFINITY,
+                   .east_max = -INFINITY};
   drt_status status = walk_document(&pass, root);
   if (!status) status = build_scene(&pass, root, out);
   cJSON_Delete(root);
