@@ -111,6 +111,52 @@ START_TEST(directory_as_scene_names_the_reason) {
 }
 END_TEST
 
+/* Scene reads are capped (DRT_SCENE_MAX_MB, 256 MiB by default) and stop
+ * at the first NUL byte: /dev/zero as a scene used to read 2 GB before
+ * failing. A file over the cap fails naming it and the cap; raised, it
+ * loads; a bad cap is an error naming the variable. */
+START_TEST(scene_reads_are_capped_and_stop_at_nul) {
+  char dir[64], zero[96], big[96];
+  snprintf(dir, sizeof dir, "/tmp/drt_test_cap_XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(zero, sizeof zero, "%s/zero.json", dir);
+  snprintf(big, sizeof big, "%s/big.json", dir);
+  ck_assert_int_eq(symlink("/dev/zero", zero), 0);
+  drt_scene *scene = NULL;
+  double start = seconds_now();
+  ck_assert_int_eq(drt_scene_load(zero, &scene), DRT_EPARSE);
+  ck_assert_msg(seconds_now() - start < 5, "reading /dev/zero took %g s",
+                seconds_now() - start);
+  char expected[256];
+  snprintf(expected, sizeof expected, "%s:1:1: JSON syntax error (NUL byte)",
+           zero);
+  ck_assert_str_eq(drt_last_error(), expected);
+  char *text = many_receivers(60000, 60000, 0); /* about 1.5 MB */
+  FILE *f = fopen(big, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  free(text);
+  setenv("DRT_SCENE_MAX_MB", "1", 1);
+  ck_assert_int_eq(drt_scene_load(big, &scene), DRT_ETOOBIG);
+  snprintf(expected, sizeof expected, "%s: larger than 1 MiB, the most a "
+           "scene file may hold (DRT_SCENE_MAX_MB raises it)", big);
+  ck_assert_str_eq(drt_last_error(), expected);
+  setenv("DRT_SCENE_MAX_MB", "2", 1);
+  DRT_CHECK_OK(drt_scene_load(big, &scene));
+  ck_assert_uint_eq(drt_scene_rx_count(scene), 60000);
+  drt_scene_destroy(scene);
+  setenv("DRT_SCENE_MAX_MB", "0", 1);
+  ck_assert_int_eq(drt_scene_load(big, &scene), DRT_EINVAL);
+  ck_assert_msg(strstr(drt_last_error(), "DRT_SCENE_MAX_MB=0: expected a "
+                       "positive whole number"), "%s", drt_last_error());
+  unsetenv("DRT_SCENE_MAX_MB");
+  unlink(zero);
+  unlink(big);
+  rmdir(dir);
+}
+END_TEST
+
 /* The in-memory readers parse exactly `length` bytes, need no terminator,
  * and name the input as given. */
 START_TEST(memory_entry_points_respect_length) {
@@ -165,6 +211,7 @@ static Suite *robustness_suite(void) {
   tcase_add_test(t, directory_as_scene_names_the_reason);
   tcase_add_test(t, memory_entry_points_respect_length);
   tcase_add_test(t, memory_geojson_reader);
+  tcase_add_test(t, scene_reads_are_capped_and_stop_at_nul);
   suite_add_tcase(s, t);
   return s;
 }
