@@ -806,6 +806,41 @@ START_TEST(numbers_too_small_are_refused_everywhere) {
 }
 END_TEST
 
+/* A POCL_CACHE_DIR that cannot hold POCL's kernel cache is named as the
+ * cause, with the fix, where POCL only reports "no device" (a folder under
+ * a file: it drops its device) or a build failure with an empty log (a
+ * file: drt2d's own program cache emptied, so that POCL must build). */
+START_TEST(unusable_pocl_cache_is_named) {
+  char file[160], under[200], env[240], cache[160], err[4096];
+  snprintf(file, sizeof file, "%s", drt_test_scratch("not-a-dir"));
+  snprintf(cache, sizeof cache, "%s", drt_test_scratch("program-cache"));
+  write_text_file(file, "x");
+  snprintf(under, sizeof under, "%s/pocl", file);
+  snprintf(env, sizeof env, "POCL_CACHE_DIR=%s", under);
+  int status = run_drt2d_env(env, err, sizeof err, "map", "--grid", "4",
+                             "--npy", drt_test_scratch("o.npy"), NULL);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%#x", status);
+  char expected[1024];
+  snprintf(expected, sizeof expected, "no OpenCL device found: %s cannot hold "
+           "POCL's kernel cache (%s: Not a directory); point it to a "
+           "writable directory, or unset it", env, file);
+  ck_assert_msg(strstr(err, expected), "%s", err);
+  const char *saved = getenv("DRT_CACHE_DIR");
+  char kept[512] = "";
+  if (saved) snprintf(kept, sizeof kept, "%s", saved);
+  setenv("DRT_CACHE_DIR", cache, 1);
+  snprintf(env, sizeof env, "POCL_CACHE_DIR=%s", file);
+  status = run_drt2d_env(env, err, sizeof err, "map", "--grid", "4", "--npy",
+                         drt_test_scratch("o.npy"), NULL);
+  if (saved) setenv("DRT_CACHE_DIR", kept, 1);
+  else unsetenv("DRT_CACHE_DIR");
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%#x", status);
+  snprintf(expected, sizeof expected, "OpenCL build failed: %s cannot hold "
+           "POCL's kernel cache (%s: Not a directory)", env, file);
+  ck_assert_msg(strstr(err, expected), "%s", err);
+}
+END_TEST
+
 /* Width and height of a PNG, from its IHDR chunk. */
 static void png_size_of(const char *path, unsigned *width, unsigned *height) {
   unsigned char head[24];
@@ -911,6 +946,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, signal_during_a_write_leaves_no_temporary);
   tcase_add_test(tc, coordinates_beyond_the_precision_are_refused);
   tcase_add_test(tc, numbers_too_small_are_refused_everywhere);
+  tcase_add_test(tc, unusable_pocl_cache_is_named);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,7 +1,11 @@
 /* cl_runtime.c — OpenCL plumbing: error texts, device listing and choice,
  * program builds from embedded or on-disk kernel sources, through the
  * on-disk cache of compiled programs. */
+#define _DEFAULT_SOURCE /* access */
 #include "cl_runtime.h"
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +93,42 @@ error:
   return status;
 }
 
+/* Why POCL_CACHE_DIR cannot hold POCL's kernel cache, into why (empty
+ * when it can, or is unset): the directory, or the nearest folder above it
+ * that exists (POCL creates the rest), must be a directory drt2d may
+ * write. POCL itself only reports "no device" (it drops its CPU device
+ * when the folder cannot be made) or an empty build log. */
+static void pocl_cache_problem(char *why, size_t size) {
+  why[0] = '\0';
+  const char *dir = getenv("POCL_CACHE_DIR");
+  if (!dir || !*dir) return;
+  char at[4096];
+  snprintf(at, sizeof at, "%s", dir);
+  struct stat st;
+  while (stat(at, &st) != 0) {
+    char *slash = strrchr(at, '/');
+    if ((errno != ENOENT && errno != ENOTDIR) || !slash || slash == at)
+      return; /* cannot tell */
+    *slash = '\0';
+  }
+  const char *reason = !S_ISDIR(st.st_mode)                ? strerror(ENOTDIR)
+                       : access(at, W_OK | X_OK) != 0 ? strerror(errno)
+                                                          : NULL;
+  if (reason)
+    snprintf(why, size, "POCL_CACHE_DIR=%s cannot hold POCL's kernel cache "
+             "(%s: %s); point it to a writable directory, or unset it", dir,
+             at, reason);
+}
+
+/* The status's message with the cache directory's problem in its place
+ * when there is one: the likelier cause, and one the user can fix. */
+static drt_status blame_pocl_cache(drt_status status, const char *what) {
+  char why[4400];
+  pocl_cache_problem(why, sizeof why);
+  if (!*why) return status;
+  return drt__fail(status, "%s: %s", what, why);
+}
+
 drt_status drt__cl_list_devices(drt__cl_device_list *list) {
   drt_status status = DRT_OK;
   memset(list, 0, sizeof *list);
@@ -106,6 +146,8 @@ drt_status drt__cl_list_devices(drt__cl_device_list *list) {
     status = drt__fail(DRT_ENODEVICE,
                        "no OpenCL device found; install one (e.g. "
                        "pocl-opencl-icd) or use --device ref");
+  if (status == DRT_ENODEVICE)
+    status = blame_pocl_cache(status, "no OpenCL device found");
 error:
   if (status) drt__cl_free_device_list(list);
   return status;
@@ -210,7 +252,9 @@ static drt_status fail_with_build_log(cl_program program, cl_device_id device,
   drt_status status =
       drt__fail(DRT_EBUILD, "%s: OpenCL build failed; build log:\n%s", name, log);
   free(log);
-  return status;
+  char what[128];
+  snprintf(what, sizeof what, "%s: OpenCL build failed", name);
+  return blame_pocl_cache(status, what);
 }
 
 /* Source text and include option for program `name`. */
