@@ -25,6 +25,9 @@ drt_status drt__range_fail(const char *locator, double value,
   if (precision != DRT_PRECISION_DOUBLE)
     snprintf(hint, sizeof hint, "; --precision double allows %g",
              drt__coordinate_limit(DRT_PRECISION_DOUBLE));
+  if (!isfinite(value))
+    return drt__fail(DRT_EINVAL, "%s: coordinate %g is not finite", locator,
+                     value);
   return drt__fail(DRT_EINVAL, "%s: coordinate %g is outside what %s "
                    "computes (|x| <= %g%s)", locator, value,
                    drt__precision_name(precision),
