@@ -262,6 +262,10 @@ DRT_API drt_status drt_devices_listing(char *buf, size_t size,
 /* Evaluation                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* Every evaluation below returns DRT_EINVAL for a coordinate (point,
+ * endpoint or object) outside what its precision can square at the
+ * highest order: |x| <= 1e17 in float, 1e152 in double. */
+
 /* Received power at n points xy[2i], xy[2i+1] (xy has 2 n entries) of the
  * moving endpoint (see options->vary), summed over the fixed endpoints and
  * every candidate of the requested orders. Writes n values: power[i] at
@@ -440,6 +444,8 @@ drt_optimize_options_check(const drt_optimize_options *options);
  * for both without smoothing). trajectory, if not NULL, has room for
  * options->steps + 1 records, of which result->steps + 1 are written (fewer
  * than all when on_step stops the descent); *result is written. */
+/* A descent that diverges (a non-finite objective, or the transmitter
+ * outside the coordinate range) ends with DRT_EINVAL. */
 DRT_API drt_status drt_optimize_run(drt_context *context,
                                     const drt_scene *scene,
                                     const drt_trace_options *trace,
@@ -509,7 +515,7 @@ DRT_API drt_status drt_study_trial_scene(const drt_study_options *options,
                                          size_t trial, drt_scene **out);
 
 /* Runs every trial: writes drt_study_trial_count(options) records into
- * trials. */
+ * trials. A diverging arm ends the study with DRT_EINVAL. */
 DRT_API drt_status drt_study_run(drt_context *context,
                                  const drt_study_options *options,
                                  drt_study_trial *trials);
