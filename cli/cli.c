@@ -454,17 +454,10 @@ static int check_figure_sizes(const map_args *m) {
   drt__figure fig = {.nx = m->nx, .ny = m->ny, .db_lo = m->db_lo,
                      .db_hi = m->db_hi, .unit = "dB rel. P0 per unit length"};
   memcpy(fig.bbox, m->bbox, sizeof fig.bbox);
-  const char *names[] = {"--png", "--grad-png"};
+  const char *names[] = {"png", "grad-png"};
   const char *paths[] = {m->png, m->grad_png};
-  for (int i = 0; i < 2; i++) {
-    drt_status status =
-        paths[i] ? drt__figure_check_size(&fig, 1, paths[i], m->dpi) : DRT_OK;
-    if (status) {
-      drt__cli_report(names[i], status);
-      return DRT_EXIT_USAGE;
-    }
-  }
-  return 0;
+  const int panels[] = {1, 1};
+  return drt__cli_check_figure_sizes(&fig, names, paths, panels, 2, m->dpi);
 }
 
 static int run_map(drt__cli_common *c, map_args *m) {

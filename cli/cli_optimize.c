@@ -292,19 +292,12 @@ static int check_figure_sizes(const drt__optimize_args *a) {
                      .db_hi = a->db_given ? a->db_hi : 0.0,
                      .unit = "objective, dB rel. P0"};
   memcpy(fig.bbox, a->bbox, sizeof fig.bbox);
-  const char *names[] = {"--png", "--frames-png"};
+  const char *names[] = {"png", "frames-png"};
   const char *paths[] = {a->png, a->frames_png};
   const int panels[] = {1, a->frames};
-  for (int i = 0; i < 2; i++) {
-    drt_status status = paths[i] ? drt__figure_check_size(&fig, panels[i],
-                                                          paths[i], a->dpi)
-                                 : DRT_OK;
-    if (status) {
-      drt__cli_report(names[i], status);
-      return DRT_EXIT_USAGE;
-    }
-  }
-  return -1;
+  return drt__cli_check_figure_sizes(&fig, names, paths, panels, 2, a->dpi)
+             ? DRT_EXIT_USAGE
+             : -1;
 }
 
 /* Options that need the scene: the library's checks, the figures' box. */

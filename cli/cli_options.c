@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "coordinate_range.h"
 #include "drawing.h"
+#include "figure.h"
 #include "number.h"
 
 static int bad_value(const char *option, const char *text, const char *want) {
@@ -183,6 +184,24 @@ int drt__cli_check_figures(const char *const *names, const char *const *paths,
     fprintf(stderr, "drt2d: --dpi: sets a PNG figure's resolution, and no "
             "figure here is a .png\n");
     return DRT_EXIT_USAGE;
+  }
+  return 0;
+}
+
+int drt__cli_check_figure_sizes(const drt__figure *figure,
+                                const char *const *names,
+                                const char *const *paths, const int *panels,
+                                size_t n, double dpi) {
+  for (size_t i = 0; i < n; i++) {
+    drt_status status =
+        paths[i] ? drt__figure_check_size(figure, panels[i], paths[i], dpi)
+                 : DRT_OK;
+    if (status) {
+      char option[64];
+      snprintf(option, sizeof option, "--%s", names[i]);
+      drt__cli_report(option, status);
+      return DRT_EXIT_USAGE;
+    }
   }
   return 0;
 }

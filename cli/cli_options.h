@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "drt2d.h"
+#include "figure.h"
 
 #define DRT_CLI_MAX_POINTS 64
 
@@ -97,6 +98,15 @@ int drt__cli_check_outputs(const char *const *names, const char *const *paths,
  * has pixels. Prints the reason and returns DRT_EXIT_USAGE, or 0. */
 int drt__cli_check_figures(const char *const *names, const char *const *paths,
                            size_t n, int dpi_given);
+
+/* Checks, before any work, that panels[i] figures like `figure` (its
+ * values not needed), side by side, fit paths[i] (option names[i], NULL
+ * when not given) at dpi (drt__figure_check_size). Prints the reason and
+ * returns DRT_EXIT_USAGE, or 0. */
+int drt__cli_check_figure_sizes(const drt__figure *figure,
+                                const char *const *names,
+                                const char *const *paths, const int *panels,
+                                size_t n, double dpi);
 
 /* Flushes stdout, keeping the errno of a failure for
  * drt__cli_stdout_error: commands flush through it, not fflush. */

@@ -364,6 +364,20 @@ static void triangle(cairo_t *cr, double x, double y, double r, rgb c) {
   cairo_fill(cr);
 }
 
+/* A light disc or upward triangle of radius r with a dark edge `outline`
+ * wide (a triangle's edges move out by half the change of its radius). */
+static void outlined_disc(cairo_t *cr, double x, double y, double r,
+                          double outline) {
+  disc(cr, x, y, r + outline, BLACK);
+  disc(cr, x, y, r, WHITE);
+}
+
+static void outlined_triangle(cairo_t *cr, double x, double y, double r,
+                              double outline) {
+  triangle(cr, x, y, r + 2.0 * outline, BLACK);
+  triangle(cr, x, y, r, WHITE);
+}
+
 /* Liang-Barsky: trims segment a-b to the box; 0 if nothing is left. Keeps
  * what cairo draws within its fixed-point range whatever the scene holds. */
 static int clip_segment(double *ax, double *ay, double *bx, double *by,
@@ -627,12 +641,9 @@ static void draw_points(cairo_t *cr, const layout *l, const overlay_style *st,
     double size = kind == MARK_TRANSMITTER ? st->marker : 0.7 * st->marker;
     if (!inside_map(l, px, py, 2 * size)) continue;
     if (kind == MARK_TRANSMITTER) {
-      /* A triangle's edges move out by half the change of its radius. */
-      triangle(cr, px, py, size + 2.0 * st->marker_outline, BLACK);
-      triangle(cr, px, py, size, WHITE);
+      outlined_triangle(cr, px, py, size, st->marker_outline);
     } else { /* a ring with a centre dot */
-      disc(cr, px, py, size + st->marker_outline, BLACK);
-      disc(cr, px, py, size, WHITE);
+      outlined_disc(cr, px, py, size, st->marker_outline);
       disc(cr, px, py, 0.3 * size, BLACK);
     }
     int inside = inside_map(l, px, py, 0.0);
@@ -705,13 +716,8 @@ static void draw_track(cairo_t *cr, const layout *l, const overlay_style *st,
         !inside_map(l, qx, qy, st->marker))
       continue;
     double r = end ? 0.8 * st->marker : 0.45 * st->marker;
-    if (end) {
-      triangle(cr, qx, qy, r + 2.0 * st->marker_outline, BLACK);
-      triangle(cr, qx, qy, r, WHITE);
-    } else {
-      disc(cr, qx, qy, r + st->marker_outline, BLACK);
-      disc(cr, qx, qy, r, WHITE);
-    }
+    if (end) outlined_triangle(cr, qx, qy, r, st->marker_outline);
+    else outlined_disc(cr, qx, qy, r, st->marker_outline);
   }
 }
 

@@ -15,24 +15,30 @@ lib = _lib.lib
 WALL, RIS, VERTEX = 0, 1, 2
 
 
-def _point_array(option, value):
-    """An (n, 2) float64 array of finite points, checked before any work."""
-    array = np.asarray(value)
+def _rows(option, value, width):
+    """An (n, width) float64 array of finite numbers (None or empty: no
+    rows), checked before any work."""
+    array = np.asarray([] if value is None else value)
     if array.size == 0:
-        return np.zeros((0, 2))
+        return np.zeros((0, width))
     if array.dtype.kind not in "fiu":
         raise InvalidArgument(f"{option}: expected numbers, got dtype "
                               f"{array.dtype}")
     array = np.ascontiguousarray(array, dtype=np.float64)
-    if array.ndim == 1 and array.shape == (2,):
+    if array.shape == (width,):
         array = array[None, :]
-    if array.ndim != 2 or array.shape[1] != 2:
-        raise InvalidArgument(f"{option}: expected shape (n, 2), got "
+    if array.ndim != 2 or array.shape[1] != width:
+        raise InvalidArgument(f"{option}: expected shape (n, {width}), got "
                               f"{np.shape(value)}")
     if not np.all(np.isfinite(array)):
-        raise InvalidArgument(f"{option}: points must be finite (NaN or "
+        raise InvalidArgument(f"{option}: values must be finite (NaN or "
                               "infinity found)")
     return array
+
+
+def _point_array(option, value):
+    """An (n, 2) float64 array of finite points."""
+    return _rows(option, value, 2)
 
 
 def _named_points(option, value):
@@ -41,23 +47,9 @@ def _named_points(option, value):
         return []
     if isinstance(value, dict):
         names = list(value)
-        xy = _point_array(option, [value[k] for k in names]) if names else []
+        xy = _point_array(option, [value[k] for k in names])
         return [(str(n), float(p[0]), float(p[1])) for n, p in zip(names, xy)]
     return [(None, float(x), float(y)) for x, y in _point_array(option, value)]
-
-
-def _rows(option, value, width):
-    if value is None:
-        return np.zeros((0, width))
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim == 1 and array.size == width:
-        array = array[None, :]
-    if array.ndim != 2 or array.shape[1] != width:
-        raise InvalidArgument(f"{option}: expected shape (n, {width}), got "
-                              f"{np.shape(value)}")
-    if not np.all(np.isfinite(array)):
-        raise InvalidArgument(f"{option}: coordinates must be finite")
-    return array
 
 
 class GridArray(np.ndarray):
