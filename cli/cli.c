@@ -16,6 +16,7 @@
 
 #include "atomic_file.h"
 #include "cli_optimize.h"
+#include "cli_points.h"
 #include "coordinate_range.h"
 #include "cli_options.h"
 #include "cli_study.h"
@@ -467,9 +468,10 @@ static int run_map(drt__cli_common *c, map_args *m) {
   const char *names[] = {"png", "grad-png", "npy"};
   const char *paths[] = {m->png, m->grad_png, m->npy};
   int checked = drt__cli_check_figures(names, paths, 2, m->dpi_given);
-  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3, c->scene);
   if (checked) return checked;
   if (check_map_fits(m)) return DRT_EXIT_USAGE;
+  if (drt__cli_stop_before_work) return 0;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
   int rc = DRT_EXIT_FAILURE;
@@ -493,111 +495,19 @@ static int run_map(drt__cli_common *c, map_args *m) {
   return rc;
 }
 
-/* Appends one point to a growing array. */
-static int push_point(double **xy, size_t *n, size_t *cap, double x,
-                      double y) {
-  if (*n == *cap) {
-    size_t grown_cap = *cap ? 2 * *cap : 1024;
-    double *grown = realloc(*xy, 2 * grown_cap * sizeof *grown);
-    if (!grown) return -1;
-    *xy = grown;
-    *cap = grown_cap;
-  }
-  (*xy)[2 * *n] = x;
-  (*xy)[2 * *n + 1] = y;
-  (*n)++;
-  return 0;
-}
-
-static int is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Parses one line: blank or comment (DRT_NUMBER_OK, *got = 0), "x y"
- * (DRT_NUMBER_OK, *got = 1), or the reader's verdict on the first field
- * that is no finite number (a line of one or three fields: malformed). */
-static drt__number_verdict parse_point_line(char *line, double xy[2],
-                                            int *got) {
-  char *hash = strchr(line, '#');
-  if (hash) *hash = '\0';
-  *got = 0;
-  char *p = line;
-  int fields = 0;
-  while (*p) {
-    while (is_blank(*p)) p++;
-    if (!*p) break;
-    char *end = p;
-    while (*end && !is_blank(*end)) end++;
-    if (fields == 2) return DRT_NUMBER_MALFORMED;
-    drt__number_verdict verdict = drt__read_number(p, end, &xy[fields++]);
-    if (verdict) return verdict;
-    p = end;
-  }
-  if (fields == 1) return DRT_NUMBER_MALFORMED;
-  *got = fields == 2;
-  return DRT_NUMBER_OK;
-}
-
-/* Reads the points of path ("-": stdin): 0, -1 for a bad file, -2 for a
- * coordinate that precision cannot compute (a usage error). */
+/* Reads the points of path ("-": stdin), printing what is wrong:
+ * DRT_POINTS_OK or cli_points.h's failures. */
 static int read_points(const char *path, drt_precision precision,
-                       double **xy_out, size_t *n) {
+                       double **xy, size_t *n) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  const char *shown = f == stdin ? "<stdin>" : path;
   if (!f) {
-    fprintf(stderr, "drt2d: --points: %s: cannot open\n", path);
-    return -1;
+    fprintf(stderr, "drt2d: --points: %s: cannot open: %s\n", path,
+            strerror(errno));
+    return DRT_POINTS_BAD_FILE;
   }
-  char *line = NULL;
-  size_t line_cap = 0, cap = 0;
-  long line_no = 0;
-  int rc = 0;
-  *xy_out = NULL;
-  *n = 0;
-  ssize_t length;
-  while (rc == 0 && (length = getline(&line, &line_cap, f)) != -1) {
-    double xy[2];
-    int got;
-    drt__number_verdict verdict;
-    line_no++;
-    /* The parser reads C strings: a NUL would end the line early and
-     * hide what follows it. */
-    if (memchr(line, '\0', (size_t)length)) {
-      fprintf(stderr, "drt2d: %s:%ld: a NUL byte in the line\n", shown,
-              line_no);
-      rc = -1;
-    } else if ((verdict = parse_point_line(line, xy, &got)) != 0) {
-      fprintf(stderr, "drt2d: %s:%ld: %s\n", shown, line_no,
-              verdict == DRT_NUMBER_TOO_SMALL
-                  ? "a number is too small (below 2.2250738585072014e-308, "
-                    "the smallest normal double, it would lose its digits "
-                    "or read as 0)"
-                  : "expected two finite numbers 'x y'");
-      rc = -1;
-    } else if (got && !(drt__coordinate_fits(xy[0], precision) &&
-                        drt__coordinate_fits(xy[1], precision))) {
-      char locator[4096];
-      snprintf(locator, sizeof locator, "%s:%ld", shown, line_no);
-      drt__range_fail(locator,
-                      drt__coordinate_fits(xy[0], precision) ? xy[1] : xy[0],
-                      precision);
-      fprintf(stderr, "drt2d: %s\n", drt_last_error());
-      rc = -2;
-    } else if (got && push_point(xy_out, n, &cap, xy[0], xy[1])) {
-      fprintf(stderr, "drt2d: %s: out of memory\n", shown);
-      rc = -1;
-    }
-  }
-  if (rc == 0 && ferror(f)) {
-    fprintf(stderr, "drt2d: %s: read error\n", shown);
-    rc = -1;
-  }
-  free(line);
+  int rc = drt__points_read(f, f == stdin ? "<stdin>" : path, precision, xy, n);
+  if (rc) fprintf(stderr, "drt2d: %s\n", drt_last_error());
   if (f != stdin) fclose(f);
-  if (rc) {
-    free(*xy_out);
-    *xy_out = NULL;
-  }
   return rc;
 }
 
@@ -714,7 +624,8 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
   double *xy = NULL;
   size_t n = 0;
   int read = read_points(m->points, drt__cli_precision(c), &xy, &n);
-  if (read) return read == -2 ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
+  if (read)
+    return read == DRT_POINTS_OUT_OF_RANGE ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
   drt_context *ctx = drt__cli_open_context(c);
   rc = !ctx           ? DRT_EXIT_FAILURE
        : m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
@@ -727,6 +638,7 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
 static int run_eval(drt__cli_common *c, map_args *m) {
   if (!m->points)
     return usage_error("eval", "give the points with --points FILE|-", "");
+  if (drt__cli_stop_before_work) return 0;
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
   int rc = eval_with_scene(c, m, scene);
@@ -865,6 +777,8 @@ static int run_command(int argc, char **argv) {
       .nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5, .dpi = DRT_FIGURE_DPI};
   int rc = parse_args(argc - 1, argv + 1, argv[1], command, &common, &m);
   if (rc >= 0) return rc;
+  if (drt__cli_stop_before_work && (command == CMD_INFO || command == CMD_DEVICES))
+    return 0;
   switch (command) {
   case CMD_MAP:
     return run_map(&common, &m);

@@ -191,7 +191,7 @@ static int check_args(drt__optimize_args *a) {
   const char *names[] = {"png", "frames-png", "json"};
   const char *paths[] = {a->png, a->frames_png, a->json};
   int checked = drt__cli_check_figures(names, paths, 2, a->dpi_given);
-  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3, c->scene);
   if (checked) return checked;
   if (a->frames_png && !a->frames) a->frames = 5;
   if (a->frames > a->opt.steps + 1)
@@ -333,6 +333,7 @@ int drt__cli_optimize(int argc, char **argv) {
   int rc = parse_args(argc, argv, &a);
   if (rc < 0) rc = check_args(&a);
   if (rc >= 0) return rc;
+  if (drt__cli_stop_before_work) return 0;
   drt_scene *scene = drt__cli_load_scene(&a.common);
   if (!scene) return DRT_EXIT_FAILURE;
   drt_context *ctx = NULL;

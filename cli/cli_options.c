@@ -477,13 +477,35 @@ static int check_distinct_outputs(const char *const *names,
   return rc;
 }
 
+/* No output replaces the scene file it is computed from: a usage error. */
+static int check_spares_scene(const char *const *names,
+                              const char *const *paths, size_t n,
+                              const char *scene) {
+  char *scene_key = scene && looks_like_file(scene) ? realpath(scene, NULL)
+                                                    : NULL;
+  int rc = 0;
+  for (size_t i = 0; i < n && scene_key && !rc; i++) {
+    char *key = paths[i] ? output_key(paths[i]) : NULL;
+    if (key && strcmp(key, scene_key) == 0) {
+      fprintf(stderr, "drt2d: --%s %s is the scene file (--scene %s): it "
+              "would be replaced; write the output elsewhere\n", names[i],
+              paths[i], scene);
+      rc = DRT_EXIT_USAGE;
+    }
+    free(key);
+  }
+  free(scene_key);
+  return rc;
+}
+
 int drt__cli_check_outputs(const char *const *names, const char *const *paths,
-                           size_t n) {
+                           size_t n, const char *scene) {
   if (n > DRT_CLI_MAX_OUTPUTS) n = DRT_CLI_MAX_OUTPUTS;
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++)
     if (paths[i]) rc = check_output_name(names[i], paths[i]);
   if (!rc) rc = check_distinct_outputs(names, paths, n);
+  if (!rc) rc = check_spares_scene(names, paths, n, scene);
   for (size_t i = 0; i < n && !rc; i++) {
     drt_status status = paths[i] ? drt__atomic_probe(paths[i]) : DRT_OK;
     if (status) {
@@ -495,6 +517,8 @@ int drt__cli_check_outputs(const char *const *names, const char *const *paths,
   }
   return rc;
 }
+
+int drt__cli_stop_before_work;
 
 /* errno of the first failed flush of stdout since the last check. */
 static int stdout_errno;

@@ -87,10 +87,17 @@ drt_context *drt__cli_open_context(const drt__cli_common *common);
  * A failure (DRT_EXIT_FAILURE): an output that cannot be created (no such
  * directory, no permission), found by creating its temporary file. Prints
  * the reason and returns the exit code, or 0. At most DRT_CLI_MAX_OUTPUTS
- * paths are checked. */
+ * paths are checked. scene, the --scene value (NULL when the command reads
+ * none), must not be among the outputs either (a usage error): the scene
+ * would be replaced by what was computed from it. */
 #define DRT_CLI_MAX_OUTPUTS 8
 int drt__cli_check_outputs(const char *const *names, const char *const *paths,
-                           size_t n);
+                           size_t n, const char *scene);
+
+/* Test hook of the option-parsing fuzz target: when set, every command
+ * returns 0 once its options are parsed and checked, before it reads a
+ * scene or points file or opens a device. */
+extern int drt__cli_stop_before_work;
 
 /* Checks a command's figure outputs (paths[i] of option names[i], NULL
  * when not given) before any work: each name must end in .png, .svg or

@@ -199,7 +199,7 @@ static int parse_study_args(int argc, char **argv, study_args *a) {
   const char *names[] = {"png", "json", "csv"};
   const char *paths[] = {a->png, a->json, a->csv};
   int checked = drt__cli_check_figures(names, paths, 1, a->dpi_given);
-  if (!checked) checked = drt__cli_check_outputs(names, paths, 3);
+  if (!checked) checked = drt__cli_check_outputs(names, paths, 3, NULL);
   if (checked) return checked;
   return -1;
 }
@@ -456,6 +456,7 @@ int drt__cli_study(int argc, char **argv) {
   a.dpi = DRT_FIGURE_DPI;
   int rc = parse_study_args(argc, argv, &a);
   if (rc >= 0) return rc;
+  if (drt__cli_stop_before_work) return 0;
   size_t n = drt_study_trial_count(&a.o);
   drt_study_trial *trials = calloc(n, sizeof *trials);
   if (!trials) {

@@ -634,6 +634,37 @@ static int file_holds(const char *path, const char *text) {
   return n == strlen(text) && memcmp(buf, text, n) == 0;
 }
 
+/* An output may not replace the scene it is computed from, however the
+ * two names are spelled (./, .., a link to the scene): a usage error before
+ * any work, the scene untouched. */
+START_TEST(output_on_the_scene_file_is_refused) {
+  char scene[256], dotted[256], link[256], link_npy[256];
+  snprintf(scene, sizeof scene, "%s", drt_test_scratch("room.json"));
+  write_text_file(scene, "{\"objects\":[],\"transmitters\":[{\"position\":[0.5,0.5]}]}");
+  snprintf(dotted, sizeof dotted, "%s/room.json", drt_test_scratch("."));
+  snprintf(link, sizeof link, "%s", drt_test_scratch("room-link.json"));
+  ck_assert_int_eq(symlink(scene, link), 0);
+  snprintf(link_npy, sizeof link_npy, "%s", drt_test_scratch("room.npy"));
+  ck_assert_int_eq(symlink(scene, link_npy), 0);
+  char err[4096];
+  ck_assert_int_eq(run_drt2d(NULL, "/dev/null", err, sizeof err, "map",
+                             "--scene", scene, "--grid", "4", "--npy",
+                             link_npy, NULL), DRT_EXIT_USAGE);
+  ck_assert_msg(strstr(err, "is the scene file") != NULL, "%s", err);
+  ck_assert_int_eq(drt_test_cli("map", "--scene", link, "--grid", "4",
+                                "--npy", scene, NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--scene", scene, "--steps", "2",
+                                "--device", "ref", "--json", dotted, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert(file_holds(scene, "{\"objects\":[],\"transmitters\":[{\"position\":[0.5,0.5]}]}"));
+  /* Another file beside it is fine. */
+  ck_assert_int_eq(drt_test_cli("map", "--scene", scene, "--grid", "4",
+                                "--bbox", "0,0,1,1", "--device", "ref",
+                                "--npy", drt_test_scratch("room-map.npy"),
+                                NULL), 0);
+}
+END_TEST
+
 /* SIGTERM, SIGINT or SIGHUP while an output's temporary file exists: the
  * temporary is removed, the file it would have replaced is untouched, and
  * drt2d ends by the signal, as without a handler. The test hook
@@ -938,6 +969,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, stdout_failure_in_process_does_not_poison_the_next_run);
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   tcase_add_test(tc, output_names_are_checked_before_work);
+  tcase_add_test(tc, output_on_the_scene_file_is_refused);
   tcase_add_test(tc, figure_formats_and_dpi);
   tcase_add_test(tc, one_error_one_line);
   tcase_add_test(tc, info_prints_huge_counts_truly);

@@ -1,10 +1,13 @@
-/* test_corpus.c — replays the fuzzing corpora through the scene loaders. */
+/* test_corpus.c — replays the fuzzing corpora through the scene loaders
+ * and the points-file reader. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_points.h"
 #include "testutil.h"
 
 /* tests/corpus holds json/ and geojson/, each seeded by hand and extended
@@ -73,9 +76,10 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Replays every file of one corpus directory, in name order so a failure
- * reproduces. Returns the number of files. */
-static int replay_dir(const char *sub, const char *extension) {
+/* Replays every file of one corpus directory through `replay`, in name
+ * order so a failure reproduces. Returns the number of files. */
+static int replay_dir(const char *sub, const char *extension,
+                      void (*replay)(const char *path, const char *name)) {
   char dir_path[4096];
   snprintf(dir_path, sizeof dir_path, "%s/%s", corpus_dir(), sub);
   DIR *dir = opendir(dir_path);
@@ -95,7 +99,7 @@ static int replay_dir(const char *sub, const char *extension) {
                   dir_path, names[i], extension);
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir_path, names[i]);
-    replay_file(path, names[i]);
+    replay(path, names[i]);
     free(names[i]);
   }
   free(names);
@@ -103,14 +107,57 @@ static int replay_dir(const char *sub, const char *extension) {
 }
 
 START_TEST(json_corpus) {
-  int count = replay_dir("json", ".json");
+  int count = replay_dir("json", ".json", replay_file);
   ck_assert_int_ge(count, MIN_FILES);
 }
 END_TEST
 
 START_TEST(geojson_corpus) {
-  int count = replay_dir("geojson", ".geojson");
+  int count = replay_dir("geojson", ".geojson", replay_file);
   ck_assert_int_ge(count, MIN_FILES);
+}
+END_TEST
+
+/* What a points file's name promises in one precision: valid-* reads,
+ * bad-* is malformed in both, range-* holds a coordinate beyond float's
+ * range (and beyond double's too unless its name says float-only). */
+static int expected_points(const char *name, drt_precision precision) {
+  if (has_prefix(name, "valid-")) return DRT_POINTS_OK;
+  if (has_prefix(name, "bad-")) return DRT_POINTS_BAD_FILE;
+  ck_assert_msg(has_prefix(name, "range-"),
+                "%s: points corpus names start with valid-, bad- or range-",
+                name);
+  return precision == DRT_PRECISION_DOUBLE && strstr(name, "float-only")
+             ? DRT_POINTS_OK
+             : DRT_POINTS_OUT_OF_RANGE;
+}
+
+static void replay_points(const char *path, const char *name) {
+  for (int p = 0; p < 2; p++) {
+    drt_precision precision = p ? DRT_PRECISION_DOUBLE : DRT_PRECISION_FLOAT;
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    double *xy = NULL;
+    size_t n = 0;
+    int rc = drt__points_read(f, path, precision, &xy, &n);
+    fclose(f);
+    ck_assert_msg(rc == expected_points(name, precision),
+                  "%s (%s): %d: %s", path, p ? "double" : "float", rc,
+                  drt_last_error());
+    if (rc == DRT_POINTS_OK) {
+      for (size_t i = 0; i < 2 * n; i++) ck_assert(isfinite(xy[i]));
+      free(xy);
+    } else {
+      ck_assert_ptr_null(xy);
+      ck_assert_msg(has_prefix(drt_last_error(), path),
+                    "%s: the message does not start with the file: %s", path,
+                    drt_last_error());
+    }
+  }
+}
+
+START_TEST(points_corpus) {
+  ck_assert_int_ge(replay_dir("points", ".txt", replay_points), 12);
 }
 END_TEST
 
@@ -138,6 +185,7 @@ static Suite *corpus_suite(void) {
   TCase *t = tcase_create("replay");
   tcase_add_test(t, json_corpus);
   tcase_add_test(t, geojson_corpus);
+  tcase_add_test(t, points_corpus);
   tcase_add_test(t, missing_file_is_named);
   tcase_add_test(t, names_map_to_statuses);
   suite_add_tcase(s, t);
