@@ -17,6 +17,7 @@
 #include "atomic_file.h"
 #include "cli_optimize.h"
 #include "cli_points.h"
+#include "cli_progress.h"
 #include "coordinate_range.h"
 #include "cli_options.h"
 #include "cli_study.h"
@@ -44,6 +45,8 @@ static const struct cli_option {
     {"npy", CMD_MAP},       {"db-range", CMD_MAP},    {"vary", CMD_MAP | CMD_EVAL},
     {"points", CMD_EVAL},   {"grad-png", CMD_MAP},    {"grad", CMD_MAP},
     {"wrt", CMD_EVAL},      {"dpi", CMD_MAP},
+    {"yes", CMD_MAP | CMD_EVAL}, {"max-minutes", CMD_MAP | CMD_EVAL},
+    {"quiet", CMD_MAP | CMD_EVAL},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -60,6 +63,7 @@ typedef struct map_args {
   int dpi_given;
   const char *points;
   int wrt_scene; /* eval --wrt scene: derivatives by every scene parameter */
+  drt__cli_work_limit limit; /* --yes, --max-minutes, --quiet */
 } map_args;
 
 static const char *command_help[] = {
@@ -128,8 +132,8 @@ static void print_help(int command) {
            "                      unit length (60 dB below its maximum), "
            "with arrows\n"
            "  --dpi N             pixels per inch of .png figures (default "
-           "72, one a point)\n\n%s\n%s",
-           common_help, device_help);
+           "72, one a point)\n%s\n%s\n%s",
+           drt__cli_work_limit_help, common_help, device_help);
   else if (command == CMD_EVAL)
     printf("usage: drt2d eval [OPTIONS] --points FILE|-\n\n"
            "Received power at points read one 'x y' pair per line ('#' "
@@ -148,8 +152,8 @@ static void print_help(int command) {
            "                      _phi; v for a vertex, ax and ay), "
            "d_<tx name>_x, _y\n"
            "                      (the fixed endpoints) and d_R (reflection "
-           "coefficient)\n\n%s\n%s",
-           common_help, device_help);
+           "coefficient)\n%s\n%s\n%s",
+           drt__cli_work_limit_help, common_help, device_help);
   else if (command == CMD_INFO)
     printf("usage: drt2d info [OPTIONS]\n\nObjects, transmitters, "
            "receivers, bounding box and candidate counts.\n\n%s",
@@ -170,6 +174,8 @@ static int usage_error(const char *command, const char *message,
 
 static int parse_map_option(map_args *m, const char *name, const char *value,
                             drt_vary *vary) {
+  int limit = drt__cli_work_limit_option(&m->limit, name, value);
+  if (limit) return limit < 0 ? -1 : 0;
   if (strcmp(name, "grid") == 0) return drt__parse_grid(name, value, &m->nx, &m->ny);
   if (strcmp(name, "bbox") == 0) {
     m->bbox_given = 1;
@@ -208,7 +214,10 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
 }
 
 /* Options that take no value. */
-static int is_flag(const char *name) { return strcmp(name, "grad") == 0; }
+static int is_flag(const char *name) {
+  return strcmp(name, "grad") == 0 || strcmp(name, "yes") == 0 ||
+         strcmp(name, "quiet") == 0;
+}
 
 /* Parses argv for `command`; returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, const char *name, int command,
@@ -420,11 +429,16 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
     return DRT_EXIT_FAILURE;
   }
   drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
+  drt__cli_progress progress;
+  drt__cli_progress_init(&progress, "map", "cells", &m->limit, 1);
+  drt_context_set_progress(ctx, drt__cli_progress_report, &progress);
   double start = seconds_now();
   drt_status status =
       gradient ? drt_map_compute_grad(ctx, scene, &c->trace, &grid, values)
                : drt_map_compute(ctx, scene, &c->trace, &grid, values);
   double elapsed = seconds_now() - start;
+  drt_context_set_progress(ctx, NULL, NULL);
+  drt__cli_progress_finish(&progress);
   if (status) drt__cli_report("map", status);
   if (!status && drt__cli_assert_finite("map", "cell", values,
                                         (size_t)m->nx * m->ny, gradient ? 3 : 1))
@@ -627,9 +641,13 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
   if (read)
     return read == DRT_POINTS_OUT_OF_RANGE ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
   drt_context *ctx = drt__cli_open_context(c);
+  drt__cli_progress progress;
+  drt__cli_progress_init(&progress, "eval", "points", &m->limit, 1);
+  if (ctx) drt_context_set_progress(ctx, drt__cli_progress_report, &progress);
   rc = !ctx           ? DRT_EXIT_FAILURE
        : m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
                       : eval_and_print(ctx, scene, c, xy, n);
+  drt__cli_progress_finish(&progress);
   free(xy);
   drt_context_destroy(ctx);
   return rc;
@@ -775,6 +793,7 @@ static int run_command(int argc, char **argv) {
   drt__cli_common_init(&common);
   map_args m = {
       .nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5, .dpi = DRT_FIGURE_DPI};
+  drt__cli_work_limit_init(&m.limit);
   int rc = parse_args(argc - 1, argv + 1, argv[1], command, &common, &m);
   if (rc >= 0) return rc;
   if (drt__cli_stop_before_work && (command == CMD_INFO || command == CMD_DEVICES))

@@ -8,21 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "drawing.h"
 #include "figure.h"
 
 static const char *const own_options[] = {
     "steps",  "lr",   "alpha-start", "alpha-end",  "objective", "temperature",
     "json",   "png",  "frames",      "frames-png", "grid",      "bbox",
-    "db-range", "dpi"};
+    "db-range", "dpi", "max-minutes"};
 static const char *const shared_options[] = {
     "scene", "tx",   "rx",     "order",  "method",
     "only",  "seed", "device", "precision", "smoothing"};
 #define N_OWN (int)(sizeof own_options / sizeof own_options[0])
 #define N_SHARED (int)(sizeof shared_options / sizeof shared_options[0])
 #define OPT_QUIET 'q'
+#define OPT_YES 'y'
 #define OPT_HELP 'h'
 
 static void print_help(void) {
@@ -44,7 +47,12 @@ static void print_help(void) {
       "                      exact objective, alpha unused\n"
       "  --objective F       min (default), sum or softmin of P_i / P0\n"
       "  --temperature T     softmin's T, in units of P / P0 (default 0.001)\n"
-      "  --quiet             print nothing but errors\n\n"
+      "  --quiet             print nothing but errors (and a progress bar\n"
+      "                      on a terminal)\n"
+      "  --max-minutes M     stop, before writing any file, if the descent\n"
+      "                      is estimated (after its first second) to take\n"
+      "                      more than M minutes (default 60)\n"
+      "  --yes               run whatever the estimate\n\n"
       "outputs:\n"
       "  --json FILE         settings, every step and the result\n"
       "  --png FILE          transmitter map of the exact objective (dB rel.\n"
@@ -135,6 +143,8 @@ static int parse_own(drt__optimize_args *a, const char *name, const char *v) {
     a->dpi_given = 1;
     return drt__parse_dpi(name, v, &a->dpi);
   }
+  if (strcmp(name, "max-minutes") == 0)
+    return drt__cli_work_limit_option(&a->limit, name, v) < 0 ? -1 : 0;
   if (strcmp(name, "json") == 0) a->json = v;
   else if (strcmp(name, "png") == 0) a->png = v;
   else a->frames_png = v; /* the one own option left */
@@ -151,13 +161,14 @@ static void make_longopts(struct option *longopts) {
     longopts[k++] = (struct option){shared_options[i], required_argument, NULL,
                                     512 + i};
   longopts[k++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
+  longopts[k++] = (struct option){"yes", no_argument, NULL, OPT_YES};
   longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
   longopts[k] = (struct option){0, 0, 0, 0};
 }
 
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, drt__optimize_args *a) {
-  struct option longopts[N_OWN + N_SHARED + 3];
+  struct option longopts[N_OWN + N_SHARED + 4];
   make_longopts(longopts);
   optind = 0; /* full re-initialisation: the CLI may run more than once */
   opterr = 0;
@@ -171,6 +182,7 @@ static int parse_args(int argc, char **argv, drt__optimize_args *a) {
     if (opt == ':') return usage_error("missing value for ", argv[optind - 1]);
     if (opt == '?') return usage_error("unknown option ", argv[optind - 1]);
     if (opt == OPT_QUIET) a->quiet = 1;
+    else if (opt == OPT_YES) a->limit.yes = 1;
     else if (opt >= 512)
       rc = drt__cli_common_option(&a->common, shared_options[opt - 512],
                                   optarg);
@@ -210,19 +222,31 @@ static void init_args(drt__optimize_args *a) {
   drt__cli_common_init(&a->common);
   a->common.trace.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
   drt_optimize_options_init(&a->opt);
+  drt__cli_work_limit_init(&a->limit);
   a->nx = a->ny = 200;
   a->dpi = DRT_FIGURE_DPI;
 }
 
-/* The per-step line, through the library's callback. */
-static int print_step(void *user, const drt_optimize_step *s) {
-  (void)user;
+/* What the library's on_step callback reaches: the per-step line and the
+ * progress. */
+typedef struct step_report {
+  const drt__optimize_args *args;
+  drt__cli_progress progress;
+} step_report;
+
+static void print_step(const drt_optimize_step *s) {
   char alpha[32];
   if (isnan(s->alpha)) snprintf(alpha, sizeof alpha, "-");
   else snprintf(alpha, sizeof alpha, "%.6g", s->alpha);
   printf("%d %s %.9g %.9g %.9g %.9g %.6g\n", s->step, alpha, s->tx[0],
          s->tx[1], s->f_exact, s->f_smoothed, s->grad_norm);
-  return 0;
+}
+
+/* A non-zero return (the estimate beyond --max-minutes) stops the run. */
+static int on_step(void *user, const drt_optimize_step *s) {
+  step_report *r = user;
+  if (!r->args->quiet) print_step(s);
+  return drt__cli_progress_report(&r->progress, s->step, r->args->opt.steps);
 }
 
 static void print_header(const drt__optimize_args *a, const drt_context *ctx,
@@ -262,16 +286,22 @@ static int descend(drt__optimize_args *a, drt_context *ctx,
             a->opt.steps);
     return DRT_EXIT_FAILURE;
   }
-  if (!a->quiet) {
-    print_header(a, ctx, scene);
-    a->opt.on_step = print_step;
-  }
+  if (!a->quiet) print_header(a, ctx, scene);
+  /* The bar, unless the step lines go to the terminal. */
+  step_report report = {.args = a};
+  drt__cli_progress_init(&report.progress, "optimize", "steps", &a->limit,
+                         a->quiet || !isatty(STDOUT_FILENO));
+  a->opt.on_step = on_step;
+  a->opt.user = &report;
   drt__optimize_run run = {.args = a, .ctx = ctx, .scene = scene,
                            .steps = steps};
   drt_status status = drt_optimize_run(ctx, scene, &a->common.trace, &a->opt,
                                        steps, &run.result);
+  drt__cli_progress_finish(&report.progress);
   int rc = 0;
-  if (status) {
+  if (report.progress.refused) {
+    rc = DRT_EXIT_FAILURE;
+  } else if (status) {
     drt__cli_report("optimize", status);
     rc = DRT_EXIT_FAILURE;
   } else {

@@ -4,6 +4,7 @@
 #define DRT_HOST_CLI_OPTIMIZE_H
 
 #include "cli_options.h"
+#include "cli_progress.h"
 #include "drt2d.h"
 
 #define DRT_OPTIMIZE_MAX_FRAMES 16
@@ -11,7 +12,8 @@
 typedef struct drt__optimize_args {
   drt__cli_common common;    /* scene, endpoints, orders, method, device */
   drt_optimize_options opt;  /* steps, lr, schedule, objective */
-  int quiet;
+  int quiet;                 /* no step lines */
+  drt__cli_work_limit limit; /* --yes, --max-minutes (its quiet unused) */
   const char *json, *png, *frames_png;
   int frames;                /* panels of the frames strip */
   int nx, ny;                /* grid of the figures */

@@ -314,6 +314,8 @@ int drt__cli_common_option(drt__cli_common *c, const char *name,
 }
 
 void drt__cli_report(const char *what, drt_status status) {
+  /* Only the progress bar cancels, and it has said why. */
+  if (status == DRT_ECANCELED) return;
   const char *detail = drt_last_error();
   fprintf(stderr, "drt2d: %s: %s\n", what, *detail ? detail : drt_strerror(status));
 }

@@ -17,6 +17,7 @@
 #include "atomic_file.h"
 #include "cli.h"
 #include "cli_options.h"
+#include "cli_progress.h"
 #include "drawing.h"
 #include "figure_bars.h"
 #include "format.h"
@@ -204,36 +205,16 @@ static int parse_study_args(int argc, char **argv, study_args *a) {
   return -1;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Progress bar                                                             */
-/* ------------------------------------------------------------------------ */
-
-typedef struct progress {
-  double start, last;
-} progress;
+/* The study's progress: the bar, and a note when the estimate is beyond
+ * an hour (a study cannot be stopped). */
+static void show_progress(void *user, double done, double total) {
+  drt__cli_progress_report(user, done, total);
+}
 
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* "[#####-----]  45%  123.4 trials/s  0:12 left", at most 10 times a
- * second, and always at the end. */
-static void show_progress(void *user, double done, double total) {
-  progress *p = user;
-  double t = now(), elapsed = t - p->start;
-  if (done < total && t - p->last < 0.1) return;
-  p->last = t;
-  char bar[31];
-  int filled = (int)(30 * done / total);
-  for (int i = 0; i < 30; i++) bar[i] = i < filled ? '#' : '-';
-  bar[30] = '\0';
-  double rate = elapsed > 0 ? done / elapsed : 0;
-  double left = rate > 0 ? (total - done) / rate : 0;
-  fprintf(stderr, "\r[%s] %3.0f%%  %.1f trials/s  %d:%02d left ", bar,
-          100 * done / total, rate, (int)left / 60, (int)left % 60);
-  if (done >= total) fprintf(stderr, "\n");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -422,13 +403,18 @@ static int write_chart(const study_args *a, const drt_study_summary *rows) {
 
 static int run_and_report(study_args *a, drt_context *ctx,
                           drt_study_trial *trials) {
-  progress p = {now(), 0};
-  if (!a->quiet && isatty(STDERR_FILENO)) {
-    a->o.progress = show_progress;
-    a->o.progress_user = &p;
-  }
+  drt__cli_work_limit limit;
+  drt__cli_work_limit_init(&limit);
+  limit.yes = 1; /* a note, nothing to stop */
+  limit.quiet = a->quiet;
+  drt__cli_progress p;
+  drt__cli_progress_init(&p, "study", "trials", &limit, 1);
+  a->o.progress = show_progress;
+  a->o.progress_user = &p;
+  double start = now();
   drt_status status = drt_study_run(ctx, &a->o, trials);
-  double seconds = now() - p.start;
+  double seconds = now() - start;
+  drt__cli_progress_finish(&p);
   if (status) {
     drt__cli_report("study", status);
     return DRT_EXIT_FAILURE;

@@ -53,7 +53,8 @@ DRT_API int drt_version_number(void);
   X(ECL, -8, "OpenCL call failed")                                             \
   X(EBUILD, -9, "OpenCL program build failed")                                 \
   X(EUNSUPPORTED, -10, "operation not supported for this input")               \
-  X(ETOOBIG, -11, "work does not fit in memory")
+  X(ETOOBIG, -11, "work does not fit in memory")                              \
+  X(ECANCELED, -12, "cancelled by the progress callback")
 
 typedef enum drt_status {
 #define DRT__STATUS_ENUM(name, code, text) DRT_##name = code,
@@ -242,6 +243,23 @@ DRT_API void drt_context_destroy(drt_context *context);
  * owned by the context: valid until drt_context_destroy. */
 DRT_API const char *drt_context_device_name(const drt_context *context);
 DRT_API drt_precision drt_context_precision(const drt_context *context);
+
+/* Progress of an evaluation: `done` of `total` points (grid cells for a
+ * map) finished. A non-zero return cancels it: the call then returns
+ * DRT_ECANCELED, with its output array's contents unspecified. */
+typedef int (*drt_progress_callback)(void *user, double done, double total);
+
+/* Every later drt_eval_*, drt_map_* and drt_eval_points_scene_grad call on
+ * the context reports through callback (NULL: none, the default): once
+ * with done = 0 when the device is ready (its program built), then after
+ * each finished tile. With a callback, tiles start small and grow, so the
+ * first report comes soon and a rate measured on it holds for the rest:
+ * the results are the same bits. drt_map_objective reports its receivers'
+ * maps as one; drt_optimize_run reports through its own on_step instead,
+ * and drt_study_run through its options' progress. */
+DRT_API void drt_context_set_progress(drt_context *context,
+                                      drt_progress_callback callback,
+                                      void *user);
 
 /* Writes a listing of every OpenCL platform and device, one line each,
  * numbered as DRT_DEVICE_INDEX expects, and which one DRT_DEVICE_AUTO

@@ -473,6 +473,50 @@ START_TEST(outputs_on_one_file_are_refused) {
 }
 END_TEST
 
+/* Long work is estimated once its rate is measured, and stopped beyond
+ * --max-minutes (no file written) unless --yes, which says so and runs it.
+ * Each report is one second after the last (DRT_TEST_PROGRESS_TICK), so
+ * the estimate is the same on any machine: random:1:100 at orders 0:2
+ * (10,101 candidates a cell) reports after 1,600, 4,800 and 11,200 of
+ * 14,400 cells, so the first estimate is 3 s. */
+START_TEST(long_work_is_estimated_and_stopped) {
+  const char *tick = "DRT_TEST_PROGRESS_TICK=1";
+  char npy[256], json[256], err[4096];
+  snprintf(npy, sizeof npy, "%s", drt_test_scratch("long.npy"));
+  snprintf(json, sizeof json, "%s", drt_test_scratch("long.json"));
+  int status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
+                             "random:1:100", "--order", "0:2", "--grid", "120",
+                             "--npy", npy, "--max-minutes", "0.04", NULL);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", err);
+  ck_assert_msg(strstr(err, "stopped: the work would take about 3 s more") &&
+                    strstr(err, "--yes"), "%s", err);
+  ck_assert(!drt_test_exists(npy));
+  /* Within the limit: no message. */
+  status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
+                         "random:1:100", "--order", "0:2", "--grid", "120",
+                         "--npy", npy, "--max-minutes", "0.06", NULL);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", err);
+  ck_assert_msg(!strstr(err, "work left"), "%s", err);
+  ck_assert_int_eq(unlink(npy), 0);
+  status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
+                         "random:1:100", "--order", "0:2", "--grid", "120",
+                         "--npy", npy, "--max-minutes", "0.04", "--yes", NULL);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", err);
+  ck_assert_msg(strstr(err, "about 3 s of work left"), "%s", err);
+  ck_assert(drt_test_exists(npy));
+  /* A descent is estimated by its steps: 18 left after 2. */
+  status = run_drt2d_env(tick, err, sizeof err, "optimize", "--steps", "20",
+                         "--max-minutes", "0.1", "--json", json, NULL);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", err);
+  ck_assert_msg(strstr(err, "about 18 s more (2 of 20 steps"), "%s", err);
+  ck_assert(!drt_test_exists(json));
+  ck_assert_int_eq(drt_test_cli("map", "--grid", "4", "--npy", npy,
+                                "--max-minutes", "0", NULL), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("optimize", "--max-minutes", "x", NULL),
+                   DRT_EXIT_USAGE);
+}
+END_TEST
+
 /* Output names are checked before any work: an empty name or one that
  * looks like an option (--npy --png) is a usage error, an output that
  * cannot be created fails before the map is computed (its timing line
@@ -970,6 +1014,7 @@ static Suite *cli_suite(void) {
   tcase_add_test(tc, outputs_on_one_file_are_refused);
   tcase_add_test(tc, output_names_are_checked_before_work);
   tcase_add_test(tc, output_on_the_scene_file_is_refused);
+  tcase_add_test(tc, long_work_is_estimated_and_stopped);
   tcase_add_test(tc, figure_formats_and_dpi);
   tcase_add_test(tc, one_error_one_line);
   tcase_add_test(tc, info_prints_huge_counts_truly);

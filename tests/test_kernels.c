@@ -280,6 +280,82 @@ START_TEST(multi_tile_map_equals_single_tile_calls) {
 }
 END_TEST
 
+/* What a progress callback saw; it cancels at report `cancel_at` (0:
+ * never). */
+typedef struct progress_log {
+  int reports, cancel_at, monotone;
+  double first, last, total;
+} progress_log;
+
+static int log_progress(void *user, double done, double total) {
+  progress_log *l = user;
+  if (l->reports == 0) l->first = done;
+  else if (done < l->last) l->monotone = 0;
+  l->last = done;
+  l->total = total;
+  return ++l->reports == l->cancel_at;
+}
+
+START_TEST(progress_is_reported_and_cancels) {
+  /* A scene of 1,641 candidates a cell: with a callback the tiles start
+   * small, so a 200x200 map reports several times, from 0 to every cell,
+   * and gives the map computed without one. */
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("random:3:40", &scene));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.order_max = 2;
+  drt_grid grid = {200, 200, {0, 0, 1, 1}};
+  size_t n = drt_grid_point_count(&grid);
+  double *plain = malloc(n * sizeof *plain), *reported = malloc(n * sizeof *reported);
+  ck_assert(plain && reported);
+  drt_context *ctx = contexts[0];
+  DRT_CHECK_OK(drt_map_compute(ctx, scene, &o, &grid, plain));
+  progress_log log = {.monotone = 1};
+  drt_context_set_progress(ctx, log_progress, &log);
+  DRT_CHECK_OK(drt_map_compute(ctx, scene, &o, &grid, reported));
+  ck_assert_int_ge(log.reports, 4);
+  ck_assert(log.monotone);
+  ck_assert_double_eq(log.first, 0);
+  ck_assert_double_eq(log.last, (double)n);
+  ck_assert_double_eq(log.total, (double)n);
+  /* Other tiles may split the candidate sums into other chunks: the same
+   * values to float rounding. */
+  for (size_t i = 0; i < n; i++)
+    ck_assert_double_eq_tol(reported[i], plain[i], 1e-6 * plain[i] + 1e-30);
+  /* Cancelled at its second report; the context works on. */
+  log = (progress_log){.monotone = 1, .cancel_at = 2};
+  ck_assert_int_eq(drt_map_compute(ctx, scene, &o, &grid, reported),
+                   DRT_ECANCELED);
+  ck_assert_ptr_nonnull(strstr(drt_last_error(), "cancelled"));
+  ck_assert_int_eq(log.reports, 2);
+  /* A descent reports through on_step only; the callback is kept. */
+  log = (progress_log){.monotone = 1};
+  drt_scene *room;
+  DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &room));
+  drt_optimize_options oo;
+  drt_optimize_options_init(&oo);
+  oo.steps = 3;
+  drt_optimize_result result;
+  drt_trace_options_init(&o);
+  DRT_CHECK_OK(drt_optimize_run(ctx, room, &o, &oo, NULL, &result));
+  ck_assert_int_eq(log.reports, 0);
+  /* A transmitter map of two receivers reports as one map of both. */
+  DRT_CHECK_OK(drt_scene_add_rx(room, NULL, 0.8, 0.3));
+  drt_grid small = {20, 10, {0, 0, 1, 1}};
+  DRT_CHECK_OK(drt_map_objective(ctx, room, &o, DRT_OBJECTIVE_MIN, 1e-3,
+                                 &small, reported));
+  ck_assert(log.monotone);
+  ck_assert_double_eq(log.last, 200.0 * drt_scene_rx_count(room));
+  ck_assert_double_eq(log.total, 200.0 * drt_scene_rx_count(room));
+  drt_context_set_progress(ctx, NULL, NULL);
+  drt_scene_destroy(room);
+  drt_scene_destroy(scene);
+  free(plain);
+  free(reported);
+}
+END_TEST
+
 START_TEST(transmitter_map_is_reciprocal) {
   /* Paths are reversible: the power at rx from tx equals, in a transmitter
    * map, the power at tx from rx. */
@@ -398,6 +474,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, eval_and_map_agree);
   tcase_add_test(tc, multi_tile_map_equals_single_tile_calls);
   tcase_add_test(tc, transmitter_map_is_reciprocal);
+  tcase_add_test(tc, progress_is_reported_and_cancels);
   tcase_add_test(tc, broken_kernels_fail_the_self_test);
   suite_add_tcase(s, tc);
   return s;

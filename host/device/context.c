@@ -144,6 +144,12 @@ drt_precision drt_context_precision(const drt_context *ctx) {
   return ctx->precision;
 }
 
+void drt_context_set_progress(drt_context *ctx,
+                              drt_progress_callback callback, void *user) {
+  ctx->progress = callback;
+  ctx->progress_user = user;
+}
+
 void drt_context_last_stats(const drt_context *ctx, drt_eval_stats *stats) {
   *stats = ctx->last_stats;
 }

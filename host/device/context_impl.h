@@ -20,6 +20,8 @@ struct drt_context {
   cl_uint compute_units;
   cl_ulong max_alloc;      /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
   drt_eval_stats last_stats;
+  drt_progress_callback progress; /* drt_context_set_progress; may be NULL */
+  void *progress_user;
 };
 
 /* Bytes of one `real` on this context. */

@@ -134,9 +134,40 @@ static drt_status check_tile_range(const double *xy, size_t count,
   return DRT_OK;
 }
 
+/* With a progress callback, tiles are planned by their path evaluations
+ * (drt_eval_stats' paths, weighted by the method): the first holds about
+ * FIRST_TILE_WORK, each next one twice the one before, up to TILE_WORK, so
+ * the first report comes within a fraction of a second on a CPU and later
+ * ones every few seconds, whatever the scene. The weights are the costs of
+ * a candidate relative to the image method's on POCL (bench_map). */
+#define FIRST_TILE_WORK 1.6e7
+#define TILE_WORK 1.0e9
+static const double method_weight[DRT_METHOD_COUNT] = {1, 40, 200};
+
+static size_t planned_tile(const drt_context *ctx, double work_per_point,
+                           size_t capacity, size_t lanes, unsigned index) {
+  if (!ctx->progress || work_per_point <= 0) return capacity;
+  double work = ldexp(FIRST_TILE_WORK, index < 60 ? (int)index : 60);
+  if (work > TILE_WORK) work = TILE_WORK;
+  /* Whole work-items: a part-filled one costs a full one. */
+  double items = ceil(work / work_per_point / (double)lanes);
+  size_t cells = (items < 1 ? 1 : (size_t)fmin(items, 1e15)) * lanes;
+  return cells < capacity ? cells : capacity;
+}
+
+/* Reports done of total points; DRT_ECANCELED when the callback says so. */
+static drt_status report_progress(const drt_context *ctx, double done,
+                                  double total) {
+  if (!ctx->progress || !ctx->progress(ctx->progress_user, done, total))
+    return DRT_OK;
+  return drt__fail(DRT_ECANCELED, "cancelled by the progress callback after "
+                   "%.0f of %.0f points", done, total);
+}
+
 /* The values of `kind` at n points from `source`, tile by tile, into out
  * (drt__eval_components a point), on a device session or the ref. With
- * DRT__EVAL_PAIRS the n points are (point, fixed endpoint) pairs. */
+ * DRT__EVAL_PAIRS the n points are (point, fixed endpoint) pairs, and
+ * progress counts points. */
 static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, drt__eval_kind kind,
                            point_source source, const void *data, size_t n,
@@ -145,15 +176,24 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   if (!xy) return drt__fail(DRT_ENOMEM, "tile: out of memory");
   drt__session s = {0};
   size_t components = drt__eval_components(scene, opt, kind);
-  size_t tile = DRT_TILE_CELLS;
+  size_t capacity = DRT_TILE_CELLS;
+  size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
+                                            : drt_scene_tx_count(scene);
+  double per_point = kind == DRT__EVAL_PAIRS ? (double)n_fixed : 1;
+  double work = paths_traced(scene, opt, 1) * method_weight[opt->method] /
+                per_point;
   drt_status status = drt__scene_check_range(scene, ctx->precision);
   if (!status && !ctx->is_ref) status = check_device_fits(ctx, scene, opt);
   if (!status && !ctx->is_ref) {
     status = drt__session_open(&s, ctx, scene, opt, kind);
-    tile = s.capacity;
+    capacity = s.capacity;
   }
+  if (!status) status = report_progress(ctx, 0, (double)n / per_point);
   double iterations = 0;
-  for (size_t done = 0; done < n && !status; done += tile) {
+  size_t tile = capacity;
+  for (size_t done = 0, i = 0; done < n && !status; done += tile, i++) {
+    tile = planned_tile(ctx, work, capacity,
+                        ctx->is_ref ? 1 : (size_t)s.prog->lanes, (unsigned)i);
     size_t count = n - done < tile ? n - done : tile;
     double *tile_out = out + components * done;
     source(data, done, count, xy);
@@ -162,6 +202,11 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
       status = ctx->is_ref ? ref_tile(scene, opt, kind, xy, count, done,
                                     tile_out, &iterations)
                          : drt__session_eval(&s, xy, count, done, tile_out);
+    /* A device session has finished the tiles before this one. */
+    size_t finished = ctx->is_ref ? done + count : done;
+    if (!status && finished && finished < n)
+      status = report_progress(ctx, (double)finished / per_point,
+                               (double)n / per_point);
   }
   if (s.ctx) {
     if (!status) status = drt__session_wait(&s);
@@ -169,8 +214,8 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     drt__session_close(&s);
   }
   free(xy);
-  size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
-                                            : drt_scene_tx_count(scene);
+  if (!status && n) status = report_progress(ctx, (double)n / per_point,
+                                             (double)n / per_point);
   size_t points = kind == DRT__EVAL_PAIRS ? n / n_fixed : n;
   ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, points);
   ctx->last_stats.solver_iterations = status ? 0 : iterations;

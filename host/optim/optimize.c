@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context_impl.h"
 #include "coordinate_range.h"
 #include "drt2d.h"
 #include "error.h"
@@ -207,7 +208,12 @@ drt_status drt_optimize_run(drt_context *ctx, const drt_scene *scene,
   if (!records) status = drt__fail(DRT_ENOMEM, "optimize: out of memory");
   if (!status)
     status = objective_eval_alloc(&e, drt_scene_rx_count(scene));
+  /* A descent reports through on_step, not once per step's launch. */
+  drt_progress_callback progress = ctx->progress;
+  void *progress_user = ctx->progress_user;
+  drt_context_set_progress(ctx, NULL, NULL);
   if (!status) status = descend(ctx, scene, &opt, o, &e, records, result);
+  drt_context_set_progress(ctx, progress, progress_user);
   objective_eval_free(&e);
   if (!trajectory) free(records);
   return status;
@@ -234,20 +240,39 @@ static drt_status single_receiver_scene(const drt_scene *scene, size_t i,
   return status;
 }
 
+/* The receivers' maps report to the context's callback as one map. */
+typedef struct maps_progress {
+  drt_progress_callback outer;
+  void *outer_user;
+  double before, total; /* cells of the maps before this one, of all */
+} maps_progress;
+
+static int report_maps_progress(void *user, double done, double total) {
+  (void)total;
+  maps_progress *m = user;
+  return m->outer(m->outer_user, m->before + done, m->total);
+}
+
 /* maps[i * cells + k]: P_i / P0 at cell k, a transmitter map per receiver
  * (the value kernels, which sum over receivers, get one at a time). */
 static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *maps) {
   size_t cells = (size_t)grid->nx * (size_t)grid->ny;
+  size_t n = drt_scene_rx_count(scene);
+  maps_progress share = {ctx->progress, ctx->progress_user, 0,
+                         (double)cells * (double)n};
+  if (share.outer) drt_context_set_progress(ctx, report_maps_progress, &share);
   drt_status status = DRT_OK;
-  for (size_t i = 0; i < drt_scene_rx_count(scene) && !status; i++) {
+  for (size_t i = 0; i < n && !status; i++) {
     drt_scene *one;
+    share.before = (double)(i * cells);
     status = single_receiver_scene(scene, i, &one);
     if (!status)
       status = drt_map_compute(ctx, one, opt, grid, maps + i * cells);
     drt_scene_destroy(one);
   }
+  drt_context_set_progress(ctx, share.outer, share.outer_user);
   for (size_t k = 0; k < cells * drt_scene_rx_count(scene); k++)
     maps[k] /= DRT_P0;
   return status;

@@ -11,9 +11,10 @@ and jax.vmap, its backward pass drt2d's hand-derived gradient.
 
 from ._lib import lib as _libdrt2d
 from .context import Context
-from .errors import (BuildError, Error, FileError, InvalidArgument,
-                     NoDevice, NoDoublePrecision, OpenCLError, OutOfMemory,
-                     ParseError, SchemaError, TooBig, Unsupported)
+from .errors import (BuildError, Cancelled, Error, FileError,
+                     InvalidArgument, NoDevice, NoDoublePrecision,
+                     OpenCLError, OutOfMemory, ParseError, SchemaError,
+                     TooBig, Unsupported)
 from .runs import optimize, study
 from .scene import GridArray, Scene
 
@@ -23,4 +24,5 @@ P0 = 100.0  # 1 / h^2 with h = 0.1: the paper's reference power
 __all__ = ["Scene", "Context", "GridArray", "optimize", "study", "P0",
            "Error", "InvalidArgument", "OutOfMemory", "FileError",
            "ParseError", "SchemaError", "NoDevice", "NoDoublePrecision",
-           "OpenCLError", "BuildError", "Unsupported", "TooBig"]
+           "OpenCLError", "BuildError", "Unsupported", "TooBig",
+           "Cancelled"]

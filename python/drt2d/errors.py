@@ -68,10 +68,16 @@ class TooBig(Error):
     status = -11
 
 
+class Cancelled(Error):
+    """A progress callback of the C API stopped the work (the package sets
+    none; listed so that every status has its class)."""
+    status = -12
+
+
 _BY_STATUS = {cls.status: cls for cls in
               (InvalidArgument, OutOfMemory, FileError, ParseError,
                SchemaError, NoDevice, NoDoublePrecision, OpenCLError,
-               BuildError, Unsupported, TooBig)}
+               BuildError, Unsupported, TooBig, Cancelled)}
 
 
 def check(status):

@@ -59,3 +59,14 @@ def test_scene_structures_read_back():
         assert tuple(box) == (-3.5, 0.25, 0.5, 7.25)
     finally:
         lib.drt_scene_destroy(scene)
+
+
+def test_every_status_has_its_error_class():
+    from drt2d import errors
+    code = -1
+    while lib.drt_status_name(code) != b"DRT_UNKNOWN":
+        cls = errors._BY_STATUS.get(code)
+        assert cls is not None, lib.drt_status_name(code)
+        assert cls(b"x", code).name == lib.drt_status_name(code).decode()
+        code -= 1
+    assert code == -1 - len(errors._BY_STATUS)
