@@ -253,8 +253,8 @@ typedef int (*drt_progress_callback)(void *user, double done, double total);
  * the context reports through callback (NULL: none, the default): once
  * with done = 0 when the device is ready (its program built), then after
  * each finished tile. With a callback, tiles start small and grow, so the
- * first report comes soon and a rate measured on it holds for the rest:
- * the results are the same bits. drt_map_objective reports its receivers'
+ * first report comes soon and a rate measured on it holds for the rest;
+ * the results are the same bits (a value never depends on the tiling). drt_map_objective reports its receivers'
  * maps as one; drt_optimize_run reports through its own on_step instead,
  * and drt_study_run through its options' progress. */
 DRT_API void drt_context_set_progress(drt_context *context,

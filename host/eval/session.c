@@ -10,8 +10,17 @@
 #include "error.h"
 #include "gradients/drt_moves.h" /* drt_scene_stride */
 
-/* Cells to aim for per compute unit when splitting candidates. */
-#define DRT_CELLS_PER_UNIT 2048
+/* Candidates of one order a chunk holds, at least: a cell's sum over an
+ * order's candidates is split into chunks by candidate index, each summed
+ * by one work-item, then the chunks in order. The split depends on the
+ * candidate count alone, never on the tile, so a point's value is the
+ * same bits however the points were tiled (a progress callback's small
+ * first tiles, a map split between processes). */
+#define DRT_CHUNK_CANDIDATES 256
+/* Cells a chunked tile holds at least: chunks grow past
+ * DRT_CHUNK_CANDIDATES candidates so that a tile of this many cells fits
+ * the partial sums. */
+#define DRT_CHUNKED_TILE_MIN 64
 /* Device memory for one scene-gradient tile's results, and its most
  * points: a point's result is long, and one work-item makes it whole. */
 #define DRT_SCENE_TILE_BYTES ((size_t)64 << 20)
@@ -116,10 +125,39 @@ size_t drt__eval_components(const drt_scene *scene,
                                   (int)n_fixed);
 }
 
-/* Points a tile of the session: a scene-gradient tile is bounded by its
- * results' memory. */
+/* Candidates per chunk of a set of `count` (see DRT_CHUNK_CANDIDATES). */
+static size_t chunk_size(size_t count) {
+  size_t most_chunks = DRT_PARTIAL_SLOTS / DRT_CHUNKED_TILE_MIN;
+  size_t needed = (count + most_chunks - 1) / most_chunks;
+  return needed > DRT_CHUNK_CANDIDATES ? needed : DRT_CHUNK_CANDIDATES;
+}
+
+/* Chunks of order set i (0 for an empty set; one where results are not
+ * chunked), of chunk_size candidates each. */
+static size_t order_chunks(const drt__session *s, int i, size_t *chunk) {
+  size_t count = s->sets[i].count;
+  *chunk = s->chunked ? chunk_size(count) : (count ? count : 1);
+  return (count + *chunk - 1) / *chunk;
+}
+
+/* The most chunks of any order: the partial-sum rows of a tile. */
+static size_t tile_chunks(const drt__session *s) {
+  size_t chunks = 1, chunk;
+  for (int i = 0; i < s->n_orders; i++) {
+    size_t used = order_chunks(s, i, &chunk);
+    if (used > chunks) chunks = used;
+  }
+  return chunks;
+}
+
+/* Points a tile of the session: a chunked tile is bounded by its partial
+ * sums (a multiple of 16 cells, a whole number of work-items of any
+ * lanes), a scene-gradient tile by its results' memory. */
 static size_t tile_capacity(const drt__session *s) {
-  if (s->chunked) return DRT_TILE_CELLS;
+  if (s->chunked) {
+    size_t cells = DRT_PARTIAL_SLOTS / tile_chunks(s) / 16 * 16;
+    return cells < DRT_TILE_CELLS ? cells : DRT_TILE_CELLS;
+  }
   size_t points = DRT_SCENE_TILE_BYTES / (s->components * drt__real_size(s->ctx));
   if (points > DRT_SCENE_TILE_POINTS) points = DRT_SCENE_TILE_POINTS;
   return points ? points : 1;
@@ -181,7 +219,6 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->n_orders = opt->order_max - opt->order_min + 1;
   s->components = drt__eval_components(scene, opt, kind);
   s->chunked = kind != DRT__EVAL_SCENE;
-  s->capacity = tile_capacity(s);
   drt_status status =
       drt__program_get(ctx, program_of_kind[kind], opt->method, &s->prog);
   if (!status)
@@ -190,6 +227,7 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   if (!status) status = upload_scene(s);
   if (!status) status = upload_fixed(s);
   if (!status) status = upload_candidates(s);
+  if (!status) s->capacity = tile_capacity(s);
   if (!status) status = create_work_buffers(s);
   if (status) drt__session_close(s);
   return status;
@@ -216,20 +254,6 @@ void drt__session_close(drt__session *s) {
     free(slot->counts);
   }
   memset(s, 0, sizeof *s);
-}
-
-/* Chunks to split n_candidates into so the device has enough work: one
- * chunk when the cells alone fill it. It counts cells, not work-items of
- * several cells, so the sums (and their rounding) do not depend on the
- * lanes of a work-item. */
-static size_t chunk_count(const drt__session *s, size_t n_cells,
-                          size_t n_candidates) {
-  size_t target = (size_t)s->ctx->compute_units * DRT_CELLS_PER_UNIT;
-  size_t chunks = (target + n_cells - 1) / n_cells;
-  size_t most = DRT_PARTIAL_SLOTS / n_cells;
-  if (chunks > most) chunks = most;
-  if (chunks > n_candidates) chunks = n_candidates;
-  return chunks ? chunks : 1;
 }
 
 static size_t round_up(size_t n, size_t multiple) {
@@ -266,32 +290,12 @@ static drt_status set_trace_args(drt__session *s, int i, cl_int n_cells,
   return drt__set_args(s->kernel, args, sizeof args / sizeof args[0]);
 }
 
-/* Candidates per chunk of order set i, and the chunks that makes (the
- * whole set in one chunk where results are not chunked). */
-static size_t order_chunk(const drt__session *s, int i, int n_cells,
-                          size_t *used) {
-  size_t count = s->sets[i].count;
-  size_t wanted = s->chunked ? chunk_count(s, (size_t)n_cells, count) : 1;
-  size_t chunk = count ? (count + wanted - 1) / wanted : 1;
-  *used = count ? (count + chunk - 1) / chunk : 0;
-  return chunk;
-}
-
-/* The most chunks of any order: the partial-sum rows of a tile. */
-static size_t tile_chunks(const drt__session *s, int n_cells) {
-  size_t chunks = 1, used;
-  for (int i = 0; i < s->n_orders; i++) {
-    order_chunk(s, i, n_cells, &used);
-    if (used > chunks) chunks = used;
-  }
-  return chunks;
-}
-
 /* Adds the values of one order's candidates into the partial sums. */
 static drt_status launch_order(drt__session *s, int i, int n_cells,
                                size_t first_cell) {
-  size_t used;
-  cl_int chunk = (cl_int)order_chunk(s, i, n_cells, &used);
+  size_t chunk_candidates;
+  size_t used = order_chunks(s, i, &chunk_candidates);
+  cl_int chunk = (cl_int)chunk_candidates;
   if (used == 0) return DRT_OK;
   drt_status status = set_trace_args(s, i, n_cells, first_cell, chunk);
   if (status) return status;
@@ -377,7 +381,7 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
                                     2 * (size_t)n_cells * rs, slot->points, 0,
                                     NULL, NULL));
-  size_t chunks = tile_chunks(s, n_cells);
+  size_t chunks = tile_chunks(s);
   status = clear_slots(s, chunks * (size_t)n_cells);
   for (int i = 0; i < s->n_orders && !status; i++)
     status = launch_order(s, i, n_cells, first_cell);
