@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "cli_mpi.h"
 #include "cli_optimize.h"
 #include "cli_points.h"
 #include "cli_progress.h"
@@ -321,14 +322,15 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
 }
 
 /* One line on stderr: time, paths traced per second, solver iterations. */
-static void report_work(const drt_context *ctx, int nx, int ny, double elapsed) {
-  drt_eval_stats stats;
-  drt_context_last_stats(ctx, &stats);
-  fprintf(stderr, "drt2d: %dx%d map on %s in %.3f s (%.3g paths/s", nx, ny,
-          drt_context_device_name(ctx), elapsed, stats.paths / elapsed);
-  if (stats.solver_iterations > 0)
-    fprintf(stderr, ", %.2f solver iterations per path",
-            stats.solver_iterations / stats.paths);
+static void report_work(const drt_context *ctx, int nx, int ny, double elapsed,
+                        double paths, double iterations) {
+  int ranks = drt__mpi_size();
+  fprintf(stderr, "drt2d: %dx%d map on %s", nx, ny,
+          drt_context_device_name(ctx));
+  if (ranks > 1) fprintf(stderr, " (rank 0 of %d)", ranks);
+  fprintf(stderr, " in %.3f s (%.3g paths/s", elapsed, paths / elapsed);
+  if (iterations > 0)
+    fprintf(stderr, ", %.2f solver iterations per path", iterations / paths);
   fprintf(stderr, ")\n");
 }
 
@@ -418,35 +420,95 @@ static drt_status write_outputs(double *values, int gradient,
   return status;
 }
 
+/* This rank's cells [first, first + count) of the map, into share (width
+ * values a cell): the whole map in one call, or across processes the
+ * share's grid points, keyed by their cells. */
+static drt_status compute_share(drt_context *ctx, const drt_scene *scene,
+                                const drt__cli_common *c, const drt_grid *grid,
+                                int gradient, size_t first, size_t count,
+                                double *share) {
+  if (count == drt_grid_point_count(grid))
+    return gradient ? drt_map_compute_grad(ctx, scene, &c->trace, grid, share)
+                    : drt_map_compute(ctx, scene, &c->trace, grid, share);
+  double *xy = malloc((count ? count : 1) * 2 * sizeof *xy);
+  if (!xy) return DRT_ENOMEM;
+  for (size_t i = 0; i < count; i++) {
+    size_t cell = first + i;
+    drt_grid_point(grid, (int)(cell / (size_t)grid->nx),
+                   (int)(cell % (size_t)grid->nx), &xy[2 * i], &xy[2 * i + 1]);
+  }
+  drt_trace_options o = c->trace;
+  o.first_key = first;
+  drt_status status =
+      gradient ? drt_eval_points_grad(ctx, scene, &o, xy, count, share)
+               : drt_eval_points(ctx, scene, &o, xy, count, share);
+  free(xy);
+  return status;
+}
+
+/* This rank's share of the map, with progress; 1 when it went well. */
+static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
+                                 const drt__cli_common *c, map_args *m,
+                                 int gradient, size_t first, size_t count,
+                                 double *share) {
+  drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
+  drt__cli_progress progress;
+  drt__mpi_progress shared;
+  drt__cli_progress_init(&progress, "map", "cells", &m->limit, 1);
+  drt__mpi_progress_init(&shared, &progress, (double)drt_grid_point_count(&grid));
+  drt_status status = DRT_ENOMEM;
+  if (ctx && share) {
+    drt_context_set_progress(ctx, drt__mpi_progress_report, &shared);
+    status = compute_share(ctx, scene, c, &grid, gradient, first, count, share);
+    drt_context_set_progress(ctx, NULL, NULL);
+  }
+  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
+  drt__cli_progress_finish(&progress);
+  if (status && ctx && share) drt__cli_report("map", status);
+  else if (ctx && !share)
+    fprintf(stderr, "drt2d: map: cannot allocate %zu MiB for %zu cells\n",
+            (count * (gradient ? 3 : 1) * sizeof(double)) >> 20, count);
+  return !status;
+}
+
+/* The map, shared between the ranks (one without MPI); rank 0 gathers and
+ * writes. ctx is NULL on a rank whose device failed: it still takes part,
+ * so that every rank learns of the failure. */
 static int compute_and_write(drt_context *ctx, drt_scene *scene,
                              drt__cli_common *c, map_args *m) {
   int gradient = m->grad || m->grad_png;
-  size_t n = (size_t)m->nx * (size_t)m->ny * (gradient ? 3 : 1);
-  double *values = malloc(n * sizeof *values);
-  if (!values) {
+  size_t width = gradient ? 3 : 1, cells = (size_t)m->nx * (size_t)m->ny;
+  size_t first, count;
+  drt__mpi_share(cells, &first, &count);
+  int root = drt__mpi_rank() == 0, shared = drt__mpi_size() > 1;
+  double *values = root ? malloc(cells * width * sizeof *values) : NULL;
+  double *share = shared ? malloc((count ? count : 1) * width * sizeof *share)
+                         : values;
+  if (root && !values)
     fprintf(stderr, "drt2d: map: cannot allocate %zu MiB for %dx%d cells\n",
-            (n * sizeof *values) >> 20, m->nx, m->ny);
-    return DRT_EXIT_FAILURE;
-  }
-  drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
-  drt__cli_progress progress;
-  drt__cli_progress_init(&progress, "map", "cells", &m->limit, 1);
-  drt_context_set_progress(ctx, drt__cli_progress_report, &progress);
+            (cells * width * sizeof *values) >> 20, m->nx, m->ny);
   double start = seconds_now();
-  drt_status status =
-      gradient ? drt_map_compute_grad(ctx, scene, &c->trace, &grid, values)
-               : drt_map_compute(ctx, scene, &c->trace, &grid, values);
-  double elapsed = seconds_now() - start;
-  drt_context_set_progress(ctx, NULL, NULL);
-  drt__cli_progress_finish(&progress);
-  if (status) drt__cli_report("map", status);
-  if (!status && drt__cli_assert_finite("map", "cell", values,
-                                        (size_t)m->nx * m->ny, gradient ? 3 : 1))
-    status = DRT_EINVAL;
-  if (!status) status = write_outputs(values, gradient, ctx, scene, c, m);
-  if (!status) report_work(ctx, m->nx, m->ny, elapsed);
+  int ok = (!root || values) &&
+           compute_with_progress(ctx, scene, c, m, gradient, first, count,
+                                 share);
+  int rc = DRT_EXIT_FAILURE;
+  if (drt__mpi_agree(ok) && drt__mpi_gather(share, values, cells,
+                                            width * sizeof *share) == 0) {
+    drt_eval_stats stats;
+    drt_context_last_stats(ctx, &stats);
+    double paths = drt__mpi_sum(stats.paths);
+    double iterations = drt__mpi_sum(stats.solver_iterations);
+    double elapsed = seconds_now() - start;
+    if (!root) rc = 0;
+    else if (!drt__cli_assert_finite("map", "cell", values, cells, width) &&
+             !write_outputs(values, gradient, ctx, scene, c, m)) {
+      report_work(ctx, m->nx, m->ny, elapsed, paths, iterations);
+      rc = 0;
+    }
+  }
+  if (shared) free(share);
   free(values);
-  return status ? DRT_EXIT_FAILURE : 0;
+  return rc;
 }
 
 /* Refuses, before any allocation, a grid whose values alone would take
@@ -500,9 +562,10 @@ static int run_map(drt__cli_common *c, map_args *m) {
     rc = DRT_EXIT_USAGE;
   } else if (grid_box(m, scene) == 0) {
     rc = check_figure_sizes(m);
-    if (!rc)
-      rc = (ctx = drt__cli_open_context(c)) ? compute_and_write(ctx, scene, c, m)
-                                            : DRT_EXIT_FAILURE;
+    if (!rc) {
+      ctx = drt__cli_open_context(c);
+      rc = compute_and_write(ctx, scene, c, m);
+    }
   }
   drt_context_destroy(ctx);
   drt_scene_destroy(scene);
@@ -530,33 +593,6 @@ static int read_points(const char *path, drt_precision precision,
 static void format_value(double value, int is_float, char out[DRT_NUMBER_CHARS]) {
   if (is_float) snprintf(out, DRT_NUMBER_CHARS, "%.9g", value);
   else drt__format_double(value, out);
-}
-
-static int eval_and_print(drt_context *ctx, drt_scene *scene,
-                          drt__cli_common *c, const double *xy, size_t n) {
-  double *out = malloc((n ? n : 1) * 3 * sizeof *out);
-  if (!out) {
-    fprintf(stderr, "drt2d: eval: out of memory\n");
-    return DRT_EXIT_FAILURE;
-  }
-  drt_status status = drt_eval_points_grad(ctx, scene, &c->trace, xy, n, out);
-  if (status) {
-    drt__cli_report("eval", status);
-  } else if (drt__cli_assert_finite("eval", "point", out, n, 3)) {
-    status = DRT_EINVAL;
-  } else {
-    int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
-    printf("x,y,power,dpdx,dpdy\n");
-    for (size_t i = 0; i < n; i++) {
-      char text[5][DRT_NUMBER_CHARS];
-      drt__format_double(xy[2 * i], text[0]);
-      drt__format_double(xy[2 * i + 1], text[1]);
-      for (int k = 0; k < 3; k++) format_value(out[3 * i + k], is_float, text[2 + k]);
-      printf("%s,%s,%s,%s,%s\n", text[0], text[1], text[2], text[3], text[4]);
-    }
-  }
-  free(out);
-  return status ? DRT_EXIT_FAILURE : 0;
 }
 
 /* Prints one CSV field, quoted (RFC 4180) when it holds a separator, a
@@ -592,25 +628,19 @@ static int print_scene_header(const drt_scene *scene,
   return 0;
 }
 
-/* eval --wrt scene: the derivatives by every scene parameter too. */
-static int eval_scene_and_print(drt_context *ctx, drt_scene *scene,
-                                drt__cli_common *c, const double *xy,
-                                size_t n) {
-  size_t width = 3 + drt_scene_param_count(scene, &c->trace);
-  double *out = malloc((n ? n : 1) * width * sizeof *out);
-  if (!out) {
-    fprintf(stderr, "drt2d: eval: out of memory for %zu points x %zu "
-            "values\n", n, width);
-    return DRT_EXIT_FAILURE;
+/* The CSV of eval: x, y, then width values a point (power, dP/dx, dP/dy,
+ * and with --wrt scene a column per scene parameter). */
+static int print_eval(const drt_context *ctx, const drt_scene *scene,
+                      const drt__cli_common *c, int wrt_scene,
+                      const double *xy, const double *out, size_t n,
+                      size_t width) {
+  if (wrt_scene) {
+    if (print_scene_header(scene, &c->trace, width - 3)) return -1;
+  } else {
+    printf("x,y,power,dpdx,dpdy\n");
   }
-  drt_status status =
-      drt_eval_points_scene_grad(ctx, scene, &c->trace, xy, n, out);
-  if (status) drt__cli_report("eval", status);
-  else if (drt__cli_assert_finite("eval", "point", out, n, width))
-    status = DRT_EINVAL;
-  else if (print_scene_header(scene, &c->trace, width - 3)) status = DRT_EINVAL;
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
-  for (size_t i = 0; i < n && !status; i++) {
+  for (size_t i = 0; i < n; i++) {
     char text[DRT_NUMBER_CHARS];
     drt__format_double(xy[2 * i], text);
     printf("%s,", text);
@@ -622,11 +652,66 @@ static int eval_scene_and_print(drt_context *ctx, drt_scene *scene,
     }
     printf("\n");
   }
-  free(out);
-  return status ? DRT_EXIT_FAILURE : 0;
+  return 0;
 }
 
-/* eval once the scene is loaded: the checks, the points, the values. */
+/* The points of --points on every rank: rank 0 reads them (standard input
+ * reaches it alone) and sends them on. 0, or the exit code of a bad file
+ * on every rank (rank 0 has said why). */
+static int shared_points(const drt__cli_common *c, const map_args *m,
+                         double **xy, size_t *n) {
+  int read = drt__mpi_rank() == 0
+                 ? read_points(m->points, drt__cli_precision(c), xy, n)
+                 : DRT_POINTS_OK;
+  unsigned long long count = *n;
+  if (drt__mpi_broadcast(&read, sizeof read) ||
+      drt__mpi_broadcast(&count, sizeof count))
+    read = DRT_POINTS_BAD_FILE;
+  if (read)
+    return read == DRT_POINTS_OUT_OF_RANGE ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
+  *n = (size_t)count;
+  if (drt__mpi_rank() > 0 && !(*xy = malloc((*n ? *n : 1) * 2 * sizeof **xy))) {
+    fprintf(stderr, "drt2d: eval: out of memory for %zu points\n", *n);
+    read = -1;
+  }
+  if (!drt__mpi_agree(read == 0) ||
+      drt__mpi_broadcast(*xy, *n * 2 * sizeof **xy))
+    return DRT_EXIT_FAILURE;
+  return 0;
+}
+
+/* This rank's points [first, first + count) into share, with progress; 1
+ * when it went well. */
+static int eval_share(drt_context *ctx, const drt_scene *scene,
+                      const drt__cli_common *c, const map_args *m,
+                      const double *xy, size_t n, size_t first, size_t count,
+                      double *share) {
+  drt__cli_progress progress;
+  drt__mpi_progress shared;
+  drt__cli_progress_init(&progress, "eval", "points", &m->limit, 1);
+  drt__mpi_progress_init(&shared, &progress, (double)n);
+  drt_status status = DRT_ENOMEM;
+  if (ctx && share) {
+    drt_trace_options o = c->trace;
+    o.first_key = first;
+    drt_context_set_progress(ctx, drt__mpi_progress_report, &shared);
+    status = m->wrt_scene
+                 ? drt_eval_points_scene_grad(ctx, scene, &o, xy + 2 * first,
+                                              count, share)
+                 : drt_eval_points_grad(ctx, scene, &o, xy + 2 * first, count,
+                                        share);
+    drt_context_set_progress(ctx, NULL, NULL);
+    if (status) drt__cli_report("eval", status);
+  } else if (ctx) {
+    fprintf(stderr, "drt2d: eval: out of memory for %zu points\n", count);
+  }
+  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
+  drt__cli_progress_finish(&progress);
+  return !status;
+}
+
+/* eval once the scene is loaded: the checks, the points, the values of
+ * each rank's share, gathered and printed by rank 0. */
 static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
   drt_status status = drt_trace_options_check(&c->trace, scene);
   if (status) {
@@ -637,17 +722,31 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
   if (rc) return rc;
   double *xy = NULL;
   size_t n = 0;
-  int read = read_points(m->points, drt__cli_precision(c), &xy, &n);
-  if (read)
-    return read == DRT_POINTS_OUT_OF_RANGE ? DRT_EXIT_USAGE : DRT_EXIT_FAILURE;
+  rc = shared_points(c, m, &xy, &n);
+  if (rc) {
+    free(xy);
+    return rc;
+  }
+  size_t width = 3 + (m->wrt_scene ? drt_scene_param_count(scene, &c->trace) : 0);
+  size_t first, count;
+  drt__mpi_share(n, &first, &count);
+  int root = drt__mpi_rank() == 0, shared = drt__mpi_size() > 1;
+  double *out = root ? malloc((n ? n : 1) * width * sizeof *out) : NULL;
+  double *share = shared ? malloc((count ? count : 1) * width * sizeof *share)
+                         : out;
   drt_context *ctx = drt__cli_open_context(c);
-  drt__cli_progress progress;
-  drt__cli_progress_init(&progress, "eval", "points", &m->limit, 1);
-  if (ctx) drt_context_set_progress(ctx, drt__cli_progress_report, &progress);
-  rc = !ctx           ? DRT_EXIT_FAILURE
-       : m->wrt_scene ? eval_scene_and_print(ctx, scene, c, xy, n)
-                      : eval_and_print(ctx, scene, c, xy, n);
-  drt__cli_progress_finish(&progress);
+  int ok = (!root || out) && eval_share(ctx, scene, c, m, xy, n, first, count,
+                                        share);
+  rc = DRT_EXIT_FAILURE;
+  if (drt__mpi_agree(ok) &&
+      drt__mpi_gather(share, out, n, width * sizeof *share) == 0) {
+    if (!root) rc = 0;
+    else if (!drt__cli_assert_finite("eval", "point", out, n, width) &&
+             !print_eval(ctx, scene, c, m->wrt_scene, xy, out, n, width))
+      rc = 0;
+  }
+  if (shared) free(share);
+  free(out);
   free(xy);
   drt_context_destroy(ctx);
   return rc;
@@ -780,10 +879,13 @@ static int run_command(int argc, char **argv) {
     printf("drt2d %s\n", drt_version());
     return 0;
   }
-  if (strcmp(argv[1], "optimize") == 0)
-    return drt__cli_optimize(argc - 1, argv + 1);
   if (strcmp(argv[1], "study") == 0) return drt__cli_study(argc - 1, argv + 1);
   int command = command_code(argv[1]);
+  /* Across processes, map and eval share their work; the rest runs on
+   * rank 0 alone. */
+  if (drt__mpi_rank() > 0 && !(command & (CMD_MAP | CMD_EVAL))) return 0;
+  if (strcmp(argv[1], "optimize") == 0)
+    return drt__cli_optimize(argc - 1, argv + 1);
   if (!command) {
     fprintf(stderr, "drt2d: unknown command '%s' (commands: map, eval, info, "
             "devices, optimize, study; see 'drt2d --help')\n", argv[1]);

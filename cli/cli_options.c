@@ -12,6 +12,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "cli_mpi.h"
 #include "coordinate_range.h"
 #include "drawing.h"
 #include "figure.h"
@@ -398,6 +399,16 @@ int drt__cli_assert_finite(const char *what, const char *item,
 drt_context *drt__cli_open_context(const drt__cli_common *c) {
   drt_context_options options = c->context;
   options.precision = drt__cli_precision(c);
+  /* Across processes a node's ranks take its GPUs in turn (--device N
+   * names one device for all). */
+  if (options.device == DRT_DEVICE_AUTO || options.device == DRT_DEVICE_GPU)
+    options.index = drt__mpi_local_rank();
+  /* Test hook: the rank DRT_TEST_FAIL_RANK names finds no device. */
+  const char *fail = getenv("DRT_TEST_FAIL_RANK");
+  if (fail && atoi(fail) == drt__mpi_rank()) {
+    fprintf(stderr, "drt2d: device: no OpenCL device (DRT_TEST_FAIL_RANK)\n");
+    return NULL;
+  }
   drt_context *context = NULL;
   drt_status status = drt_context_create(&options, &context);
   if (status) {

@@ -16,6 +16,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "cli_mpi.h"
 #include "cli_options.h"
 #include "cli_progress.h"
 #include "drawing.h"
@@ -208,7 +209,7 @@ static int parse_study_args(int argc, char **argv, study_args *a) {
 /* The study's progress: the bar, and a note when the estimate is beyond
  * an hour (a study cannot be stopped). */
 static void show_progress(void *user, double done, double total) {
-  drt__cli_progress_report(user, done, total);
+  drt__mpi_progress_report(user, done, total);
 }
 
 static double now(void) {
@@ -232,7 +233,10 @@ static void print_table(const study_args *a, const drt_study_summary *rows,
       o->trials, o->walls, o->order, o->steps, o->lr, o->alpha_start,
       o->alpha_end, drt__smoothing_name(o->smoothing), o->tolerance_db, o->grid,
       (unsigned long long)o->seed);
-  printf("device: %s\n\n", device);
+  if (drt__mpi_size() > 1)
+    printf("device: %s (rank 0 of %d)\n\n", device, drt__mpi_size());
+  else
+    printf("device: %s\n\n", device);
   printf("%-9s %7s %8s  %-22s %-22s %-20s %-22s\n", "receivers", "trials",
          "solvable", "success exact", "success smoothed", "ratio", "kept");
   for (int c = 0; c < o->n_counts; c++) {
@@ -401,26 +405,11 @@ static int write_chart(const study_args *a, const drt_study_summary *rows) {
 /* The command                                                              */
 /* ------------------------------------------------------------------------ */
 
-static int run_and_report(study_args *a, drt_context *ctx,
-                          drt_study_trial *trials) {
-  drt__cli_work_limit limit;
-  drt__cli_work_limit_init(&limit);
-  limit.yes = 1; /* a note, nothing to stop */
-  limit.quiet = a->quiet;
-  drt__cli_progress p;
-  drt__cli_progress_init(&p, "study", "trials", &limit, 1);
-  a->o.progress = show_progress;
-  a->o.progress_user = &p;
-  double start = now();
-  drt_status status = drt_study_run(ctx, &a->o, trials);
-  double seconds = now() - start;
-  drt__cli_progress_finish(&p);
-  if (status) {
-    drt__cli_report("study", status);
-    return DRT_EXIT_FAILURE;
-  }
+/* Rank 0, every trial done: the summary, the files and the table. */
+static int report(const study_args *a, const drt_context *ctx,
+                  const drt_study_trial *trials, double seconds) {
   drt_study_summary rows[DRT_STUDY_MAX_COUNTS];
-  status = drt_study_summarize(&a->o, trials, rows);
+  drt_status status = drt_study_summarize(&a->o, trials, rows);
   if (status) {
     drt__cli_report("study", status);
     return DRT_EXIT_FAILURE;
@@ -434,6 +423,55 @@ static int run_and_report(study_args *a, drt_context *ctx,
   return rc ? DRT_EXIT_FAILURE : 0;
 }
 
+/* This rank's trials [first, first + count) into share, with progress
+ * (rank 0's bar counts every rank's); 1 when they went well. */
+static int run_share(study_args *a, drt_context *ctx, size_t first,
+                     size_t count, drt_study_trial *share) {
+  drt__cli_work_limit limit;
+  drt__cli_work_limit_init(&limit);
+  limit.yes = 1; /* a note, nothing to stop */
+  limit.quiet = a->quiet;
+  drt__cli_progress p;
+  drt__mpi_progress shared;
+  drt__cli_progress_init(&p, "study", "trials", &limit, 1);
+  drt__mpi_progress_init(&shared, &p, (double)drt_study_trial_count(&a->o));
+  a->o.progress = show_progress;
+  a->o.progress_user = &shared;
+  drt_status status = DRT_ENOMEM;
+  if (ctx && share) {
+    status = drt_study_run_range(ctx, &a->o, first, count, share);
+    if (status) drt__cli_report("study", status);
+  } else if (ctx) {
+    fprintf(stderr, "drt2d: study: out of memory for %zu trials\n", count);
+  }
+  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
+  drt__cli_progress_finish(&p);
+  return !status;
+}
+
+/* The study, shared between the ranks (one without MPI); rank 0 gathers
+ * the trials in order, summarises and writes. ctx is NULL on a rank whose
+ * device failed: it still takes part, so that every rank learns of it. */
+static int run_and_report(study_args *a, drt_context *ctx) {
+  size_t n = drt_study_trial_count(&a->o), first, count;
+  drt__mpi_share(n, &first, &count);
+  int root = drt__mpi_rank() == 0, shared = drt__mpi_size() > 1;
+  drt_study_trial *trials = root ? calloc(n, sizeof *trials) : NULL;
+  drt_study_trial *share =
+      shared ? calloc(count ? count : 1, sizeof *share) : trials;
+  if (root && !trials)
+    fprintf(stderr, "drt2d: study: out of memory for %zu trials\n", n);
+  double start = now();
+  int ok = (!root || trials) && run_share(a, ctx, first, count, share);
+  int rc = DRT_EXIT_FAILURE;
+  if (drt__mpi_agree(ok) &&
+      drt__mpi_gather(share, trials, n, sizeof *share) == 0)
+    rc = root ? report(a, ctx, trials, now() - start) : 0;
+  if (shared) free(share);
+  free(trials);
+  return rc;
+}
+
 int drt__cli_study(int argc, char **argv) {
   study_args a;
   memset(&a, 0, sizeof a);
@@ -443,15 +481,8 @@ int drt__cli_study(int argc, char **argv) {
   int rc = parse_study_args(argc, argv, &a);
   if (rc >= 0) return rc;
   if (drt__cli_stop_before_work) return 0;
-  size_t n = drt_study_trial_count(&a.o);
-  drt_study_trial *trials = calloc(n, sizeof *trials);
-  if (!trials) {
-    fprintf(stderr, "drt2d: study: out of memory for %zu trials\n", n);
-    return DRT_EXIT_FAILURE;
-  }
   drt_context *ctx = drt__cli_open_context(&a.common);
-  rc = ctx ? run_and_report(&a, ctx, trials) : DRT_EXIT_FAILURE;
+  rc = run_and_report(&a, ctx);
   drt_context_destroy(ctx);
-  free(trials);
   return rc;
 }

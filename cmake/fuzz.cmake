@@ -33,7 +33,8 @@ if(DRT_BUILD_FUZZ)
   # reached: the target stops before any work) is linked as built.
   add_executable(fuzz_cli_options fuzz/fuzz_cli_options.c
     cli/cli.c cli/cli_options.c cli/cli_optimize.c cli/cli_optimize_out.c
-    cli/cli_points.c cli/cli_progress.c cli/cli_study.c host/core/number.c
+    cli/cli_points.c cli/cli_progress.c cli/cli_study.c cli/cli_mpi.c
+    host/core/number.c
     host/core/coordinate_range.c host/core/atomic_file.c)
   target_link_libraries(fuzz_points PRIVATE PkgConfig::CJSON m)
   target_link_libraries(fuzz_cli_options PRIVATE drt2d_out)

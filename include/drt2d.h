@@ -191,6 +191,12 @@ typedef struct drt_trace_options {
   unsigned only;             /* DRT_ONLY_* bits; default DRT_ONLY_ALL. Every
                                 object still obstructs. */
   uint64_t seed;             /* random starts of MPT; default 0 */
+  uint64_t first_key;        /* the key of an evaluation's first point:
+                                MPT's starts at point i (cell i of a map)
+                                are drawn from seed and first_key + i, so
+                                a share of points evaluated apart, with its
+                                first point's key, gets the values of the
+                                whole; default 0 */
 } drt_trace_options;
 
 DRT_API void drt_trace_options_init(drt_trace_options *options);
@@ -227,7 +233,10 @@ typedef enum drt_precision {
 
 typedef struct drt_context_options {
   drt_device_kind device; /* default DRT_DEVICE_AUTO */
-  int index;              /* with DRT_DEVICE_INDEX */
+  int index;              /* with DRT_DEVICE_INDEX: the device's number;
+                             with AUTO or GPU: which GPU, counted modulo
+                             the GPUs found (so the processes of a node
+                             share its GPUs by local rank); default 0 */
   drt_precision precision; /* default float; the ref device is double only */
 } drt_context_options;
 
@@ -537,6 +546,13 @@ DRT_API drt_status drt_study_trial_scene(const drt_study_options *options,
 DRT_API drt_status drt_study_run(drt_context *context,
                                  const drt_study_options *options,
                                  drt_study_trial *trials);
+/* Trials first .. first + count - 1 alone, into trials[0 .. count - 1]:
+ * each the same record as drt_study_run writes for it, so processes may
+ * share a study by ranges. Progress counts the range's trials. */
+DRT_API drt_status drt_study_run_range(drt_context *context,
+                                       const drt_study_options *options,
+                                       size_t first, size_t count,
+                                       drt_study_trial *trials);
 
 /* A statistic with its 95 % confidence interval. */
 typedef struct drt_study_interval {

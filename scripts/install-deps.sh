@@ -4,11 +4,12 @@ set -euo pipefail
 
 # libcairo2-dev and fonts-dejavu-core draw the figures; poppler-utils
 # (pdftoppm) and libexpat1-dev let the tests read the PDF and SVG back;
-# python3-venv holds the Python package's test environment.
+# python3-venv holds the Python package's test environment; Open MPI
+# lets map, eval and study run across processes (optional in the build).
 packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers
           pocl-opencl-icd libpng-dev libcjson-dev check clinfo
           libcairo2-dev fonts-dejavu-core poppler-utils libexpat1-dev
-          python3 python3-venv)
+          python3 python3-venv libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -361,6 +361,39 @@ START_TEST(progress_is_reported_and_cancels) {
 }
 END_TEST
 
+START_TEST(a_keyed_share_of_a_map_equals_the_map) {
+  /* MPT's random starts are drawn by the cell: cells 400..899 evaluated
+   * apart, keyed from 400, are those cells of the map; keyed from 0 they
+   * are not (some start elsewhere). */
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_builtin("square-obstacle", &scene));
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.method = DRT_METHOD_MPT;
+  o.seed = 5;
+  drt_grid grid = {30, 30, {0.02, 0.03, 0.97, 0.98}};
+  size_t n = drt_grid_point_count(&grid), first = 400, count = 500;
+  double *map = malloc(n * sizeof *map), *share = malloc(count * sizeof *share);
+  double *xy = grid_point_list(&grid);
+  ck_assert(map && share && xy);
+  DRT_CHECK_OK(drt_map_compute(contexts[1], scene, &o, &grid, map));
+  o.first_key = first;
+  DRT_CHECK_OK(drt_eval_points(contexts[1], scene, &o, xy + 2 * first, count,
+                               share));
+  for (size_t i = 0; i < count; i++) ck_assert_double_eq(share[i], map[first + i]);
+  o.first_key = 0;
+  DRT_CHECK_OK(drt_eval_points(contexts[1], scene, &o, xy + 2 * first, count,
+                               share));
+  size_t differ = 0;
+  for (size_t i = 0; i < count; i++) differ += share[i] != map[first + i];
+  ck_assert_uint_gt(differ, 0);
+  free(map);
+  free(share);
+  free(xy);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
 START_TEST(transmitter_map_is_reciprocal) {
   /* Paths are reversible: the power at rx from tx equals, in a transmitter
    * map, the power at tx from rx. */
@@ -480,6 +513,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, multi_tile_map_equals_single_tile_calls);
   tcase_add_test(tc, transmitter_map_is_reciprocal);
   tcase_add_test(tc, progress_is_reported_and_cancels);
+  tcase_add_test(tc, a_keyed_share_of_a_map_equals_the_map);
   tcase_add_test(tc, broken_kernels_fail_the_self_test);
   suite_add_tcase(s, tc);
   return s;

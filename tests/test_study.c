@@ -123,7 +123,8 @@ static drt_study_trial *run_study(drt_context *ctx, drt_study_options *o) {
   return t;
 }
 
-/* Identical decisions and positions (bit for bit) whatever the batch. */
+/* Identical decisions and positions (bit for bit) whatever the batch, and
+ * for a range of trials run alone. */
 START_TEST(batch_size_does_not_change_results) {
   drt_context *ctx = drt_test_open_context(DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT);
   drt_study_options o = small_options();
@@ -141,6 +142,18 @@ START_TEST(batch_size_does_not_change_results) {
     }
     free(b);
   }
+  /* A range of trials run alone (as one process of several runs its
+   * share) gives those trials' records, in batches of 2 too. */
+  size_t first = 3, count = drt_study_trial_count(&o) - 4;
+  drt_study_trial *range = calloc(count, sizeof *range);
+  ck_assert_ptr_nonnull(range);
+  o.batch = 2;
+  DRT_CHECK_OK(drt_study_run_range(ctx, &o, first, count, range));
+  for (size_t i = 0; i < count; i++)
+    ck_assert(memcmp(&range[i], &all[first + i], sizeof range[i]) == 0);
+  ck_assert_int_eq(drt_study_run_range(ctx, &o, first, count + 2, range),
+                   DRT_EINVAL);
+  free(range);
   free(all);
   drt_context_destroy(ctx);
 }

@@ -16,6 +16,7 @@ void drt_trace_options_init(drt_trace_options *o) {
   o->vary = DRT_VARY_RX;
   o->only = DRT_ONLY_ALL;
   o->seed = 0;
+  o->first_key = 0;
 }
 
 static const char *object_type_name(drt_object_type type) {

@@ -166,12 +166,23 @@ static cl_device_type device_type(cl_device_id device) {
   return type;
 }
 
-/* First device of the given type, or -1. */
+/* Device `which` (modulo their count) of the given type, or -1. */
+static long nth_of_type(const drt__cl_device_list *list, cl_device_type type,
+                        int which) {
+  size_t n = 0;
+  for (size_t i = 0; i < list->count; i++)
+    if (device_type(list->devices[i]) & type) n++;
+  if (!n) return -1;
+  size_t wanted = (size_t)(which < 0 ? 0 : which) % n;
+  for (size_t i = 0; i < list->count; i++)
+    if ((device_type(list->devices[i]) & type) && wanted-- == 0)
+      return (long)i;
+  return -1;
+}
+
 static long first_of_type(const drt__cl_device_list *list,
                           cl_device_type type) {
-  for (size_t i = 0; i < list->count; i++)
-    if (device_type(list->devices[i]) & type) return (long)i;
-  return -1;
+  return nth_of_type(list, type, 0);
 }
 
 drt_status drt__cl_pick_device(const drt__cl_device_list *list,
@@ -180,7 +191,7 @@ drt_status drt__cl_pick_device(const drt__cl_device_list *list,
   long found = -1;
   switch (kind) {
   case DRT_DEVICE_AUTO:
-    found = first_of_type(list, CL_DEVICE_TYPE_GPU);
+    found = nth_of_type(list, CL_DEVICE_TYPE_GPU, index);
     if (found < 0) found = first_of_type(list, CL_DEVICE_TYPE_CPU);
     if (found < 0) found = 0;
     break;
@@ -188,7 +199,7 @@ drt_status drt__cl_pick_device(const drt__cl_device_list *list,
     found = first_of_type(list, CL_DEVICE_TYPE_CPU);
     break;
   case DRT_DEVICE_GPU:
-    found = first_of_type(list, CL_DEVICE_TYPE_GPU);
+    found = nth_of_type(list, CL_DEVICE_TYPE_GPU, index);
     break;
   case DRT_DEVICE_INDEX:
     if (index < 0 || (size_t)index >= list->count)

@@ -199,9 +199,11 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
     source(data, done, count, xy);
     status = check_tile_range(xy, count, done, ctx->precision);
     if (!status)
-      status = ctx->is_ref ? ref_tile(scene, opt, kind, xy, count, done,
-                                    tile_out, &iterations)
-                         : drt__session_eval(&s, xy, count, done, tile_out);
+      status = ctx->is_ref
+                   ? ref_tile(scene, opt, kind, xy, count,
+                              opt->first_key + done, tile_out, &iterations)
+                   : drt__session_eval(&s, xy, count, opt->first_key + done,
+                                       tile_out);
     /* A device session has finished the tiles before this one. */
     size_t finished = ctx->is_ref ? done + count : done;
     if (!status && finished && finished < n)

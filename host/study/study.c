@@ -32,6 +32,7 @@ typedef struct batch_run {
   double *out;
   size_t out_cap;
   double done_before, launches, expected; /* progress */
+  size_t range_first, range_count; /* the trials of the run */
 } batch_run;
 
 static void report_progress(batch_run *r) {
@@ -39,8 +40,9 @@ static void report_progress(batch_run *r) {
   if (!o->progress) return;
   double share = r->launches / r->expected;
   if (share > 1) share = 1;
-  o->progress(o->progress_user, r->done_before + share * (double)r->n,
-              (double)drt_study_trial_count(o));
+  o->progress(o->progress_user,
+              r->done_before - (double)r->range_first + share * (double)r->n,
+              (double)r->range_count);
 }
 
 /* Evaluates the pending queries into r->out (3 values a query, or with
@@ -385,10 +387,14 @@ static drt_status descend(batch_run *r) {
 /* Batches                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Trials [first, first + n) into out[0 .. n), in a run of the trials
+ * [range_first, range_first + range_count). */
 static drt_status run_batch(drt_context *ctx, const drt_study_options *o,
-                            size_t first, size_t n, drt_study_trial *trials) {
-  batch_run r = {.o = o, .trials = trials + first, .n = n,
-                 .done_before = (double)first};
+                            size_t first, size_t n, drt_study_trial *out,
+                            size_t range_first, size_t range_count) {
+  batch_run r = {.o = o, .trials = out, .n = n,
+                 .done_before = (double)first, .range_first = range_first,
+                 .range_count = range_count};
   int cells = o->grid * o->grid;
   size_t per_trial = (size_t)cells * DRT_STUDY_MAX_RECEIVERS;
   size_t group = MAP_QUERIES / per_trial > 0 ? MAP_QUERIES / per_trial : 1;
@@ -416,18 +422,28 @@ static drt_status run_batch(drt_context *ctx, const drt_study_options *o,
   return status;
 }
 
-drt_status drt_study_run(drt_context *ctx, const drt_study_options *o,
-                         drt_study_trial *trials) {
+drt_status drt_study_run_range(drt_context *ctx, const drt_study_options *o,
+                               size_t first, size_t count,
+                               drt_study_trial *trials) {
   drt__clear_error();
-  if (!ctx || !o || !trials)
+  if (!ctx || !o || (!trials && count))
     return drt__fail(DRT_EINVAL, "study: missing context, options or results");
   drt_status status = drt_study_options_check(o);
   if (status) return status;
   size_t total = drt_study_trial_count(o);
-  size_t batch = o->batch > 0 ? (size_t)o->batch : total;
-  for (size_t first = 0; first < total && !status; first += batch) {
-    size_t n = total - first < batch ? total - first : batch;
-    status = run_batch(ctx, o, first, n, trials);
+  if (first > total || count > total - first)
+    return drt__fail(DRT_EINVAL, "study: trials %zu to %zu of %zu do not "
+                     "exist", first, first + count, total);
+  size_t batch = o->batch > 0 ? (size_t)o->batch : count;
+  for (size_t done = 0; done < count && !status; done += batch) {
+    size_t n = count - done < batch ? count - done : batch;
+    status = run_batch(ctx, o, first + done, n, trials + done, first, count);
   }
   return status;
+}
+
+drt_status drt_study_run(drt_context *ctx, const drt_study_options *o,
+                         drt_study_trial *trials) {
+  size_t total = o ? drt_study_trial_count(o) : 0;
+  return drt_study_run_range(ctx, o, 0, total, trials);
 }

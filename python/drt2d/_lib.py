@@ -28,7 +28,8 @@ class TraceOptions(ctypes.Structure):
     _fields_ = [("order_min", ctypes.c_int), ("order_max", ctypes.c_int),
                 ("method", ctypes.c_int), ("smoothing", ctypes.c_int),
                 ("alpha", ctypes.c_double), ("vary", ctypes.c_int),
-                ("only", ctypes.c_uint), ("seed", ctypes.c_uint64)]
+                ("only", ctypes.c_uint), ("seed", ctypes.c_uint64),
+                ("first_key", ctypes.c_uint64)]
 
 
 class ContextOptions(ctypes.Structure):

@@ -14,6 +14,7 @@ def test_trace_options_defaults():
     lib.drt_trace_options_init(o)
     assert (o.order_min, o.order_max, o.method, o.smoothing) == (0, 1, 0, 0)
     assert (o.alpha, o.vary, o.only, o.seed) == (100.0, 0, 7, 0)
+    assert o.first_key == 0
 
 
 def test_context_options_defaults():
