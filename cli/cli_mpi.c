@@ -269,7 +269,6 @@ static void send_count(double done, int final) {
   double message[2] = {done, final};
   MPI_Send(message, 2, MPI_DOUBLE, 0, PROGRESS_TAG, MPI_COMM_WORLD);
 }
-#endif
 
 /* Every rank's count, on rank 0. */
 static double all_done(const drt__mpi_progress *p, double own) {
@@ -277,6 +276,7 @@ static double all_done(const drt__mpi_progress *p, double own) {
   for (int r = 1; p->done && r < drt__mpi_size(); r++) sum += p->done[r];
   return sum;
 }
+#endif
 
 int drt__mpi_progress_report(void *progress, double done, double total) {
   drt__mpi_progress *p = progress;
