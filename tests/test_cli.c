@@ -252,7 +252,10 @@ static int spawn_drt2d(const char *extra_env, const char *stdin_path,
   argv[argc] = NULL;
   char *envp[256];
   int envc = 0;
-  for (char **e = environ; *e && envc < 254; e++) envp[envc++] = *e;
+  /* extra_env replaces a variable of its name (getenv takes the first). */
+  size_t name = extra_env ? strcspn(extra_env, "=") + 1 : 0;
+  for (char **e = environ; *e && envc < 254; e++)
+    if (!extra_env || strncmp(*e, extra_env, name) != 0) envp[envc++] = *e;
   if (extra_env) envp[envc++] = (char *)extra_env;
   envp[envc] = NULL;
   char err_path[128];
