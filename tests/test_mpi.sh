@@ -27,10 +27,16 @@ fail() {
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# The sanitizers' settings, when set, reach every rank (mpirun passes on
+# only what -x names).
+forwarded=()
+for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS POCL_CACHE_DIR DRT_CACHE_DIR; do
+  [ -z "${!v:-}" ] || forwarded+=(-x "$v")
+done
 ranks() { # ranks N COMMAND...: COMMAND under N ranks
   local n=$1
   shift
-  "$mpirun" --oversubscribe -np "$n" "$@"
+  "$mpirun" --oversubscribe -np "$n" "${forwarded[@]}" "$@"
 }
 
 python3 - > points.txt <<'EOF'
