@@ -73,6 +73,9 @@ class OptimizeResult(ctypes.Structure):
                 ("f_exact", ctypes.c_double), ("nan_gradients", ctypes.c_int)]
 
 
+Progress = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_double,
+                            ctypes.c_double)
+
 STUDY_MAX_COUNTS = 8
 StudyProgress = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_double,
                                  ctypes.c_double)
@@ -157,6 +160,7 @@ _PROTOTYPES = {
     "drt_context_device_name": (_str, [_vp]),
     "drt_context_precision": (_int, [_vp]),
     "drt_context_last_stats": (None, [_vp, _P(EvalStats)]),
+    "drt_context_set_progress": (None, [_vp, Progress, _vp]),
     "drt_eval_points": (_int, [_vp, _vp, _P(TraceOptions), c_double_p, _size,
                                c_double_p]),
     "drt_eval_points_grad": (_int, [_vp, _vp, _P(TraceOptions), c_double_p,

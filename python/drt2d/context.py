@@ -52,11 +52,25 @@ class Context:
         return {"paths": stats.paths,
                 "solver_iterations": stats.solver_iterations}
 
-    def call(self, function, *args):
+    def call(self, function, *args, progress=None):
         """Calls a library function with this context first, one thread at
-        a time, and raises its error."""
+        a time, and raises its error. progress: None, or a callable
+        progress(done, total) for the C library's progress reports, whose
+        True return cancels the call (drt2d.Cancelled)."""
         with self._lock:
-            check(function(self._handle, *args))
+            if progress is None:
+                check(function(self._handle, *args))
+                return
+
+            def report(_user, done, total):
+                return 1 if progress(done, total) is True else 0
+            callback = _lib.Progress(report)  # alive for the whole call
+            lib.drt_context_set_progress(self._handle, callback, None)
+            try:
+                check(function(self._handle, *args))
+            finally:
+                lib.drt_context_set_progress(self._handle, _lib.Progress(),
+                                             None)
 
     def close(self):
         if getattr(self, "_handle", None):

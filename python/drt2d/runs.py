@@ -2,44 +2,16 @@
 dicts of NumPy arrays; progress comes from the C library's callbacks."""
 
 import math
-import sys
 
 import numpy as np
 
 from . import _lib, _options
+from ._progress import progress_bar as _progress_bar
 from .context import resolve
 from .errors import InvalidArgument, check
 from .scene import Scene, _point_array
 
 lib = _lib.lib
-
-
-def _progress_bar(progress, total, unit):
-    """progress: None/False (none), True (a tqdm bar when tqdm is
-    installed, else a line on stderr), or a callable progress(done,
-    total). Returns (callable or None, closer)."""
-    if progress is None or progress is False:
-        return None, lambda: None
-    if progress is True:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            return _stderr_progress(unit)
-        bar = tqdm(total=total, unit=unit)
-
-        def update(done, _total):
-            bar.update(done - bar.n)
-        return update, bar.close
-    if not callable(progress):
-        raise InvalidArgument("progress: expected True, False or a callable")
-    return progress, lambda: None
-
-
-def _stderr_progress(unit):
-    def update(done, total):
-        sys.stderr.write(f"\rdrt2d: {done:.0f}/{total:.0f} {unit}s")
-        sys.stderr.flush()
-    return update, lambda: sys.stderr.write("\n")
 
 
 def optimize(scene, rx=None, tx=None, steps=100, lr=0.01, alpha_start=1.0,

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _lib, _options
 from .context import resolve
+from ._progress import progress_bar
 from .errors import InvalidArgument, check
 
 lib = _lib.lib
@@ -271,7 +272,7 @@ class Scene:
     def map(self, grid=300, order=(0, 1), vary="rx", method="im",
             smoothing="none", alpha=100.0, precision=None, device=None,
             model=None, grad=False, bbox=None, only=None, seed=0,
-            context=None):
+            context=None, progress=None):
         """Received power over a grid of the moving endpoint (vary "rx": a
         coverage map of the scene's transmitters; "tx": a transmitter map
         of its receivers). Returns a GridArray of shape (ny, nx), row 0 at
@@ -280,7 +281,9 @@ class Scene:
         grid: N or (NX, NY) points per axis, both ends included; bbox:
         (x0, y0, x1, y1), default the scene's bounding box. precision
         "float" (default) or "double", device "auto" (default), or a
-        reusable Context. model: "paper" (the only one in this version)."""
+        reusable Context. model: "paper" (the only one in this version).
+        progress: True (a tqdm bar) or a callable progress(done_cells,
+        total_cells), whose True return cancels (drt2d.Cancelled)."""
         nx, ny = _grid_size(grid)
         options, ctx = self._prepare(
             dict(order=order, method=method, smoothing=smoothing, alpha=alpha,
@@ -291,7 +294,12 @@ class Scene:
         shape = (ny, nx, 3) if grad else (ny, nx)
         out = np.empty(shape, dtype=np.float64)
         function = lib.drt_map_compute_grad if grad else lib.drt_map_compute
-        ctx.call(function, self._handle, options, c_grid, _lib.as_double_p(out))
+        report, close = progress_bar(progress, nx * ny, "cell")
+        try:
+            ctx.call(function, self._handle, options, c_grid,
+                     _lib.as_double_p(out), progress=report)
+        finally:
+            close()
         result = out.view(GridArray)
         result.x = _axis(box[0], box[2], nx)
         result.y = _axis(box[1], box[3], ny)
@@ -318,11 +326,12 @@ class Scene:
     def eval(self, points, order=(0, 1), vary="rx", method="im",
              smoothing="none", alpha=100.0, precision=None, device=None,
              model=None, grad=False, wrt="endpoint", only=None, seed=0,
-             context=None):
+             context=None, progress=None):
         """Received power at points (n, 2) of the moving endpoint, summed
         over the fixed ones: shape (n,); with grad=True (n, 3) = (P, dP/dx,
         dP/dy); with wrt="scene" (n, 3 + len(param_names(vary))), the
-        derivatives by every scene parameter after the first three."""
+        derivatives by every scene parameter after the first three.
+        progress: as for map, counting points."""
         xy = _point_array("points", points)
         if wrt not in ("endpoint", "scene"):
             raise InvalidArgument(f"wrt: invalid value {wrt!r} (expected "
@@ -340,8 +349,12 @@ class Scene:
         else:
             function, out = lib.drt_eval_points, np.empty(n)
         if n:
-            ctx.call(function, self._handle, options, _lib.as_double_p(xy), n,
-                     _lib.as_double_p(out))
+            report, close = progress_bar(progress, n, "point")
+            try:
+                ctx.call(function, self._handle, options, _lib.as_double_p(xy),
+                         n, _lib.as_double_p(out), progress=report)
+            finally:
+                close()
         return out
 
 

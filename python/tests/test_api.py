@@ -172,3 +172,25 @@ def test_optimize_and_study_return_arrays():
     assert bar["trials"]["start"].shape == (2, 2)
     with pytest.raises(drt2d.InvalidArgument, match="steps"):
         drt2d.optimize(s, steps=0)
+
+
+def test_map_progress_reports_and_cancels():
+    # 1,641 candidates a cell at orders 0:2: the map reports several times.
+    s = drt2d.Scene.builtin("random:3:40")
+    plain = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1))
+    seen = []
+    got = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1),
+                progress=lambda done, total: seen.append((done, total)))
+    assert np.array_equal(got, plain)
+    assert len(seen) >= 4 and seen[0] == (0, 40000) and seen[-1] == (40000, 40000)
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+    with pytest.raises(drt2d.Cancelled, match="cancelled"):
+        s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1),
+              progress=lambda done, total: done > 0)
+    # The context's callback is cleared: the next call reports nothing.
+    assert np.array_equal(s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1)),
+                          plain)
+    points = np.array([[0.3, 0.7], [0.5, 0.5]])
+    seen.clear()
+    s.eval(points, order=(0, 2), progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
