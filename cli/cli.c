@@ -446,29 +446,37 @@ static drt_status compute_share(drt_context *ctx, const drt_scene *scene,
   return status;
 }
 
+/* A rank's share of the map, as drt__mpi_run_share runs it. */
+typedef struct map_share {
+  drt_context *ctx;
+  const drt_scene *scene;
+  const drt__cli_common *c;
+  drt_grid grid;
+  int gradient;
+  size_t first, count;
+  double *values;
+} map_share;
+
+static drt_status run_map_share(void *data, drt__mpi_progress *progress) {
+  (void)progress; /* reported through the context */
+  map_share *m = data;
+  return compute_share(m->ctx, m->scene, m->c, &m->grid, m->gradient,
+                       m->first, m->count, m->values);
+}
+
 /* This rank's share of the map, with progress; 1 when it went well. */
 static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
                                  const drt__cli_common *c, map_args *m,
                                  int gradient, size_t first, size_t count,
                                  double *share) {
-  drt_grid grid = {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}};
-  drt__cli_progress progress;
-  drt__mpi_progress shared;
-  drt__cli_progress_init(&progress, "map", "cells", &m->limit, 1);
-  drt__mpi_progress_init(&shared, &progress, (double)drt_grid_point_count(&grid));
-  drt_status status = DRT_ENOMEM;
-  if (ctx && share) {
-    drt_context_set_progress(ctx, drt__mpi_progress_report, &shared);
-    status = compute_share(ctx, scene, c, &grid, gradient, first, count, share);
-    drt_context_set_progress(ctx, NULL, NULL);
-  }
-  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
-  drt__cli_progress_finish(&progress);
-  if (status && ctx && share) drt__cli_report("map", status);
-  else if (ctx && !share)
-    fprintf(stderr, "drt2d: map: cannot allocate %zu MiB for %zu cells\n",
-            (count * (gradient ? 3 : 1) * sizeof(double)) >> 20, count);
-  return !status;
+  map_share work = {ctx, scene, c,
+                    {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}},
+                    gradient, first, count, share};
+  drt__share job = {.command = "map", .unit = "cells", .limit = &m->limit,
+                    .total = (double)drt_grid_point_count(&work.grid),
+                    .count = count, .ctx = ctx, .allocated = share != NULL,
+                    .work = run_map_share, .data = &work};
+  return drt__mpi_run_share(&job);
 }
 
 /* The map, shared between the ranks (one without MPI); rank 0 gathers and
@@ -680,34 +688,40 @@ static int shared_points(const drt__cli_common *c, const map_args *m,
   return 0;
 }
 
+/* A rank's share of eval's points, as drt__mpi_run_share runs it. */
+typedef struct eval_work {
+  drt_context *ctx;
+  const drt_scene *scene;
+  drt_trace_options trace; /* keyed from the share's first point */
+  int wrt_scene;
+  const double *xy;        /* the share's points */
+  size_t count;
+  double *values;
+} eval_work;
+
+static drt_status run_eval_share(void *data, drt__mpi_progress *progress) {
+  (void)progress; /* reported through the context */
+  eval_work *e = data;
+  return e->wrt_scene ? drt_eval_points_scene_grad(e->ctx, e->scene, &e->trace,
+                                                   e->xy, e->count, e->values)
+                      : drt_eval_points_grad(e->ctx, e->scene, &e->trace,
+                                             e->xy, e->count, e->values);
+}
+
 /* This rank's points [first, first + count) into share, with progress; 1
  * when it went well. */
 static int eval_share(drt_context *ctx, const drt_scene *scene,
                       const drt__cli_common *c, const map_args *m,
                       const double *xy, size_t n, size_t first, size_t count,
                       double *share) {
-  drt__cli_progress progress;
-  drt__mpi_progress shared;
-  drt__cli_progress_init(&progress, "eval", "points", &m->limit, 1);
-  drt__mpi_progress_init(&shared, &progress, (double)n);
-  drt_status status = DRT_ENOMEM;
-  if (ctx && share) {
-    drt_trace_options o = c->trace;
-    o.first_key = first;
-    drt_context_set_progress(ctx, drt__mpi_progress_report, &shared);
-    status = m->wrt_scene
-                 ? drt_eval_points_scene_grad(ctx, scene, &o, xy + 2 * first,
-                                              count, share)
-                 : drt_eval_points_grad(ctx, scene, &o, xy + 2 * first, count,
-                                        share);
-    drt_context_set_progress(ctx, NULL, NULL);
-    if (status) drt__cli_report("eval", status);
-  } else if (ctx) {
-    fprintf(stderr, "drt2d: eval: out of memory for %zu points\n", count);
-  }
-  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
-  drt__cli_progress_finish(&progress);
-  return !status;
+  eval_work work = {ctx, scene, c->trace, m->wrt_scene, xy + 2 * first, count,
+                    share};
+  work.trace.first_key = first;
+  drt__share job = {.command = "eval", .unit = "points", .limit = &m->limit,
+                    .total = (double)n, .count = count, .ctx = ctx,
+                    .allocated = share != NULL, .work = run_eval_share,
+                    .data = &work};
+  return drt__mpi_run_share(&job);
 }
 
 /* eval once the scene is loaded: the checks, the points, the values of

@@ -14,6 +14,8 @@
 #include <mpi.h>
 #endif
 
+#include "cli_options.h"
+
 void drt__mpi_share(size_t n, size_t *first, size_t *count) {
   size_t rank = (size_t)drt__mpi_rank(), size = (size_t)drt__mpi_size();
   /* n * rank / size without overflow: n < 2^64 / size is not assumed. */
@@ -314,4 +316,24 @@ void drt__mpi_progress_end(drt__mpi_progress *p, double done) {
   free(p->done);
   p->done = NULL;
 #endif
+}
+
+int drt__mpi_run_share(const drt__share *s) {
+  drt__cli_progress local;
+  drt__mpi_progress shared;
+  drt__cli_progress_init(&local, s->command, s->unit, s->limit, 1);
+  drt__mpi_progress_init(&shared, &local, s->total);
+  int can = s->ctx && s->allocated;
+  drt_status status = DRT_ENOMEM;
+  if (can && !s->own_progress)
+    drt_context_set_progress(s->ctx, drt__mpi_progress_report, &shared);
+  if (can) status = s->work(s->data, &shared);
+  if (can && !s->own_progress) drt_context_set_progress(s->ctx, NULL, NULL);
+  drt__mpi_progress_end(&shared, status ? 0 : (double)s->count);
+  drt__cli_progress_finish(&local);
+  if (can && status) drt__cli_report(s->command, status);
+  else if (s->ctx && !s->allocated)
+    fprintf(stderr, "drt2d: %s: out of memory for %zu %s\n", s->command,
+            s->count, s->unit);
+  return !status;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "cli_progress.h"
+#include "drt2d.h"
 
 /* For main, first: starts MPI when a launcher started this process. Ranks
  * other than 0 keep their standard error in a temporary file, so that a
@@ -67,5 +68,25 @@ int drt__mpi_progress_report(void *progress, double done, double total);
 /* Every rank, once its share is done or has failed: the others send their
  * last count; rank 0 waits for all of them, drawing its bar. */
 void drt__mpi_progress_end(drt__mpi_progress *p, double done);
+
+/* One rank's share of a command's work, as drt__mpi_run_share runs it. */
+typedef struct drt__share {
+  const char *command, *unit;       /* "map", "cells": for messages */
+  const drt__cli_work_limit *limit; /* --max-minutes, --quiet */
+  double total;                     /* items of every rank */
+  size_t count;                     /* this rank's */
+  drt_context *ctx;  /* its device; NULL if none (it has said why) */
+  int allocated;     /* its buffers are there */
+  int own_progress;  /* the work reports itself (else through ctx) */
+  /* The work, reporting to progress (a drt__mpi_progress_report user). */
+  drt_status (*work)(void *data, drt__mpi_progress *progress);
+  void *data;
+} drt__share;
+
+/* Runs one rank's share with its progress, unless it has no device or no
+ * memory (said here), and ends the progress, so that every rank calls it.
+ * 1 when the work went well; a failure is printed as "drt2d: <command>:
+ * <why>". */
+int drt__mpi_run_share(const drt__share *share);
 
 #endif

@@ -423,30 +423,37 @@ static int report(const study_args *a, const drt_context *ctx,
   return rc ? DRT_EXIT_FAILURE : 0;
 }
 
+/* A rank's share of the trials, as drt__mpi_run_share runs it. */
+typedef struct study_work {
+  study_args *a;
+  drt_context *ctx;
+  size_t first, count;
+  drt_study_trial *trials;
+} study_work;
+
+static drt_status run_study_share(void *data, drt__mpi_progress *progress) {
+  study_work *w = data;
+  w->a->o.progress = show_progress;
+  w->a->o.progress_user = progress;
+  return drt_study_run_range(w->ctx, &w->a->o, w->first, w->count, w->trials);
+}
+
 /* This rank's trials [first, first + count) into share, with progress
- * (rank 0's bar counts every rank's); 1 when they went well. */
+ * (rank 0's bar counts every rank's); 1 when they went well. A study
+ * cannot be stopped: its estimate is a note. */
 static int run_share(study_args *a, drt_context *ctx, size_t first,
                      size_t count, drt_study_trial *share) {
   drt__cli_work_limit limit;
   drt__cli_work_limit_init(&limit);
-  limit.yes = 1; /* a note, nothing to stop */
+  limit.yes = 1;
   limit.quiet = a->quiet;
-  drt__cli_progress p;
-  drt__mpi_progress shared;
-  drt__cli_progress_init(&p, "study", "trials", &limit, 1);
-  drt__mpi_progress_init(&shared, &p, (double)drt_study_trial_count(&a->o));
-  a->o.progress = show_progress;
-  a->o.progress_user = &shared;
-  drt_status status = DRT_ENOMEM;
-  if (ctx && share) {
-    status = drt_study_run_range(ctx, &a->o, first, count, share);
-    if (status) drt__cli_report("study", status);
-  } else if (ctx) {
-    fprintf(stderr, "drt2d: study: out of memory for %zu trials\n", count);
-  }
-  drt__mpi_progress_end(&shared, status ? 0 : (double)count);
-  drt__cli_progress_finish(&p);
-  return !status;
+  study_work work = {a, ctx, first, count, share};
+  drt__share job = {.command = "study", .unit = "trials", .limit = &limit,
+                    .total = (double)drt_study_trial_count(&a->o),
+                    .count = count, .ctx = ctx, .allocated = share != NULL,
+                    .own_progress = 1, .work = run_study_share,
+                    .data = &work};
+  return drt__mpi_run_share(&job);
 }
 
 /* The study, shared between the ranks (one without MPI); rank 0 gathers
