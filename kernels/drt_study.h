@@ -46,4 +46,60 @@ DRT_FN drt_num drt_study_power(DRT_GLOBAL const int *trial,
   return sink.sum;
 }
 
+#if DRT_ND > 0
+#include "base/drt_adam.h"
+
+/* Receivers a trial has at most (DRT_STUDY_MAX_RECEIVERS of drt2d.h). */
+#define DRT_STUDY_MAX_RX 16
+
+/* An arm's descent, besides its trial's scene and receivers. */
+typedef struct drt_study_descent {
+  int steps, mode;      /* Adam steps; the arm's smoothing mode */
+  drt_adam_params adam;
+  dstate p0;            /* P0 of docs/method.md §6: F = min_i P_i / P0 */
+  dstate limit;         /* the largest |x| the precision computes */
+} drt_study_descent;
+
+/* One arm's whole descent (docs/method.md §10): Adam on the transmitter at
+ * x (in and out) maximising F = min_i P_i / P0 over the trial's n_rx
+ * receivers (rx: 2 reals each), alpha[step] the step's sharpness,
+ * correct[2 step], correct[2 step + 1] its bias corrections. Each step
+ * is the host's: powers at the position rounded to `real`, F and its
+ * gradient, Adam on the loss -F, in dstate. *f_start receives F at step 0.
+ * Returns -1, or the step after which x left what the precision computes
+ * (x then holds where it went). */
+DRT_FN int drt_study_descend(DRT_GLOBAL const int *trial,
+                             DRT_GLOBAL const real *segments,
+                             DRT_GLOBAL const int *types,
+                             DRT_GLOBAL const real *phis,
+                             DRT_GLOBAL const int *candidates, int width,
+                             DRT_GLOBAL const real *rx, int n_rx,
+                             const drt_study_descent *d,
+                             DRT_GLOBAL const real *alpha,
+                             DRT_GLOBAL const dstate *correct, dstate x[2],
+                             dstate *f_start) {
+  dstate m[2] = {0, 0}, v[2] = {0, 0};
+  for (int step = 0; step < d->steps; step++) {
+    const drt_smoothing_params p = {d->mode, alpha[step]};
+    const drt_vec2 tx = drt_v2((real)x[0], (real)x[1]);
+    dstate f[DRT_STUDY_MAX_RX] = {0}, df[2 * DRT_STUDY_MAX_RX] = {0}, grad[2];
+    for (int i = 0; i < n_rx; i++) {
+      drt_num power = drt_study_power(trial, segments, types, phis,
+                                      candidates, width, tx,
+                                      drt_v2(rx[2 * i], rx[2 * i + 1]), p);
+      f[i] = (dstate)power.v / d->p0;
+      df[2 * i] = (dstate)power.d[0] / d->p0;
+      df[2 * i + 1] = (dstate)power.d[1] / d->p0;
+    }
+    dstate F = drt_objective_min(f, df, n_rx, grad);
+    if (step == 0) *f_start = F;
+    for (int c = 0; c < 2; c++) /* the loss is -F */
+      drt_adam_update(&d->adam, correct[2 * step], correct[2 * step + 1],
+                      -grad[c], &m[c], &v[c], &x[c]);
+    if (!(fabs(x[0]) <= d->limit && fabs(x[1]) <= d->limit)) return step;
+  }
+  return -1;
+}
+#endif
+
 #endif

@@ -3,7 +3,8 @@
  * transmitter position, receiver, smoothing mode) with the gradient; built
  * with DRT_ND = 0 and any lanes: study_power, DRT_LANES queries of one
  * trial and mode per work-item, value only (the transmitter maps and the
- * pattern search). */
+ * pattern search); and study_descend, every arm's whole descent in one
+ * launch, one work-item an arm. */
 #include "drt_study.h"
 
 /* Query q: trial and smoothing mode in q_int[2q], q_int[2q + 1]; tx and rx
@@ -29,6 +30,42 @@ __kernel void study_eval(__global const int *q_int, __global const real *q_xy,
   out[3 * (size_t)q] = power.v;
   for (int i = 0; i < 2; i++)
     out[3 * (size_t)q + 1 + i] = gradient ? power.d[i] : (real)0;
+}
+
+/* Every arm's whole descent, one work-item an arm: arm a is trial a / 2,
+ * exact (a even) or smoothed with `smoothing` (a odd). rx: DRT_STUDY_MAX_RX
+ * receivers (2 reals each) a trial, n_rx[t] of them used; constants: lr,
+ * beta1, beta2, eps, P0 and the coordinate limit; alpha and correct:
+ * drt_study_descend's tables. pos: 2 an arm, the start in, the end out;
+ * f_start: F at step 0; diverged: -1 or the step it diverged at. */
+__kernel void study_descend(__global const int *trials,
+                            __global const real *segments,
+                            __global const int *types,
+                            __global const real *phis,
+                            __global const int *candidates, const int width,
+                            __global const real *rx, __global const int *n_rx,
+                            const int n_arms, const int steps,
+                            const int smoothing,
+                            __global const dstate *constants,
+                            __global const real *alpha,
+                            __global const dstate *correct,
+                            __global dstate *pos, __global dstate *f_start,
+                            __global int *diverged) {
+  const int a = get_global_id(0);
+  if (a >= n_arms) return;
+  const int t = a / 2;
+  const drt_study_descent d = {
+      steps, a % 2 == 0 ? DRT_SMOOTH_NONE : smoothing,
+      {constants[0], constants[1], constants[2], constants[3]}, constants[4],
+      constants[5]};
+  dstate x[2] = {pos[2 * a], pos[2 * a + 1]}, f0 = 0;
+  diverged[a] = drt_study_descend(trials + 4 * t, segments, types, phis,
+                                  candidates, width,
+                                  rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t], &d,
+                                  alpha, correct, x, &f0);
+  pos[2 * a] = x[0];
+  pos[2 * a + 1] = x[1];
+  f_start[a] = f0;
 }
 
 #else

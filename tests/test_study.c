@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "optim_math.h"
 #include "study_internal.h"
 #include "testutil.h"
 
@@ -114,6 +115,76 @@ END_TEST
 
 START_TEST(queries_match_library_on_ref) {
   check_queries_against_scenes(DRT_DEVICE_REF, 1);
+}
+END_TEST
+
+/* The device's descent of every arm (drt__study_descend, one launch)
+ * against the same descent replayed on the host step by step: each step's
+ * powers from drt__study_eval at the position, then drt__objective and
+ * drt__adam_step, as the host ran it before the descent moved to the
+ * device. Bit for bit in double (and in float, where the device keeps
+ * Adam's state in double), f_start too. */
+static void check_descent_against_host(drt_precision precision) {
+  drt_context *ctx = drt_test_open_context(DRT_DEVICE_AUTO, precision);
+  drt_study_options o = small_options();
+  o.order = 1;
+  o.steps = 25;
+  size_t n = drt_study_trial_count(&o);
+  drt__study_draw *draws = malloc(n * sizeof *draws);
+  double *pos = malloc(4 * n * sizeof *pos), *f_start = malloc(2 * n * sizeof *f_start);
+  int *diverged = malloc(2 * n * sizeof *diverged);
+  for (size_t t = 0; t < n; t++) {
+    drt__study_draw_trial(&o, t, &draws[t]);
+    for (int arm = 0; arm < 2; arm++)
+      memcpy(pos + 4 * t + 2 * arm, draws[t].start, sizeof draws[t].start);
+  }
+  drt__study_batch batch;
+  DRT_CHECK_OK(drt__study_batch_open(&batch, ctx, draws, n, o.order));
+  DRT_CHECK_OK(drt__study_descend(&batch, draws, &o, pos, f_start, diverged));
+  double out[3 * DRT_STUDY_MAX_RECEIVERS];
+  for (size_t a = 0; a < 2 * n; a++) {
+    const drt__study_draw *d = &draws[a / 2];
+    int mode = a % 2 ? o.smoothing : DRT_SMOOTHING_NONE;
+    double x[2] = {d->start[0], d->start[1]}, f0 = NAN;
+    drt__adam adam;
+    drt__adam_init(&adam, o.lr);
+    for (int step = 0; step < o.steps; step++) {
+      drt__study_queries q = {0};
+      for (int r = 0; r < d->receivers; r++)
+        DRT_CHECK_OK(drt__study_push(&q, (int)(a / 2), mode, x, d->rx[r]));
+      DRT_CHECK_OK(drt__study_eval(&batch, &q,
+                                   drt__alpha_at(o.alpha_start, o.alpha_end,
+                                                 step, o.steps), 1, out));
+      drt__study_queries_free(&q);
+      double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS], g[2];
+      for (int r = 0; r < d->receivers; r++) {
+        f[r] = out[3 * r] / DRT_P0;
+        df[2 * r] = out[3 * r + 1] / DRT_P0;
+        df[2 * r + 1] = out[3 * r + 2] / DRT_P0;
+      }
+      double F = drt__objective(DRT_OBJECTIVE_MIN, 0, f, df,
+                                (size_t)d->receivers, g);
+      if (step == 0) f0 = F;
+      double loss[2] = {-g[0], -g[1]};
+      drt__adam_step(&adam, x, loss);
+    }
+    ck_assert_int_eq(diverged[a], -1);
+    ck_assert_msg(x[0] == pos[2 * a] && x[1] == pos[2 * a + 1],
+                  "arm %zu: host (%.17g, %.17g), device (%.17g, %.17g)", a,
+                  x[0], x[1], pos[2 * a], pos[2 * a + 1]);
+    ck_assert(f0 == f_start[a] || (isnan(f0) && isnan(f_start[a])));
+  }
+  drt__study_batch_close(&batch);
+  free(draws);
+  free(pos);
+  free(f_start);
+  free(diverged);
+  drt_context_destroy(ctx);
+}
+
+START_TEST(descent_on_the_device_equals_the_host_loop) {
+  check_descent_against_host(DRT_PRECISION_DOUBLE);
+  check_descent_against_host(DRT_PRECISION_FLOAT);
 }
 END_TEST
 
@@ -261,6 +332,7 @@ int main(void) {
   tcase_add_test(tc, queries_match_library_on_ref);
   tcase_add_test(tc, queries_match_library_on_pocl);
   tcase_add_test(tc, batch_size_does_not_change_results);
+  tcase_add_test(tc, descent_on_the_device_equals_the_host_loop);
   tcase_add_test(tc, small_study_end_to_end);
   tcase_add_test(tc, cli_bad_options);
   tcase_add_test(tc, diverged_descent_is_an_error);

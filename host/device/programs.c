@@ -25,7 +25,7 @@ static const struct program_spec {
     [DRT__PROGRAM_SCENE] = {1, "-DDRT_ND=2 -DDRT_MOVING_OBJECTS", LANES_ONE,
                             {"trace_scene", NULL, NULL}},
     [DRT__PROGRAM_STUDY_GRADIENT] = {0, "-DDRT_ND=2", LANES_ONE,
-                                     {"study_eval", NULL, NULL}},
+                                     {"study_eval", "study_descend", NULL}},
     [DRT__PROGRAM_STUDY_POWER] = {0, "-DDRT_ND=0", LANES_OF_METHOD,
                                   {"study_power", NULL, NULL}},
 };

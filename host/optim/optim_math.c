@@ -5,27 +5,25 @@
 #include <float.h>
 #include <math.h>
 
+#include "base/drt_adam.h"
+
 void drt__adam_init(drt__adam *adam, double lr) {
   *adam = (drt__adam){.lr = lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8};
 }
 
+void drt__adam_corrections(const drt__adam *adam, int t, double c[2]) {
+  c[0] = 1 - pow(adam->beta1, t);
+  c[1] = 1 - pow(adam->beta2, t);
+}
+
 int drt__adam_step(drt__adam *adam, double x[2], const double loss_grad[2]) {
+  double c[2];
+  drt__adam_corrections(adam, ++adam->t, c);
+  const drt_adam_params p = {adam->lr, adam->beta1, adam->beta2, adam->eps};
   int nans = 0;
-  adam->t++;
-  double correct1 = 1 - pow(adam->beta1, adam->t);
-  double correct2 = 1 - pow(adam->beta2, adam->t);
-  for (int i = 0; i < 2; i++) {
-    double g = loss_grad[i];
-    if (isnan(g)) {
-      g = 0;
-      nans++;
-    }
-    adam->m[i] = adam->beta1 * adam->m[i] + (1 - adam->beta1) * g;
-    adam->v[i] = adam->beta2 * adam->v[i] + (1 - adam->beta2) * g * g;
-    double m_hat = adam->m[i] / correct1;
-    double v_hat = adam->v[i] / correct2;
-    x[i] -= adam->lr * m_hat / (sqrt(v_hat) + adam->eps);
-  }
+  for (int i = 0; i < 2; i++)
+    nans += drt_adam_update(&p, c[0], c[1], loss_grad[i], &adam->m[i],
+                            &adam->v[i], &x[i]);
   return nans;
 }
 
@@ -37,23 +35,6 @@ double drt__alpha_at(double start, double end, int t, int steps) {
   if (!(ratio >= DBL_MIN && ratio <= DBL_MAX))
     return exp(log(start) + f * (log(end) - log(start)));
   return start * pow(ratio, f);
-}
-
-static double objective_min(const double *f, const double *df, size_t n,
-                            double grad[2]) {
-  double low = f[0];
-  for (size_t i = 1; i < n; i++)
-    if (f[i] < low) low = f[i];
-  int ties = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (f[i] != low) continue;
-    grad[0] += df[2 * i];
-    grad[1] += df[2 * i + 1];
-    ties++;
-  }
-  grad[0] /= ties;
-  grad[1] /= ties;
-  return low;
 }
 
 static double objective_sum(const double *f, const double *df, size_t n,
@@ -91,7 +72,7 @@ double drt__objective(drt_objective objective, double temperature,
   for (size_t i = 0; i < n; i++)
     if (isnan(f[i])) return grad[0] = grad[1] = NAN;
   switch (objective) {
-  case DRT_OBJECTIVE_MIN: return objective_min(f, df, n, grad);
+  case DRT_OBJECTIVE_MIN: return drt_objective_min(f, df, (int)n, grad);
   case DRT_OBJECTIVE_SUM: return objective_sum(f, df, n, grad);
   case DRT_OBJECTIVE_SOFTMIN:
     return objective_softmin(temperature, f, df, n, grad);

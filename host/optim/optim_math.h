@@ -22,6 +22,10 @@ void drt__adam_init(drt__adam *adam, double lr);
  * updated, bias-corrected, x -= lr m^ / (sqrt(v^) + eps). A NaN component
  * of the gradient is taken as 0. Returns how many components were NaN. */
 int drt__adam_step(drt__adam *adam, double x[2], const double loss_grad[2]);
+/* The bias corrections of step t (1, 2, ...): c[0] = 1 - beta1^t, c[1] =
+ * 1 - beta2^t, as drt__adam_step divides by them (and a device descent,
+ * through kernels/base/drt_adam.h, is given them). */
+void drt__adam_corrections(const drt__adam *adam, int t, double c[2]);
 
 /* alpha at step t of `steps`: geometric from start to end,
  * start (end/start)^(t/(steps-1)); start when steps == 1. */

@@ -306,35 +306,6 @@ static drt_status check_arm(const double pos[2], size_t trial, int arm,
                    drt__coordinate_limit(precision), lr);
 }
 
-/* Adam step of every arm from the launch's values and gradients. */
-static drt_status step_arms(batch_run *r, double (*pos)[2][2],
-                            drt__adam (*adam)[2], int step) {
-  size_t first = 0;
-  for (size_t t = 0; t < r->n; t++) {
-    int receivers = r->draws[t].receivers;
-    for (int arm = 0; arm < 2; arm++, first += receivers) {
-      double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS];
-      double grad[2];
-      for (int i = 0; i < receivers; i++) {
-        const double *v = r->out + 3 * (first + i);
-        f[i] = v[0] / DRT_P0;
-        df[2 * i] = v[1] / DRT_P0;
-        df[2 * i + 1] = v[2] / DRT_P0;
-      }
-      double F = drt__objective(DRT_OBJECTIVE_MIN, 0, f, df,
-                                (size_t)receivers, grad);
-      if (step == 0 && arm == 0) r->trials[t].f_start = F;
-      double loss_grad[2] = {-grad[0], -grad[1]}; /* loss = -F */
-      drt__adam_step(&adam[t][arm], pos[t][arm], loss_grad);
-      drt_status status =
-          check_arm(pos[t][arm], (size_t)r->done_before + t, arm, step,
-                    r->o->lr, drt_context_precision(r->b.ctx));
-      if (status) return status;
-    }
-  }
-  return DRT_OK;
-}
-
 static int succeeded(double f_optimum, double f_end, double tolerance_db) {
   if (!(f_optimum > 0) || !(f_end > 0)) return 0;
   return 10.0 * log10(f_optimum / f_end) <= tolerance_db;
@@ -360,26 +331,46 @@ static drt_status finish(batch_run *r, double (*pos)[2][2]) {
   return status;
 }
 
+/* The first arm, in the host's order (steps, then trials, then arms),
+ * that left the coordinate range, as an error; DRT_OK if none did. */
+static drt_status check_arms(const batch_run *r, double (*pos)[2][2],
+                             const int *diverged) {
+  size_t first = 0;
+  int step = -1;
+  for (size_t a = 0; a < 2 * r->n; a++)
+    if (diverged[a] >= 0 && (step < 0 || diverged[a] < step))
+      step = diverged[a], first = a;
+  if (step < 0) return DRT_OK;
+  size_t t = first / 2;
+  int arm = (int)(first % 2);
+  return check_arm(pos[t][arm], (size_t)r->done_before + t, arm, step,
+                   r->o->lr, drt_context_precision(r->b.ctx));
+}
+
+/* Both arms of every trial descend in one launch from the trial's start;
+ * then their exact F at the end. */
 static drt_status descend(batch_run *r) {
-  const drt_study_options *o = r->o;
   double (*pos)[2][2] = malloc(r->n * sizeof *pos);
-  drt__adam (*adam)[2] = malloc(r->n * sizeof *adam);
+  double *f_start = malloc(2 * r->n * sizeof *f_start);
+  int *diverged = malloc(2 * r->n * sizeof *diverged);
   drt_status status = DRT_OK;
-  if (!pos || !adam) status = drt__fail(DRT_ENOMEM, "study: out of memory");
+  if (!pos || !f_start || !diverged)
+    status = drt__fail(DRT_ENOMEM, "study: out of memory");
   for (size_t t = 0; t < r->n && !status; t++)
-    for (int arm = 0; arm < 2; arm++) {
+    for (int arm = 0; arm < 2; arm++)
       memcpy(pos[t][arm], r->draws[t].start, sizeof pos[t][arm]);
-      drt__adam_init(&adam[t][arm], o->lr);
-    }
-  for (int step = 0; step < o->steps && !status; step++) {
-    double alpha = drt__alpha_at(o->alpha_start, o->alpha_end, step, o->steps);
-    status = push_arms(r, pos, 0);
-    if (!status) status = eval_queries(r, alpha, 1, 0);
-    if (!status) status = step_arms(r, pos, adam, step);
-  }
+  if (!status)
+    status = drt__study_descend(&r->b, r->draws, r->o, &pos[0][0][0], f_start,
+                                diverged);
+  r->launches += r->o->steps;
+  report_progress(r);
+  for (size_t t = 0; t < r->n && !status; t++)
+    r->trials[t].f_start = f_start[2 * t];
+  if (!status) status = check_arms(r, pos, diverged);
   if (!status) status = finish(r, pos);
   free(pos);
-  free(adam);
+  free(f_start);
+  free(diverged);
   return status;
 }
 

@@ -9,10 +9,12 @@
 #include "candidates.h"
 #include "cl_runtime.h"
 #include "context_impl.h"
+#include "coordinate_range.h"
 /* The ref loop: values with the transmitter's derivatives. */
 #define DRT_ND 2
 #include "drt_study.h"
 #include "error.h"
+#include "optim_math.h"
 #include "session.h"
 #include "study_internal.h"
 
@@ -272,4 +274,211 @@ drt_status drt__study_power(drt__study_batch *b, const drt__study_queries *q,
                  .v;
   }
   return DRT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The descent of every arm in one launch                                   */
+/* ------------------------------------------------------------------------ */
+
+/* What every arm's descent reads, as doubles (the device's types are made
+ * at upload): the receivers, Adam's constants, the step tables. */
+typedef struct descent_tables {
+  double *rx;           /* 2 DRT_STUDY_MAX_RX a trial */
+  int *n_rx;
+  double constants[6];  /* lr, beta1, beta2, eps, P0, coordinate limit */
+  double *alpha;        /* a step */
+  double *correct;      /* 2 a step: 1 - beta1^t, 1 - beta2^t */
+} descent_tables;
+
+static void descent_tables_free(descent_tables *t) {
+  free(t->rx);
+  free(t->n_rx);
+  free(t->alpha);
+  free(t->correct);
+}
+
+/* The tables of drt_study_descend, computed as the host's descent
+ * computes them (drt__alpha_at, drt__adam_corrections). */
+static drt_status descent_tables_make(const drt__study_draw *draws, size_t n,
+                                      const drt_study_options *o,
+                                      drt_precision precision,
+                                      descent_tables *t) {
+  size_t steps = (size_t)o->steps;
+  *t = (descent_tables){0};
+  t->rx = calloc(n * 2 * DRT_STUDY_MAX_RX, sizeof *t->rx);
+  t->n_rx = malloc(n * sizeof *t->n_rx);
+  t->alpha = malloc(steps * sizeof *t->alpha);
+  t->correct = malloc(2 * steps * sizeof *t->correct);
+  if (!t->rx || !t->n_rx || !t->alpha || !t->correct) {
+    descent_tables_free(t);
+    return drt__fail(DRT_ENOMEM, "study: out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    t->n_rx[i] = draws[i].receivers;
+    memcpy(t->rx + 2 * DRT_STUDY_MAX_RX * i, draws[i].rx,
+           2 * (size_t)draws[i].receivers * sizeof(double));
+  }
+  drt__adam adam;
+  drt__adam_init(&adam, o->lr);
+  double constants[6] = {adam.lr, adam.beta1, adam.beta2, adam.eps, DRT_P0,
+                         drt__coordinate_limit(precision)};
+  memcpy(t->constants, constants, sizeof constants);
+  for (int step = 0; step < o->steps; step++) {
+    t->alpha[step] = drt__alpha_at(o->alpha_start, o->alpha_end, step, o->steps);
+    drt__adam_corrections(&adam, step + 1, t->correct + 2 * step);
+  }
+  return DRT_OK;
+}
+
+/* The serial descent of every arm on the ref device. */
+static void descend_on_ref(const drt__study_batch *b, const descent_tables *t,
+                           const drt_study_options *o, double *pos,
+                           double *f_start, int *diverged) {
+  for (size_t a = 0; a < 2 * b->n_trials; a++) {
+    size_t trial = a / 2;
+    const drt_study_descent d = {
+        o->steps, a % 2 == 0 ? DRT_SMOOTH_NONE : (int)o->smoothing,
+        {t->constants[0], t->constants[1], t->constants[2], t->constants[3]},
+        t->constants[4], t->constants[5]};
+    diverged[a] = drt_study_descend(
+        b->trials + 4 * trial, b->segments, b->types, b->phis, b->candidates,
+        b->width, t->rx + 2 * DRT_STUDY_MAX_RX * trial, t->n_rx[trial], &d,
+        t->alpha, t->correct, pos + 2 * a, &f_start[a]);
+  }
+}
+
+/* n doubles as the device's dstate (double with fp64, else float), in a
+ * malloc'd array. */
+static void *to_dstate(const double *src, size_t n, int fp64) {
+  void *out = malloc((n ? n : 1) * (fp64 ? sizeof(double) : sizeof(float)));
+  if (!out) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (fp64) ((double *)out)[i] = src[i];
+    else ((float *)out)[i] = (float)src[i];
+  return out;
+}
+
+static void from_dstate(const void *src, size_t n, int fp64, double *dst) {
+  for (size_t i = 0; i < n; i++)
+    dst[i] = fp64 ? ((const double *)src)[i] : ((const float *)src)[i];
+}
+
+/* Arms a work-group of the descent: few, for a CPU's cores; a GPU's
+ * scheduler fills its units with several such groups. */
+#define DESCENT_GROUP 8
+
+/* The device's buffers of one descent. */
+typedef struct descent_buffers {
+  cl_mem rx, n_rx, constants, alpha, correct, pos, f_start, diverged;
+} descent_buffers;
+
+static void descent_buffers_release(descent_buffers *d) {
+  cl_mem *all[] = {&d->rx, &d->n_rx, &d->constants, &d->alpha,
+                   &d->correct, &d->pos, &d->f_start, &d->diverged};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (*all[i]) clReleaseMemObject(*all[i]);
+}
+
+static drt_status upload_dstate(drt_context *ctx, const double *src, size_t n,
+                                int fp64, cl_mem *buffer) {
+  void *host = to_dstate(src, n, fp64);
+  if (!host) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  drt_status status = drt__upload(
+      ctx, host, n * (fp64 ? sizeof(double) : sizeof(float)), buffer);
+  free(host);
+  return status;
+}
+
+static drt_status descent_upload(drt__study_batch *b, const descent_tables *t,
+                                 size_t steps, int fp64, descent_buffers *d) {
+  size_t n = b->n_trials, ds = fp64 ? sizeof(double) : sizeof(float);
+  drt_status status =
+      drt__upload_reals(b->ctx, t->rx, 2 * DRT_STUDY_MAX_RX * n, &d->rx);
+  if (!status) status = drt__upload(b->ctx, t->n_rx, n * sizeof(int), &d->n_rx);
+  if (!status)
+    status = upload_dstate(b->ctx, t->constants, 6, fp64, &d->constants);
+  if (!status) status = drt__upload_reals(b->ctx, t->alpha, steps, &d->alpha);
+  if (!status)
+    status = upload_dstate(b->ctx, t->correct, 2 * steps, fp64, &d->correct);
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_READ_WRITE, 4 * n * ds, &d->pos);
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_WRITE_ONLY, 2 * n * ds,
+                                &d->f_start);
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_WRITE_ONLY,
+                                2 * n * sizeof(cl_int), &d->diverged);
+  return status;
+}
+
+static drt_status descent_args(drt__study_batch *b, const descent_buffers *d,
+                               cl_kernel k, cl_int steps, cl_int smoothing) {
+  cl_int width = b->width, arms = (cl_int)(2 * b->n_trials);
+  const drt__arg args[] = {
+      {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
+      {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
+      {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
+      {sizeof(cl_mem), &d->rx},           {sizeof(cl_mem), &d->n_rx},
+      {sizeof arms, &arms},               {sizeof steps, &steps},
+      {sizeof smoothing, &smoothing},     {sizeof(cl_mem), &d->constants},
+      {sizeof(cl_mem), &d->alpha},        {sizeof(cl_mem), &d->correct},
+      {sizeof(cl_mem), &d->pos},          {sizeof(cl_mem), &d->f_start},
+      {sizeof(cl_mem), &d->diverged}};
+  return drt__set_args(k, args, sizeof args / sizeof args[0]);
+}
+
+/* The launch: positions in, every arm's descent, results back. */
+static drt_status descend_on_device(drt__study_batch *b,
+                                    const descent_tables *t,
+                                    const drt_study_options *o, double *pos,
+                                    double *f_start, int *diverged) {
+  int fp64 = drt__cl_has_fp64(b->ctx->device);
+  size_t arms = 2 * b->n_trials, ds = fp64 ? sizeof(double) : sizeof(float);
+  descent_buffers d = {0};
+  void *host = to_dstate(pos, 2 * arms, fp64);
+  cl_int *steps_at = malloc(arms * sizeof *steps_at);
+  drt_status status = host && steps_at
+                          ? descent_upload(b, t, (size_t)o->steps, fp64, &d)
+                          : drt__fail(DRT_ENOMEM, "study: out of memory");
+  cl_command_queue queue = b->ctx->queue;
+  cl_kernel k = b->programs[0]->kernel[1];
+  if (status) goto error;
+  DRT_CL_CHECK(clEnqueueWriteBuffer(queue, d.pos, CL_FALSE, 0, 2 * arms * ds,
+                                    host, 0, NULL, NULL));
+  status = descent_args(b, &d, k, o->steps, (cl_int)o->smoothing);
+  if (status) goto error;
+  /* Small work-groups, so that a CPU device spreads them over its cores
+   * (one group of every arm would run on one). */
+  size_t local = DESCENT_GROUP, global = (arms + local - 1) / local * local;
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(queue, k, 1, NULL, &global, &local, 0,
+                                      NULL, NULL));
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, d.pos, CL_TRUE, 0, 2 * arms * ds,
+                                   host, 0, NULL, NULL));
+  from_dstate(host, 2 * arms, fp64, pos);
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, d.f_start, CL_TRUE, 0, arms * ds,
+                                   host, 0, NULL, NULL));
+  from_dstate(host, arms, fp64, f_start);
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, d.diverged, CL_TRUE, 0,
+                                   arms * sizeof *steps_at, steps_at, 0, NULL,
+                                   NULL));
+  for (size_t a = 0; a < arms; a++) diverged[a] = steps_at[a];
+error:
+  descent_buffers_release(&d);
+  free(host);
+  free(steps_at);
+  return status;
+}
+
+drt_status drt__study_descend(drt__study_batch *b,
+                              const drt__study_draw *draws,
+                              const drt_study_options *o, double *pos,
+                              double *f_start, int *diverged) {
+  descent_tables t;
+  drt_status status = descent_tables_make(draws, b->n_trials, o,
+                                          b->ctx->precision, &t);
+  if (status) return status;
+  if (b->ctx->is_ref) descend_on_ref(b, &t, o, pos, f_start, diverged);
+  else status = descend_on_device(b, &t, o, pos, f_start, diverged);
+  descent_tables_free(&t);
+  return status;
 }

@@ -71,6 +71,18 @@ drt_status drt__study_power(drt__study_batch *batch,
                             double *out);
 void drt__study_batch_close(drt__study_batch *batch);
 
+/* Both arms of every trial of the batch descend at once, in one launch
+ * (one work-item an arm; serially on the ref device): arm 2 t + 0 exact,
+ * 2 t + 1 smoothed with options->smoothing, options->steps Adam steps of
+ * options->lr, alpha scheduled from alpha_start to alpha_end, each step as
+ * drt__adam_step and drt__objective (MIN) take it on the host. pos: 2 an
+ * arm, the start in, the end out; f_start[arm]: F at step 0; diverged[arm]:
+ * -1, or the step after which the arm left the coordinate range. */
+drt_status drt__study_descend(drt__study_batch *batch,
+                              const drt__study_draw *draws,
+                              const drt_study_options *options, double *pos,
+                              double *f_start, int *diverged);
+
 /* Wilson score interval of k successes in n at 95 %; [0, 1] when n = 0. */
 void drt__wilson(int k, int n, double *lo, double *hi);
 
