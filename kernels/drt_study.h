@@ -46,11 +46,45 @@ DRT_FN drt_num drt_study_power(DRT_GLOBAL const int *trial,
   return sink.sum;
 }
 
-#if DRT_ND > 0
 #include "base/drt_adam.h"
 
 /* Receivers a trial has at most (DRT_STUDY_MAX_RECEIVERS of drt2d.h). */
 #define DRT_STUDY_MAX_RX 16
+
+/* The exact F = min_i P_i / P0 (NaN if any P_i is) over the trial's n_rx
+ * receivers at DRT_LANES transmitter positions (tx, one a lane), into
+ * f[0 .. DRT_LANES): the optimum search's map, as the host computes F
+ * from the powers (drt__objective, MIN). */
+DRT_FN void drt_study_map_f(DRT_GLOBAL const int *trial,
+                            DRT_GLOBAL const real *segments,
+                            DRT_GLOBAL const int *types,
+                            DRT_GLOBAL const real *phis,
+                            DRT_GLOBAL const int *candidates, int width,
+                            DRT_GLOBAL const real *rx, int n_rx, drt_vec2 tx,
+                            dstate p0, dstate f[DRT_LANES]) {
+  const drt_smoothing_params exact = {DRT_SMOOTH_NONE, (real)1};
+  int nan[DRT_LANES];
+  for (int l = 0; l < DRT_LANES; l++) {
+    nan[l] = 0;
+    f[l] = (dstate)INFINITY;
+  }
+  for (int i = 0; i < n_rx; i++) {
+    drt_num power = drt_study_power(trial, segments, types, phis, candidates,
+                                    width, tx, drt_v2(rx[2 * i], rx[2 * i + 1]),
+                                    exact);
+    real p[DRT_LANES];
+    drt_store_lanes(power.v, p);
+    for (int l = 0; l < DRT_LANES; l++) {
+      dstate v = (dstate)p[l] / p0;
+      if (isnan(v)) nan[l] = 1;
+      else if (v < f[l]) f[l] = v;
+    }
+  }
+  for (int l = 0; l < DRT_LANES; l++)
+    if (nan[l]) f[l] = (dstate)NAN;
+}
+
+#if DRT_ND > 0
 
 /* An arm's descent, besides its trial's scene and receivers. */
 typedef struct drt_study_descent {

@@ -3,8 +3,9 @@
  * transmitter position, receiver, smoothing mode) with the gradient; built
  * with DRT_ND = 0 and any lanes: study_power, DRT_LANES queries of one
  * trial and mode per work-item, value only (the transmitter maps and the
- * pattern search); and study_descend, every arm's whole descent in one
- * launch, one work-item an arm. */
+ * pattern search), and study_map, the optimum search's maps with F
+ * formed on the device; and study_descend, every arm's whole descent in
+ * one launch, one work-item an arm. */
 #include "drt_study.h"
 
 /* Query q: trial and smoothing mode in q_int[2q], q_int[2q + 1]; tx and rx
@@ -91,5 +92,39 @@ __kernel void study_power(__global const int *q_int,
   drt_num power = drt_study_power(trials + 4 * q_int[2 * q0], segments, types,
                                   phis, candidates, width, tx, rx, p);
   drt_store_lanes(power.v, out + q0);
+}
+
+/* The exact maps of trials [t0, t0 + n_trials): work-item g takes
+ * DRT_LANES cells of trial t0 + g / groups (groups: lane groups a trial,
+ * the last cell repeated to fill the last), cell c at (c % grid, c / grid)
+ * / (grid - 1) computed in dstate as the host computes it, then rounded to
+ * `real`. out: grid^2 values a trial, F = min_i P_i / P0 (constants[0] is
+ * P0). */
+__kernel void study_map(__global const int *trials,
+                        __global const real *segments,
+                        __global const int *types, __global const real *phis,
+                        __global const int *candidates, const int width,
+                        __global const real *rx, __global const int *n_rx,
+                        const int t0, const int n_trials, const int groups,
+                        const int grid, __global const dstate *constants,
+                        __global dstate *out) {
+  const int g = get_global_id(0);
+  if (g >= n_trials * groups) return;
+  const int t = t0 + g / groups, cells = grid * grid;
+  const int first = (g % groups) * DRT_LANES;
+  real x[DRT_LANES], y[DRT_LANES];
+  for (int l = 0; l < DRT_LANES; l++) {
+    const int c = min(first + l, cells - 1);
+    x[l] = (real)((dstate)(c % grid) / (dstate)(grid - 1));
+    y[l] = (real)((dstate)(c / grid) / (dstate)(grid - 1));
+  }
+  dstate f[DRT_LANES];
+  drt_study_map_f(trials + 4 * t, segments, types, phis, candidates, width,
+                  rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t],
+                  drt_v2(drt_load_lanes(x), drt_load_lanes(y)), constants[0],
+                  f);
+  __global dstate *map = out + (size_t)(g / groups) * cells;
+  for (int l = 0; l < DRT_LANES; l++)
+    if (first + l < cells) map[first + l] = f[l];
 }
 #endif

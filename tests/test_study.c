@@ -140,7 +140,7 @@ static void check_descent_against_host(drt_precision precision) {
   }
   drt__study_batch batch;
   DRT_CHECK_OK(drt__study_batch_open(&batch, ctx, draws, n, o.order));
-  DRT_CHECK_OK(drt__study_descend(&batch, draws, &o, pos, f_start, diverged));
+  DRT_CHECK_OK(drt__study_descend(&batch, &o, pos, f_start, diverged));
   double out[3 * DRT_STUDY_MAX_RECEIVERS];
   for (size_t a = 0; a < 2 * n; a++) {
     const drt__study_draw *d = &draws[a / 2];
@@ -185,6 +185,65 @@ static void check_descent_against_host(drt_precision precision) {
 START_TEST(descent_on_the_device_equals_the_host_loop) {
   check_descent_against_host(DRT_PRECISION_DOUBLE);
   check_descent_against_host(DRT_PRECISION_FLOAT);
+}
+END_TEST
+
+/* The optimum search's maps made on the device (drt__study_map) against
+ * F formed on the host from the value kernel's powers at the host's grid
+ * points (drt__study_power, drt__objective), as the study made them before:
+ * bit for bit, in float and double, and on the ref device. */
+static void check_maps_against_host(drt_device_kind device,
+                                    drt_precision precision) {
+  drt_context *ctx = drt_test_open_context(device, precision);
+  drt_study_options o = small_options();
+  o.order = 1;
+  size_t n = drt_study_trial_count(&o), cells = (size_t)(o.grid * o.grid);
+  drt__study_draw *draws = malloc(n * sizeof *draws);
+  for (size_t t = 0; t < n; t++) drt__study_draw_trial(&o, t, &draws[t]);
+  drt__study_batch batch;
+  DRT_CHECK_OK(drt__study_batch_open(&batch, ctx, draws, n, o.order));
+  double *maps = malloc(n * cells * sizeof *maps);
+  DRT_CHECK_OK(drt__study_map(&batch, 1, n, o.grid, maps));
+  size_t lanes = (size_t)batch.lanes;
+  size_t padded = (cells + lanes - 1) / lanes * lanes;
+  for (size_t t = 1; t < n; t++) {
+    drt__study_queries q = {0};
+    for (int r = 0; r < draws[t].receivers; r++)
+      for (size_t c = 0; c < padded; c++) {
+        size_t cell = c < cells ? c : cells - 1;
+        double xy[2] = {(double)(cell % (size_t)o.grid) / (o.grid - 1),
+                        (double)(cell / (size_t)o.grid) / (o.grid - 1)};
+        DRT_CHECK_OK(drt__study_push(&q, (int)t, DRT_SMOOTHING_NONE, xy,
+                                     draws[t].rx[r]));
+      }
+    double *power = malloc(q.n * sizeof *power);
+    DRT_CHECK_OK(drt__study_power(&batch, &q, 1, power));
+    for (size_t c = 0; c < cells; c++) {
+      double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS] = {0};
+      double g[2];
+      for (int r = 0; r < draws[t].receivers; r++)
+        f[r] = power[(size_t)r * padded + c] / DRT_P0;
+      double F = drt__objective(DRT_OBJECTIVE_MIN, 0, f, df,
+                                (size_t)draws[t].receivers, g);
+      double got = maps[(t - 1) * cells + c];
+      ck_assert_msg(got == F || (isnan(got) && isnan(F)),
+                    "%s: trial %zu cell %zu: device %.17g, host %.17g",
+                    drt_context_device_name(ctx), t, c, got, F);
+    }
+    free(power);
+    drt__study_queries_free(&q);
+  }
+  ck_assert_int_eq(drt__study_map(&batch, 2, 1, o.grid, maps), DRT_EINVAL);
+  drt__study_batch_close(&batch);
+  free(maps);
+  free(draws);
+  drt_context_destroy(ctx);
+}
+
+START_TEST(maps_on_the_device_equal_the_host_maps) {
+  check_maps_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
+  check_maps_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT);
+  check_maps_against_host(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
 }
 END_TEST
 
@@ -333,6 +392,7 @@ int main(void) {
   tcase_add_test(tc, queries_match_library_on_pocl);
   tcase_add_test(tc, batch_size_does_not_change_results);
   tcase_add_test(tc, descent_on_the_device_equals_the_host_loop);
+  tcase_add_test(tc, maps_on_the_device_equal_the_host_maps);
   tcase_add_test(tc, small_study_end_to_end);
   tcase_add_test(tc, cli_bad_options);
   tcase_add_test(tc, diverged_descent_is_an_error);

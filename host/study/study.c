@@ -137,39 +137,17 @@ static void pick_starts(batch_run *r, int t, const double *map, search *s) {
   for (int i = found; i < starts; i++) s[i] = (search){t, 0, 0, 0, 0, 0};
 }
 
-/* Map cells of one (trial, receiver): a whole number of lane groups, the
- * last cell repeated. */
-static size_t padded_cells(const batch_run *r) {
-  size_t cells = (size_t)r->o->grid * r->o->grid, lanes = (size_t)r->b.lanes;
-  return (cells + lanes - 1) / lanes * lanes;
-}
-
-/* The exact maps of trials [t0, t1), their peaks into searches. Queries
- * run (trial, receiver, cell), so a lane group shares trial and receiver. */
+/* The exact maps of trials [t0, t1), their peaks into searches. */
 static drt_status map_group(batch_run *r, int t0, int t1, double *maps,
                             search *searches) {
-  int grid = r->o->grid, cells = grid * grid;
-  size_t padded = padded_cells(r);
-  drt_status status = DRT_OK;
-  r->q.n = 0;
+  int cells = r->o->grid * r->o->grid;
+  drt_status status = drt__study_map(&r->b, (size_t)t0, (size_t)t1,
+                                     r->o->grid, maps);
+  r->launches += 1;
+  report_progress(r);
   for (int t = t0; t < t1 && !status; t++)
-    for (int i = 0; i < r->draws[t].receivers && !status; i++)
-      for (size_t cell = 0; cell < padded && !status; cell++) {
-        double xy[2];
-        grid_xy(grid, cell < (size_t)cells ? (int)cell : cells - 1, xy);
-        status = drt__study_push(&r->q, t, DRT_SMOOTHING_NONE, xy,
-                                 r->draws[t].rx[i]);
-      }
-  if (!status) status = eval_queries(r, 1, 0, 1);
-  size_t first = 0;
-  for (int t = t0; t < t1 && !status; t++) {
-    double *map = maps + (size_t)(t - t0) * cells;
-    int receivers = r->draws[t].receivers;
-    for (int cell = 0; cell < cells; cell++)
-      map[cell] = strided_f(r, first + (size_t)cell, padded, receivers);
-    first += padded * (size_t)receivers;
-    pick_starts(r, t, map, searches + (size_t)t * r->o->refine_starts);
-  }
+    pick_starts(r, t, maps + (size_t)(t - t0) * cells,
+                searches + (size_t)t * r->o->refine_starts);
   return status;
 }
 
@@ -360,8 +338,7 @@ static drt_status descend(batch_run *r) {
     for (int arm = 0; arm < 2; arm++)
       memcpy(pos[t][arm], r->draws[t].start, sizeof pos[t][arm]);
   if (!status)
-    status = drt__study_descend(&r->b, r->draws, r->o, &pos[0][0][0], f_start,
-                                diverged);
+    status = drt__study_descend(&r->b, r->o, &pos[0][0][0], f_start, diverged);
   r->launches += r->o->steps;
   report_progress(r);
   for (size_t t = 0; t < r->n && !status; t++)

@@ -79,6 +79,14 @@ static drt_status flatten(drt__study_batch *b, const drt__study_draw *draws,
   size_t objects = 0;
   for (size_t t = 0; t < n; t++) objects += (size_t)draws[t].n_walls;
   b->trials = malloc(4 * n * sizeof *b->trials);
+  b->rx = calloc(2 * DRT_STUDY_MAX_RX * n, sizeof *b->rx);
+  b->n_rx = malloc(n * sizeof *b->n_rx);
+  if (!b->rx || !b->n_rx) return drt__fail(DRT_ENOMEM, "study: out of memory");
+  for (size_t t = 0; t < n; t++) {
+    b->n_rx[t] = draws[t].receivers;
+    memcpy(b->rx + 2 * DRT_STUDY_MAX_RX * t, draws[t].rx,
+           2 * (size_t)draws[t].receivers * sizeof(double));
+  }
   b->segments = malloc(4 * objects * sizeof *b->segments);
   b->phis = calloc(objects, sizeof *b->phis);
   b->types = calloc(objects, sizeof *b->types); /* DRT_OBJ_WALL = 0 */
@@ -137,6 +145,12 @@ static drt_status upload(drt__study_batch *b) {
                          b->n_rows * (size_t)b->width * sizeof(int),
                          &b->d_candidates);
   if (!status)
+    status = drt__upload_reals(b->ctx, b->rx, 2 * DRT_STUDY_MAX_RX * b->n_trials,
+                               &b->d_rx);
+  if (!status)
+    status = drt__upload(b->ctx, b->n_rx, b->n_trials * sizeof(int),
+                         &b->d_n_rx);
+  if (!status)
     status = drt__create_buffer(b->ctx, CL_MEM_READ_ONLY,
                                 2 * b->capacity * sizeof(int), &b->d_ints);
   if (!status)
@@ -169,7 +183,7 @@ drt_status drt__study_batch_open(drt__study_batch *b, drt_context *ctx,
 void drt__study_batch_close(drt__study_batch *b) {
   cl_mem *buffers[] = {&b->d_trials, &b->d_segments, &b->d_types,
                        &b->d_phis,   &b->d_candidates, &b->d_ints,
-                       &b->d_xy,     &b->d_out};
+                       &b->d_xy,     &b->d_out, &b->d_rx, &b->d_n_rx};
   for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
     if (*buffers[i]) clReleaseMemObject(*buffers[i]);
   free(b->trials);
@@ -177,6 +191,8 @@ void drt__study_batch_close(drt__study_batch *b) {
   free(b->phis);
   free(b->types);
   free(b->candidates);
+  free(b->rx);
+  free(b->n_rx);
   free(b->staging);
   memset(b, 0, sizeof *b);
 }
@@ -283,40 +299,28 @@ drt_status drt__study_power(drt__study_batch *b, const drt__study_queries *q,
 /* What every arm's descent reads, as doubles (the device's types are made
  * at upload): the receivers, Adam's constants, the step tables. */
 typedef struct descent_tables {
-  double *rx;           /* 2 DRT_STUDY_MAX_RX a trial */
-  int *n_rx;
   double constants[6];  /* lr, beta1, beta2, eps, P0, coordinate limit */
   double *alpha;        /* a step */
   double *correct;      /* 2 a step: 1 - beta1^t, 1 - beta2^t */
 } descent_tables;
 
 static void descent_tables_free(descent_tables *t) {
-  free(t->rx);
-  free(t->n_rx);
   free(t->alpha);
   free(t->correct);
 }
 
 /* The tables of drt_study_descend, computed as the host's descent
  * computes them (drt__alpha_at, drt__adam_corrections). */
-static drt_status descent_tables_make(const drt__study_draw *draws, size_t n,
-                                      const drt_study_options *o,
+static drt_status descent_tables_make(const drt_study_options *o,
                                       drt_precision precision,
                                       descent_tables *t) {
   size_t steps = (size_t)o->steps;
   *t = (descent_tables){0};
-  t->rx = calloc(n * 2 * DRT_STUDY_MAX_RX, sizeof *t->rx);
-  t->n_rx = malloc(n * sizeof *t->n_rx);
   t->alpha = malloc(steps * sizeof *t->alpha);
   t->correct = malloc(2 * steps * sizeof *t->correct);
-  if (!t->rx || !t->n_rx || !t->alpha || !t->correct) {
+  if (!t->alpha || !t->correct) {
     descent_tables_free(t);
     return drt__fail(DRT_ENOMEM, "study: out of memory");
-  }
-  for (size_t i = 0; i < n; i++) {
-    t->n_rx[i] = draws[i].receivers;
-    memcpy(t->rx + 2 * DRT_STUDY_MAX_RX * i, draws[i].rx,
-           2 * (size_t)draws[i].receivers * sizeof(double));
   }
   drt__adam adam;
   drt__adam_init(&adam, o->lr);
@@ -342,7 +346,7 @@ static void descend_on_ref(const drt__study_batch *b, const descent_tables *t,
         t->constants[4], t->constants[5]};
     diverged[a] = drt_study_descend(
         b->trials + 4 * trial, b->segments, b->types, b->phis, b->candidates,
-        b->width, t->rx + 2 * DRT_STUDY_MAX_RX * trial, t->n_rx[trial], &d,
+        b->width, b->rx + 2 * DRT_STUDY_MAX_RX * trial, b->n_rx[trial], &d,
         t->alpha, t->correct, pos + 2 * a, &f_start[a]);
   }
 }
@@ -363,18 +367,28 @@ static void from_dstate(const void *src, size_t n, int fp64, double *dst) {
     dst[i] = fp64 ? ((const double *)src)[i] : ((const float *)src)[i];
 }
 
-/* Arms a work-group of the descent: few, for a CPU's cores; a GPU's
- * scheduler fills its units with several such groups. */
-#define DESCENT_GROUP 8
+/* A work-group size for kernel k: 64 at most, as the programs' own, and
+ * given explicitly, so that a CPU device spreads the groups over its
+ * cores (left to it, one group of every work-item may run on one). */
+static drt_status kernel_group(drt_context *ctx, cl_kernel k, size_t *local) {
+  drt_status status = DRT_OK;
+  size_t most = 0;
+  DRT_CL_CHECK(clGetKernelWorkGroupInfo(k, ctx->device,
+                                        CL_KERNEL_WORK_GROUP_SIZE, sizeof most,
+                                        &most, NULL));
+  *local = most < 64 ? (most ? most : 1) : 64;
+error:
+  return status;
+}
 
 /* The device's buffers of one descent. */
 typedef struct descent_buffers {
-  cl_mem rx, n_rx, constants, alpha, correct, pos, f_start, diverged;
+  cl_mem constants, alpha, correct, pos, f_start, diverged;
 } descent_buffers;
 
 static void descent_buffers_release(descent_buffers *d) {
-  cl_mem *all[] = {&d->rx, &d->n_rx, &d->constants, &d->alpha,
-                   &d->correct, &d->pos, &d->f_start, &d->diverged};
+  cl_mem *all[] = {&d->constants, &d->alpha, &d->correct, &d->pos,
+                   &d->f_start, &d->diverged};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (*all[i]) clReleaseMemObject(*all[i]);
 }
@@ -393,10 +407,7 @@ static drt_status descent_upload(drt__study_batch *b, const descent_tables *t,
                                  size_t steps, int fp64, descent_buffers *d) {
   size_t n = b->n_trials, ds = fp64 ? sizeof(double) : sizeof(float);
   drt_status status =
-      drt__upload_reals(b->ctx, t->rx, 2 * DRT_STUDY_MAX_RX * n, &d->rx);
-  if (!status) status = drt__upload(b->ctx, t->n_rx, n * sizeof(int), &d->n_rx);
-  if (!status)
-    status = upload_dstate(b->ctx, t->constants, 6, fp64, &d->constants);
+      upload_dstate(b->ctx, t->constants, 6, fp64, &d->constants);
   if (!status) status = drt__upload_reals(b->ctx, t->alpha, steps, &d->alpha);
   if (!status)
     status = upload_dstate(b->ctx, t->correct, 2 * steps, fp64, &d->correct);
@@ -418,7 +429,7 @@ static drt_status descent_args(drt__study_batch *b, const descent_buffers *d,
       {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
       {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
       {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
-      {sizeof(cl_mem), &d->rx},           {sizeof(cl_mem), &d->n_rx},
+      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
       {sizeof arms, &arms},               {sizeof steps, &steps},
       {sizeof smoothing, &smoothing},     {sizeof(cl_mem), &d->constants},
       {sizeof(cl_mem), &d->alpha},        {sizeof(cl_mem), &d->correct},
@@ -447,9 +458,10 @@ static drt_status descend_on_device(drt__study_batch *b,
                                     host, 0, NULL, NULL));
   status = descent_args(b, &d, k, o->steps, (cl_int)o->smoothing);
   if (status) goto error;
-  /* Small work-groups, so that a CPU device spreads them over its cores
-   * (one group of every arm would run on one). */
-  size_t local = DESCENT_GROUP, global = (arms + local - 1) / local * local;
+  size_t local = 0;
+  status = kernel_group(b->ctx, k, &local);
+  if (status) goto error;
+  size_t global = (arms + local - 1) / local * local;
   DRT_CL_CHECK(clEnqueueNDRangeKernel(queue, k, 1, NULL, &global, &local, 0,
                                       NULL, NULL));
   DRT_CL_CHECK(clEnqueueReadBuffer(queue, d.pos, CL_TRUE, 0, 2 * arms * ds,
@@ -469,16 +481,83 @@ error:
   return status;
 }
 
-drt_status drt__study_descend(drt__study_batch *b,
-                              const drt__study_draw *draws,
-                              const drt_study_options *o, double *pos,
-                              double *f_start, int *diverged) {
+drt_status drt__study_descend(drt__study_batch *b, const drt_study_options *o,
+                              double *pos, double *f_start, int *diverged) {
   descent_tables t;
-  drt_status status = descent_tables_make(draws, b->n_trials, o,
-                                          b->ctx->precision, &t);
+  drt_status status = descent_tables_make(o, b->ctx->precision, &t);
   if (status) return status;
   if (b->ctx->is_ref) descend_on_ref(b, &t, o, pos, f_start, diverged);
   else status = descend_on_device(b, &t, o, pos, f_start, diverged);
   descent_tables_free(&t);
   return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The optimum search's maps                                                */
+/* ------------------------------------------------------------------------ */
+
+static void map_on_ref(const drt__study_batch *b, size_t t0, size_t t1,
+                       int grid, double *maps) {
+  int cells = grid * grid;
+  for (size_t t = t0; t < t1; t++)
+    for (int c = 0; c < cells; c++) {
+      drt_vec2 tx = drt_v2((double)(c % grid) / (grid - 1),
+                           (double)(c / grid) / (grid - 1));
+      drt_study_map_f(b->trials + 4 * t, b->segments, b->types, b->phis,
+                      b->candidates, b->width, b->rx + 2 * DRT_STUDY_MAX_RX * t,
+                      b->n_rx[t], tx, DRT_P0,
+                      maps + (t - t0) * (size_t)cells + (size_t)c);
+    }
+}
+
+static drt_status map_on_device(drt__study_batch *b, size_t t0, size_t t1,
+                                int grid, double *maps) {
+  int fp64 = drt__cl_has_fp64(b->ctx->device);
+  size_t ds = fp64 ? sizeof(double) : sizeof(float);
+  size_t cells = (size_t)grid * (size_t)grid, n = t1 - t0;
+  cl_int groups = (cl_int)((cells + (size_t)b->lanes - 1) / (size_t)b->lanes);
+  cl_int first = (cl_int)t0, n_trials = (cl_int)n, width = b->width, g = grid;
+  double p0 = DRT_P0;
+  cl_mem constants = NULL, out = NULL;
+  void *host = malloc(n * cells * ds);
+  drt_status status = host ? upload_dstate(b->ctx, &p0, 1, fp64, &constants)
+                           : drt__fail(DRT_ENOMEM, "study: out of memory");
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_WRITE_ONLY, n * cells * ds, &out);
+  cl_kernel k = b->programs[1]->kernel[1];
+  const drt__arg args[] = {
+      {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
+      {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
+      {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
+      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
+      {sizeof first, &first},             {sizeof n_trials, &n_trials},
+      {sizeof groups, &groups},           {sizeof g, &g},
+      {sizeof(cl_mem), &constants},       {sizeof(cl_mem), &out}};
+  if (!status) status = drt__set_args(k, args, sizeof args / sizeof args[0]);
+  size_t local = 0;
+  if (!status) status = kernel_group(b->ctx, k, &local);
+  if (status) goto error;
+  size_t items = n * (size_t)groups, global = (items + local - 1) / local * local;
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(b->ctx->queue, k, 1, NULL, &global,
+                                      &local, 0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueReadBuffer(b->ctx->queue, out, CL_TRUE, 0,
+                                   n * cells * ds, host, 0, NULL, NULL));
+  from_dstate(host, n * cells, fp64, maps);
+error:
+  if (constants) clReleaseMemObject(constants);
+  if (out) clReleaseMemObject(out);
+  free(host);
+  return status;
+}
+
+drt_status drt__study_map(drt__study_batch *b, size_t t0, size_t t1, int grid,
+                          double *maps) {
+  if (t1 <= t0 || t1 > b->n_trials || grid < 2)
+    return drt__fail(DRT_EINVAL, "study: map of trials %zu to %zu, grid %d",
+                     t0, t1, grid);
+  if (b->ctx->is_ref) {
+    map_on_ref(b, t0, t1, grid, maps);
+    return DRT_OK;
+  }
+  return map_on_device(b, t0, t1, grid, maps);
 }

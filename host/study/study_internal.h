@@ -46,8 +46,10 @@ typedef struct drt__study_batch {
   double *segments, *phis;
   int *types;
   int *candidates;
+  double *rx;       /* DRT_STUDY_MAX_RECEIVERS (x, y) a trial */
+  int *n_rx;        /* receivers a trial */
   size_t n_objects, n_rows;
-  cl_mem d_trials, d_segments, d_types, d_phis, d_candidates;
+  cl_mem d_trials, d_segments, d_types, d_phis, d_candidates, d_rx, d_n_rx;
   cl_mem d_ints, d_xy, d_out;
   size_t capacity;  /* queries per launch, a multiple of any lanes */
   size_t work_group;
@@ -71,6 +73,14 @@ drt_status drt__study_power(drt__study_batch *batch,
                             double *out);
 void drt__study_batch_close(drt__study_batch *batch);
 
+/* The exact F = min_i P_i / P0 of every cell of the grid x grid map of
+ * each of the batch's trials [t0, t1), cell (row, col) at (col, row) /
+ * (grid - 1), into maps[(t - t0) grid^2 + row grid + col]: one launch
+ * (value only, the image method's lanes), the grid points made on the
+ * device as the host makes them. */
+drt_status drt__study_map(drt__study_batch *batch, size_t t0, size_t t1,
+                          int grid, double *maps);
+
 /* Both arms of every trial of the batch descend at once, in one launch
  * (one work-item an arm; serially on the ref device): arm 2 t + 0 exact,
  * 2 t + 1 smoothed with options->smoothing, options->steps Adam steps of
@@ -79,7 +89,6 @@ void drt__study_batch_close(drt__study_batch *batch);
  * arm, the start in, the end out; f_start[arm]: F at step 0; diverged[arm]:
  * -1, or the step after which the arm left the coordinate range. */
 drt_status drt__study_descend(drt__study_batch *batch,
-                              const drt__study_draw *draws,
                               const drt_study_options *options, double *pos,
                               double *f_start, int *diverged);
 
