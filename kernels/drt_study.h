@@ -84,6 +84,51 @@ DRT_FN void drt_study_map_f(DRT_GLOBAL const int *trial,
     if (nan[l]) f[l] = (dstate)NAN;
 }
 
+/* Pattern-search moves: 16 directions, every 22.5 degrees (a whole number
+ * of lanes of any width). */
+#define DRT_STUDY_MOVES 16
+
+/* One pattern search of the optimum (docs/study.md): from state (x, y, F,
+ * step) with F the map's value there, up to `iterations` times: F at the
+ * 16 moves by `step` (moves: cos, sin of each, from the host), the best
+ * improving one taken (the first of equals), else the step halved, the
+ * search ending once the step is below step_min. *active: 1 while it
+ * runs, 0 when it has ended. The host's loop, operation for operation. */
+DRT_FN void drt_study_refine(DRT_GLOBAL const int *trial,
+                             DRT_GLOBAL const real *segments,
+                             DRT_GLOBAL const int *types,
+                             DRT_GLOBAL const real *phis,
+                             DRT_GLOBAL const int *candidates, int width,
+                             DRT_GLOBAL const real *rx, int n_rx,
+                             DRT_GLOBAL const dstate *moves, int iterations,
+                             dstate p0, dstate step_min, dstate state[4],
+                             int *active) {
+  for (int it = 0; it < iterations && *active; it++) {
+    int best = -1;
+    dstate best_f = state[2];
+    for (int m0 = 0; m0 < DRT_STUDY_MOVES; m0 += DRT_LANES) {
+      real x[DRT_LANES], y[DRT_LANES];
+      for (int l = 0; l < DRT_LANES; l++) {
+        x[l] = (real)(state[0] + moves[2 * (m0 + l)] * state[3]);
+        y[l] = (real)(state[1] + moves[2 * (m0 + l) + 1] * state[3]);
+      }
+      dstate f[DRT_LANES];
+      drt_study_map_f(trial, segments, types, phis, candidates, width, rx,
+                      n_rx, drt_v2(drt_load_lanes(x), drt_load_lanes(y)), p0,
+                      f);
+      for (int l = 0; l < DRT_LANES; l++)
+        if (f[l] > best_f) best_f = f[l], best = m0 + l;
+    }
+    if (best >= 0) {
+      state[0] += moves[2 * best] * state[3];
+      state[1] += moves[2 * best + 1] * state[3];
+      state[2] = best_f;
+    } else if ((state[3] *= (dstate)0.5) < step_min) {
+      *active = 0;
+    }
+  }
+}
+
 #if DRT_ND > 0
 
 /* An arm's descent, besides its trial's scene and receivers. */

@@ -3,8 +3,8 @@
  * transmitter position, receiver, smoothing mode) with the gradient; built
  * with DRT_ND = 0 and any lanes: study_power, DRT_LANES queries of one
  * trial and mode per work-item, value only (the transmitter maps and the
- * pattern search), and study_map, the optimum search's maps with F
- * formed on the device; and study_descend, every arm's whole descent in
+ * pattern search), study_map, the optimum search's maps with F formed
+ * on the device, and study_refine, its pattern searches; and study_descend, every arm's whole descent in
  * one launch, one work-item an arm. */
 #include "drt_study.h"
 
@@ -126,5 +126,32 @@ __kernel void study_map(__global const int *trials,
   __global dstate *map = out + (size_t)(g / groups) * cells;
   for (int l = 0; l < DRT_LANES; l++)
     if (first + l < cells) map[first + l] = f[l];
+}
+
+/* Every pattern search of the optimum in one launch, one work-item a
+ * search: search i of trial ints[2 i], active ints[2 i + 1] (in and out),
+ * state[4 i ..] = x, y, F, step (in and out); constants: P0, the smallest
+ * step; moves: cos, sin of the 16 directions. */
+__kernel void study_refine(__global const int *trials,
+                           __global const real *segments,
+                           __global const int *types,
+                           __global const real *phis,
+                           __global const int *candidates, const int width,
+                           __global const real *rx, __global const int *n_rx,
+                           const int n_searches, const int iterations,
+                           __global const dstate *constants,
+                           __global const dstate *moves,
+                           __global dstate *state, __global int *ints) {
+  const int i = get_global_id(0);
+  if (i >= n_searches) return;
+  const int t = ints[2 * i];
+  int active = ints[2 * i + 1];
+  dstate s[4] = {state[4 * i], state[4 * i + 1], state[4 * i + 2],
+                 state[4 * i + 3]};
+  drt_study_refine(trials + 4 * t, segments, types, phis, candidates, width,
+                   rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t], moves, iterations,
+                   constants[0], constants[1], s, &active);
+  for (int k = 0; k < 4; k++) state[4 * i + k] = s[k];
+  ints[2 * i + 1] = active;
 }
 #endif

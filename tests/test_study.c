@@ -240,6 +240,95 @@ static void check_maps_against_host(drt_device_kind device,
   drt_context_destroy(ctx);
 }
 
+/* The pattern searches on the device (drt__study_refine, one launch)
+ * against the host running them round by round on the value kernel's
+ * powers, as the study did before: the same end states bit for bit. */
+static void check_refine_against_host(drt_device_kind device,
+                                      drt_precision precision) {
+  drt_context *ctx = drt_test_open_context(device, precision);
+  drt_study_options o = small_options();
+  size_t n = drt_study_trial_count(&o);
+  drt__study_draw *draws = malloc(n * sizeof *draws);
+  for (size_t t = 0; t < n; t++) drt__study_draw_trial(&o, t, &draws[t]);
+  drt__study_batch batch;
+  DRT_CHECK_OK(drt__study_batch_open(&batch, ctx, draws, n, o.order));
+  double moves[2 * DRT__STUDY_MOVES];
+  for (int m = 0; m < DRT__STUDY_MOVES; m++) {
+    moves[2 * m] = cos(2 * 3.14159265358979323846 * m / DRT__STUDY_MOVES);
+    moves[2 * m + 1] = sin(2 * 3.14159265358979323846 * m / DRT__STUDY_MOVES);
+  }
+  /* Two searches a trial, from its start and from the room's centre, with
+   * F = 0 there (any move with F > 0 improves). */
+  size_t ns = 2 * n;
+  int *ints = malloc(2 * ns * sizeof *ints);
+  double *state = malloc(4 * ns * sizeof *state), *want = malloc(4 * ns * sizeof *want);
+  for (size_t i = 0; i < ns; i++) {
+    const drt__study_draw *d = &draws[i / 2];
+    double v[4] = {i % 2 ? 0.5 : d->start[0], i % 2 ? 0.5 : d->start[1], 0, 0.05};
+    ints[2 * i] = (int)(i / 2);
+    ints[2 * i + 1] = 1;
+    memcpy(state + 4 * i, v, sizeof v);
+    memcpy(want + 4 * i, v, sizeof v);
+  }
+  const int rounds = 30;
+  DRT_CHECK_OK(drt__study_refine(&batch, ns, ints, state, moves, rounds, 1e-5));
+  size_t lanes = (size_t)batch.lanes;
+  for (size_t i = 0; i < ns; i++) {
+    const drt__study_draw *d = &draws[i / 2];
+    double *w = want + 4 * i;
+    int active = 1;
+    for (int it = 0; it < rounds && active; it++) {
+      drt__study_queries q = {0};
+      for (int r = 0; r < d->receivers; r++)
+        for (int m = 0; m < DRT__STUDY_MOVES; m++) {
+          double xy[2] = {w[0] + moves[2 * m] * w[3], w[1] + moves[2 * m + 1] * w[3]};
+          DRT_CHECK_OK(drt__study_push(&q, (int)(i / 2), DRT_SMOOTHING_NONE,
+                                       xy, d->rx[r]));
+        }
+      ck_assert_uint_eq(q.n % lanes, 0);
+      double *power = malloc(q.n * sizeof *power);
+      DRT_CHECK_OK(drt__study_power(&batch, &q, 1, power));
+      int best = -1;
+      double best_f = w[2];
+      for (int m = 0; m < DRT__STUDY_MOVES; m++) {
+        double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS] = {0}, g[2];
+        for (int r = 0; r < d->receivers; r++)
+          f[r] = power[(size_t)r * DRT__STUDY_MOVES + (size_t)m] / DRT_P0;
+        double F = drt__objective(DRT_OBJECTIVE_MIN, 0, f, df,
+                                  (size_t)d->receivers, g);
+        if (F > best_f) best_f = F, best = m;
+      }
+      if (best >= 0) {
+        w[0] += moves[2 * best] * w[3];
+        w[1] += moves[2 * best + 1] * w[3];
+        w[2] = best_f;
+      } else if ((w[3] *= 0.5) < 1e-5) {
+        active = 0;
+      }
+      free(power);
+      drt__study_queries_free(&q);
+    }
+    ck_assert_int_eq(ints[2 * i + 1], active);
+    ck_assert_msg(memcmp(w, state + 4 * i, 4 * sizeof *w) == 0,
+                  "%s: search %zu: host (%.17g, %.17g, %.17g), device (%.17g, "
+                  "%.17g, %.17g)", drt_context_device_name(ctx), i, w[0], w[1],
+                  w[2], state[4 * i], state[4 * i + 1], state[4 * i + 2]);
+  }
+  drt__study_batch_close(&batch);
+  free(ints);
+  free(state);
+  free(want);
+  free(draws);
+  drt_context_destroy(ctx);
+}
+
+START_TEST(pattern_searches_on_the_device_equal_the_host_loop) {
+  check_refine_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
+  check_refine_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT);
+  check_refine_against_host(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+}
+END_TEST
+
 START_TEST(maps_on_the_device_equal_the_host_maps) {
   check_maps_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_DOUBLE);
   check_maps_against_host(DRT_DEVICE_AUTO, DRT_PRECISION_FLOAT);
@@ -393,6 +482,7 @@ int main(void) {
   tcase_add_test(tc, batch_size_does_not_change_results);
   tcase_add_test(tc, descent_on_the_device_equals_the_host_loop);
   tcase_add_test(tc, maps_on_the_device_equal_the_host_maps);
+  tcase_add_test(tc, pattern_searches_on_the_device_equal_the_host_loop);
   tcase_add_test(tc, small_study_end_to_end);
   tcase_add_test(tc, cli_bad_options);
   tcase_add_test(tc, diverged_descent_is_an_error);

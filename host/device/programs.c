@@ -27,7 +27,7 @@ static const struct program_spec {
     [DRT__PROGRAM_STUDY_GRADIENT] = {0, "-DDRT_ND=2", LANES_ONE,
                                      {"study_eval", "study_descend", NULL}},
     [DRT__PROGRAM_STUDY_POWER] = {0, "-DDRT_ND=0", LANES_OF_METHOD,
-                                  {"study_power", "study_map", NULL}},
+                                  {"study_power", "study_map", "study_refine"}},
 };
 
 static const char *const method_sources[DRT_METHOD_COUNT] = {

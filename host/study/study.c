@@ -169,7 +169,7 @@ static drt_status map_all(batch_run *r, search *searches) {
 /* Pattern-search directions: 16, every 22.5 degrees. F = min_i f_i has
  * its maxima on ridges where two f_i are equal; along a ridge only a
  * narrow cone of directions climbs, which 4 axis moves often all miss. */
-#define N_MOVES 16
+#define N_MOVES DRT__STUDY_MOVES
 static double MOVES[N_MOVES][2];
 
 static void init_moves(void) {
@@ -180,45 +180,34 @@ static void init_moves(void) {
   }
 }
 
-/* One pattern-search iteration of every active search: the moves by
- * `step` evaluated in one launch; the best improving move is taken, else
- * the step halves. *active is the count of searches still active. */
-static drt_status refine_iteration(batch_run *r, search *s, size_t n,
-                                   int *active) {
-  drt_status status = DRT_OK;
-  r->q.n = 0;
-  /* (search, receiver, move): N_MOVES = 16 is a whole number of lanes. */
+/* Every search's pattern search, in one launch: up to REFINE_ITERATIONS
+ * rounds of the moves, each taking the best improving move or halving the
+ * step. */
+static drt_status refine_all(batch_run *r, search *s, size_t n) {
+  int *ints = malloc(2 * n * sizeof *ints);
+  double *state = malloc(4 * n * sizeof *state);
+  drt_status status = ints && state ? DRT_OK
+                                    : drt__fail(DRT_ENOMEM, "study: out of memory");
   for (size_t i = 0; i < n && !status; i++) {
-    const drt__study_draw *d = &r->draws[s[i].trial];
-    for (int k = 0; k < d->receivers && s[i].active && !status; k++)
-      for (int m = 0; m < N_MOVES && !status; m++) {
-        double xy[2] = {s[i].x + MOVES[m][0] * s[i].step,
-                        s[i].y + MOVES[m][1] * s[i].step};
-        status = drt__study_push(&r->q, s[i].trial, DRT_SMOOTHING_NONE, xy,
-                                 d->rx[k]);
-      }
+    ints[2 * i] = s[i].trial;
+    ints[2 * i + 1] = s[i].active;
+    double v[4] = {s[i].x, s[i].y, s[i].f, s[i].step};
+    memcpy(state + 4 * i, v, sizeof v);
   }
-  if (!status && r->q.n) status = eval_queries(r, 1, 0, 1);
-  size_t first = 0;
-  *active = 0;
+  if (!status)
+    status = drt__study_refine(&r->b, n, ints, state, &MOVES[0][0],
+                               REFINE_ITERATIONS, REFINE_STEP_MIN);
   for (size_t i = 0; i < n && !status; i++) {
-    if (!s[i].active) continue;
-    int receivers = r->draws[s[i].trial].receivers, best = -1;
-    double best_f = s[i].f;
-    for (int m = 0; m < N_MOVES; m++) {
-      double f = strided_f(r, first + (size_t)m, N_MOVES, receivers);
-      if (f > best_f) best_f = f, best = m;
-    }
-    first += (size_t)N_MOVES * receivers;
-    if (best >= 0) {
-      s[i].x += MOVES[best][0] * s[i].step;
-      s[i].y += MOVES[best][1] * s[i].step;
-      s[i].f = best_f;
-    } else if ((s[i].step *= 0.5) < REFINE_STEP_MIN) {
-      s[i].active = 0;
-    }
-    *active += s[i].active;
+    s[i].x = state[4 * i];
+    s[i].y = state[4 * i + 1];
+    s[i].f = state[4 * i + 2];
+    s[i].step = state[4 * i + 3];
+    s[i].active = ints[2 * i + 1];
   }
+  r->launches += REFINE_ITERATIONS;
+  report_progress(r);
+  free(ints);
+  free(state);
   return status;
 }
 
@@ -230,9 +219,7 @@ static drt_status find_optima(batch_run *r) {
   if (!s) return drt__fail(DRT_ENOMEM, "study: out of memory");
   init_moves();
   drt_status status = map_all(r, s);
-  int active = 1;
-  for (int it = 0; it < REFINE_ITERATIONS && active && !status; it++)
-    status = refine_iteration(r, s, n, &active);
+  if (!status) status = refine_all(r, s, n);
   for (size_t t = 0; t < r->n && !status; t++) {
     drt_study_trial *trial = &r->trials[t];
     trial->f_optimum = 0;

@@ -18,6 +18,11 @@
 #include "session.h"
 #include "study_internal.h"
 
+_Static_assert(DRT__STUDY_MOVES == DRT_STUDY_MOVES, "pattern-search moves");
+_Static_assert(DRT__STUDY_MAX_WALLS + DRT__STUDY_ROOM_WALLS > 0 &&
+                   DRT_STUDY_MAX_RECEIVERS == DRT_STUDY_MAX_RX,
+               "a trial's receivers");
+
 /* Queries per launch: bounds device and staging memory. */
 #define STUDY_CAPACITY ((size_t)1 << 18)
 
@@ -560,4 +565,72 @@ drt_status drt__study_map(drt__study_batch *b, size_t t0, size_t t1, int grid,
     return DRT_OK;
   }
   return map_on_device(b, t0, t1, grid, maps);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The optimum search's pattern searches                                    */
+/* ------------------------------------------------------------------------ */
+
+drt_status drt__study_refine(drt__study_batch *b, size_t n, int *ints,
+                             double *state, const double *moves,
+                             int iterations, double step_min) {
+  if (b->ctx->is_ref) {
+    for (size_t i = 0; i < n; i++) {
+      size_t t = (size_t)ints[2 * i];
+      drt_study_refine(b->trials + 4 * t, b->segments, b->types, b->phis,
+                       b->candidates, b->width,
+                       b->rx + 2 * DRT_STUDY_MAX_RX * t, b->n_rx[t], moves,
+                       iterations, DRT_P0, step_min, state + 4 * i,
+                       &ints[2 * i + 1]);
+    }
+    return DRT_OK;
+  }
+  int fp64 = drt__cl_has_fp64(b->ctx->device);
+  size_t ds = fp64 ? sizeof(double) : sizeof(float);
+  double constants[2] = {DRT_P0, step_min};
+  cl_mem d_constants = NULL, d_moves = NULL, d_state = NULL, d_ints = NULL;
+  void *host = to_dstate(state, 4 * n, fp64);
+  drt_status status =
+      host ? upload_dstate(b->ctx, constants, 2, fp64, &d_constants)
+           : drt__fail(DRT_ENOMEM, "study: out of memory");
+  if (!status)
+    status = upload_dstate(b->ctx, moves, 2 * DRT_STUDY_MOVES, fp64, &d_moves);
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_READ_WRITE, 4 * n * ds, &d_state);
+  if (!status)
+    status = drt__create_buffer(b->ctx, CL_MEM_READ_WRITE, 2 * n * sizeof(int),
+                                &d_ints);
+  cl_command_queue queue = b->ctx->queue;
+  cl_kernel k = b->programs[1]->kernel[2];
+  cl_int width = b->width, searches = (cl_int)n, rounds = iterations;
+  const drt__arg args[] = {
+      {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
+      {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
+      {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
+      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
+      {sizeof searches, &searches},       {sizeof rounds, &rounds},
+      {sizeof(cl_mem), &d_constants},     {sizeof(cl_mem), &d_moves},
+      {sizeof(cl_mem), &d_state},         {sizeof(cl_mem), &d_ints}};
+  if (!status) status = drt__set_args(k, args, sizeof args / sizeof args[0]);
+  size_t local = 0;
+  if (!status) status = kernel_group(b->ctx, k, &local);
+  if (status) goto error;
+  size_t global = (n + local - 1) / local * local;
+  DRT_CL_CHECK(clEnqueueWriteBuffer(queue, d_state, CL_FALSE, 0, 4 * n * ds,
+                                    host, 0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueWriteBuffer(queue, d_ints, CL_FALSE, 0,
+                                    2 * n * sizeof(int), ints, 0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueNDRangeKernel(queue, k, 1, NULL, &global, &local, 0,
+                                      NULL, NULL));
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, d_state, CL_TRUE, 0, 4 * n * ds,
+                                   host, 0, NULL, NULL));
+  DRT_CL_CHECK(clEnqueueReadBuffer(queue, d_ints, CL_TRUE, 0,
+                                   2 * n * sizeof(int), ints, 0, NULL, NULL));
+  from_dstate(host, 4 * n, fp64, state);
+error:
+  cl_mem all[] = {d_constants, d_moves, d_state, d_ints};
+  for (size_t i = 0; i < 4; i++)
+    if (all[i]) clReleaseMemObject(all[i]);
+  free(host);
+  return status;
 }

@@ -11,6 +11,7 @@
 
 #define DRT__STUDY_MAX_WALLS 64 /* interior walls */
 #define DRT__STUDY_ROOM_WALLS 4
+#define DRT__STUDY_MOVES 16 /* pattern-search directions (drt_study.h) */
 
 /* What a trial draws from its own random stream. */
 typedef struct drt__study_draw {
@@ -80,6 +81,15 @@ void drt__study_batch_close(drt__study_batch *batch);
  * device as the host makes them. */
 drt_status drt__study_map(drt__study_batch *batch, size_t t0, size_t t1,
                           int grid, double *maps);
+
+/* Every pattern search of the optimum at once (one launch; serially on the
+ * ref device): search i of trial ints[2 i], active ints[2 i + 1], state[4
+ * i ..] = x, y, F, step, all in and out; each up to `iterations` rounds of
+ * the 16 moves (moves[2 m], moves[2 m + 1]: cos, sin), as drt_study_refine
+ * (kernels/drt_study.h) takes them, ending below step_min. */
+drt_status drt__study_refine(drt__study_batch *batch, size_t n, int *ints,
+                             double *state, const double *moves,
+                             int iterations, double step_min);
 
 /* Both arms of every trial of the batch descend at once, in one launch
  * (one work-item an arm; serially on the ref device): arm 2 t + 0 exact,
