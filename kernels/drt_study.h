@@ -21,63 +21,83 @@
 #define DRT_STUDY_CAND_FIRST 2 /* its first candidate row */
 #define DRT_STUDY_CAND_COUNT 3
 
+/* Receivers a trial has at most (DRT_STUDY_MAX_RECEIVERS of drt2d.h). */
+#define DRT_STUDY_MAX_RX 16
+
+/* One trial of the flat arrays: its 4 ints, the batch's objects and
+ * candidate rows (`width` ints: the order k, then k object indices local
+ * to the trial), and its receivers (2 reals each). */
+typedef struct drt_study_view {
+  DRT_GLOBAL const int *trial;
+  DRT_GLOBAL const real *segments;
+  DRT_GLOBAL const int *types;
+  DRT_GLOBAL const real *phis;
+  DRT_GLOBAL const int *candidates;
+  int width;
+  DRT_GLOBAL const real *rx;
+  int n_rx;
+} drt_study_view;
+
+/* Trial t's view: rx holds DRT_STUDY_MAX_RX receivers a trial, n_rx their
+ * counts (NULL for the queries, which bring their own receiver). */
+DRT_FN drt_study_view drt_study_view_of(
+    DRT_GLOBAL const int *trials, int t, DRT_GLOBAL const real *segments,
+    DRT_GLOBAL const int *types, DRT_GLOBAL const real *phis,
+    DRT_GLOBAL const int *candidates, int width, DRT_GLOBAL const real *rx,
+    DRT_GLOBAL const int *n_rx) {
+  const drt_study_view v = {trials + 4 * t,
+                            segments,
+                            types,
+                            phis,
+                            candidates,
+                            width,
+                            rx ? rx + 2 * DRT_STUDY_MAX_RX * t : rx,
+                            n_rx ? n_rx[t] : 0};
+  return v;
+}
+
 /* Power at rx from tx (one query per lane) over the trial's candidates,
- * with its derivatives by tx. Candidate rows are `width` ints: the order
- * k, then k object indices local to the trial. */
-DRT_FN drt_num drt_study_power(DRT_GLOBAL const int *trial,
-                               DRT_GLOBAL const real *segments,
-                               DRT_GLOBAL const int *types,
-                               DRT_GLOBAL const real *phis,
-                               DRT_GLOBAL const int *candidates, int width,
-                               drt_vec2 tx, drt_vec2 rx,
-                               drt_smoothing_params p) {
-  const int first = trial[DRT_STUDY_OBJ_FIRST];
-  const drt_scene_view sv = {segments + 4 * first, types + first, phis + first,
-                             trial[DRT_STUDY_OBJ_COUNT]};
+ * with its derivatives by tx. */
+DRT_FN drt_num drt_study_power(const drt_study_view *v, drt_vec2 tx,
+                               drt_vec2 rx, drt_smoothing_params p) {
+  const int first = v->trial[DRT_STUDY_OBJ_FIRST];
+  const drt_scene_view sv = {v->segments + 4 * first, v->types + first,
+                             v->phis + first, v->trial[DRT_STUDY_OBJ_COUNT]};
   const drt_candidate_rows cr = {
-      candidates + trial[DRT_STUDY_CAND_FIRST] * width, width, -1};
+      v->candidates + v->trial[DRT_STUDY_CAND_FIRST] * v->width, v->width, -1};
   /* One fixed endpoint, the query's own receiver. */
-  drt_endpoints ep = drt_endpoints_all(tx, segments, 1, 1, 0, 0);
+  drt_endpoints ep = drt_endpoints_all(tx, v->segments, 1, 1, 0, 0);
   ep.use_fixed = 0;
   ep.there = rx;
   drt_sink sink = drt_sink_empty(0);
-  drt_trace_candidates(&cr, 0, trial[DRT_STUDY_CAND_COUNT], &ep, &sv, p,
+  drt_trace_candidates(&cr, 0, v->trial[DRT_STUDY_CAND_COUNT], &ep, &sv, p,
                        &sink);
   return sink.sum;
 }
 
 #include "base/drt_adam.h"
 
-/* Receivers a trial has at most (DRT_STUDY_MAX_RECEIVERS of drt2d.h). */
-#define DRT_STUDY_MAX_RX 16
-
-/* The exact F = min_i P_i / P0 (NaN if any P_i is) over the trial's n_rx
+/* The exact F = min_i P_i / P0 (NaN if any P_i is) over the trial's
  * receivers at DRT_LANES transmitter positions (tx, one a lane), into
  * f[0 .. DRT_LANES): the optimum search's map, as the host computes F
  * from the powers (drt__objective, MIN). */
-DRT_FN void drt_study_map_f(DRT_GLOBAL const int *trial,
-                            DRT_GLOBAL const real *segments,
-                            DRT_GLOBAL const int *types,
-                            DRT_GLOBAL const real *phis,
-                            DRT_GLOBAL const int *candidates, int width,
-                            DRT_GLOBAL const real *rx, int n_rx, drt_vec2 tx,
-                            dstate p0, dstate f[DRT_LANES]) {
+DRT_FN void drt_study_map_f(const drt_study_view *v, drt_vec2 tx, dstate p0,
+                            dstate f[DRT_LANES]) {
   const drt_smoothing_params exact = {DRT_SMOOTH_NONE, (real)1};
   int nan[DRT_LANES];
   for (int l = 0; l < DRT_LANES; l++) {
     nan[l] = 0;
     f[l] = (dstate)INFINITY;
   }
-  for (int i = 0; i < n_rx; i++) {
-    drt_num power = drt_study_power(trial, segments, types, phis, candidates,
-                                    width, tx, drt_v2(rx[2 * i], rx[2 * i + 1]),
-                                    exact);
+  for (int i = 0; i < v->n_rx; i++) {
+    drt_num power =
+        drt_study_power(v, tx, drt_v2(v->rx[2 * i], v->rx[2 * i + 1]), exact);
     real p[DRT_LANES];
     drt_store_lanes(power.v, p);
     for (int l = 0; l < DRT_LANES; l++) {
-      dstate v = (dstate)p[l] / p0;
-      if (isnan(v)) nan[l] = 1;
-      else if (v < f[l]) f[l] = v;
+      dstate value = (dstate)p[l] / p0;
+      if (isnan(value)) nan[l] = 1;
+      else if (value < f[l]) f[l] = value;
     }
   }
   for (int l = 0; l < DRT_LANES; l++)
@@ -94,12 +114,7 @@ DRT_FN void drt_study_map_f(DRT_GLOBAL const int *trial,
  * improving one taken (the first of equals), else the step halved, the
  * search ending once the step is below step_min. *active: 1 while it
  * runs, 0 when it has ended. The host's loop, operation for operation. */
-DRT_FN void drt_study_refine(DRT_GLOBAL const int *trial,
-                             DRT_GLOBAL const real *segments,
-                             DRT_GLOBAL const int *types,
-                             DRT_GLOBAL const real *phis,
-                             DRT_GLOBAL const int *candidates, int width,
-                             DRT_GLOBAL const real *rx, int n_rx,
+DRT_FN void drt_study_refine(const drt_study_view *v,
                              DRT_GLOBAL const dstate *moves, int iterations,
                              dstate p0, dstate step_min, dstate state[4],
                              int *active) {
@@ -113,9 +128,7 @@ DRT_FN void drt_study_refine(DRT_GLOBAL const int *trial,
         y[l] = (real)(state[1] + moves[2 * (m0 + l) + 1] * state[3]);
       }
       dstate f[DRT_LANES];
-      drt_study_map_f(trial, segments, types, phis, candidates, width, rx,
-                      n_rx, drt_v2(drt_load_lanes(x), drt_load_lanes(y)), p0,
-                      f);
+      drt_study_map_f(v, drt_v2(drt_load_lanes(x), drt_load_lanes(y)), p0, f);
       for (int l = 0; l < DRT_LANES; l++)
         if (f[l] > best_f) best_f = f[l], best = m0 + l;
     }
@@ -140,19 +153,14 @@ typedef struct drt_study_descent {
 } drt_study_descent;
 
 /* One arm's whole descent (docs/method.md §10): Adam on the transmitter at
- * x (in and out) maximising F = min_i P_i / P0 over the trial's n_rx
- * receivers (rx: 2 reals each), alpha[step] the step's sharpness,
+ * x (in and out) maximising F = min_i P_i / P0 over the trial's
+ * receivers, alpha[step] the step's sharpness,
  * correct[2 step], correct[2 step + 1] its bias corrections. Each step
  * is the host's: powers at the position rounded to `real`, F and its
  * gradient, Adam on the loss -F, in dstate. *f_start receives F at step 0.
  * Returns -1, or the step after which x left what the precision computes
  * (x then holds where it went). */
-DRT_FN int drt_study_descend(DRT_GLOBAL const int *trial,
-                             DRT_GLOBAL const real *segments,
-                             DRT_GLOBAL const int *types,
-                             DRT_GLOBAL const real *phis,
-                             DRT_GLOBAL const int *candidates, int width,
-                             DRT_GLOBAL const real *rx, int n_rx,
+DRT_FN int drt_study_descend(const drt_study_view *view,
                              const drt_study_descent *d,
                              DRT_GLOBAL const real *alpha,
                              DRT_GLOBAL const dstate *correct, dstate x[2],
@@ -162,15 +170,14 @@ DRT_FN int drt_study_descend(DRT_GLOBAL const int *trial,
     const drt_smoothing_params p = {d->mode, alpha[step]};
     const drt_vec2 tx = drt_v2((real)x[0], (real)x[1]);
     dstate f[DRT_STUDY_MAX_RX] = {0}, df[2 * DRT_STUDY_MAX_RX] = {0}, grad[2];
-    for (int i = 0; i < n_rx; i++) {
-      drt_num power = drt_study_power(trial, segments, types, phis,
-                                      candidates, width, tx,
-                                      drt_v2(rx[2 * i], rx[2 * i + 1]), p);
+    for (int i = 0; i < view->n_rx; i++) {
+      drt_num power = drt_study_power(
+          view, tx, drt_v2(view->rx[2 * i], view->rx[2 * i + 1]), p);
       f[i] = (dstate)power.v / d->p0;
       df[2 * i] = (dstate)power.d[0] / d->p0;
       df[2 * i + 1] = (dstate)power.d[1] / d->p0;
     }
-    dstate F = drt_objective_min(f, df, n_rx, grad);
+    dstate F = drt_objective_min(f, df, view->n_rx, grad);
     if (step == 0) *f_start = F;
     for (int c = 0; c < 2; c++) /* the loss is -F */
       drt_adam_update(&d->adam, correct[2 * step], correct[2 * step + 1],

@@ -24,10 +24,11 @@ __kernel void study_eval(__global const int *q_int, __global const real *q_xy,
   if (q >= n_queries) return;
   const drt_smoothing_params p = {q_int[2 * q + 1], alpha};
   __global const real *xy = q_xy + 4 * (size_t)q;
-  __global const int *trial = trials + 4 * q_int[2 * q];
+  const drt_study_view v = drt_study_view_of(
+      trials, q_int[2 * q], segments, types, phis, candidates, width, NULL,
+      NULL);
   const drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
-  drt_num power = drt_study_power(trial, segments, types, phis, candidates,
-                                  width, tx, rx, p);
+  drt_num power = drt_study_power(&v, tx, rx, p);
   out[3 * (size_t)q] = power.v;
   for (int i = 0; i < 2; i++)
     out[3 * (size_t)q + 1 + i] = gradient ? power.d[i] : (real)0;
@@ -60,10 +61,9 @@ __kernel void study_descend(__global const int *trials,
       {constants[0], constants[1], constants[2], constants[3]}, constants[4],
       constants[5]};
   dstate x[2] = {pos[2 * a], pos[2 * a + 1]}, f0 = 0;
-  diverged[a] = drt_study_descend(trials + 4 * t, segments, types, phis,
-                                  candidates, width,
-                                  rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t], &d,
-                                  alpha, correct, x, &f0);
+  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
+                                             candidates, width, rx, n_rx);
+  diverged[a] = drt_study_descend(&v, &d, alpha, correct, x, &f0);
   pos[2 * a] = x[0];
   pos[2 * a + 1] = x[1];
   f_start[a] = f0;
@@ -89,8 +89,10 @@ __kernel void study_power(__global const int *q_int,
     for (int i = 0; i < 4; i++) c[i][l] = q_xy[4 * (size_t)(q0 + l) + i];
   const drt_vec2 tx = drt_v2(drt_load_lanes(c[0]), drt_load_lanes(c[1]));
   const drt_vec2 rx = drt_v2(drt_load_lanes(c[2]), drt_load_lanes(c[3]));
-  drt_num power = drt_study_power(trials + 4 * q_int[2 * q0], segments, types,
-                                  phis, candidates, width, tx, rx, p);
+  const drt_study_view v = drt_study_view_of(
+      trials, q_int[2 * q0], segments, types, phis, candidates, width, NULL,
+      NULL);
+  drt_num power = drt_study_power(&v, tx, rx, p);
   drt_store_lanes(power.v, out + q0);
 }
 
@@ -119,10 +121,10 @@ __kernel void study_map(__global const int *trials,
     y[l] = (real)((dstate)(c / grid) / (dstate)(grid - 1));
   }
   dstate f[DRT_LANES];
-  drt_study_map_f(trials + 4 * t, segments, types, phis, candidates, width,
-                  rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t],
-                  drt_v2(drt_load_lanes(x), drt_load_lanes(y)), constants[0],
-                  f);
+  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
+                                             candidates, width, rx, n_rx);
+  drt_study_map_f(&v, drt_v2(drt_load_lanes(x), drt_load_lanes(y)),
+                  constants[0], f);
   __global dstate *map = out + (size_t)(g / groups) * cells;
   for (int l = 0; l < DRT_LANES; l++)
     if (first + l < cells) map[first + l] = f[l];
@@ -148,9 +150,10 @@ __kernel void study_refine(__global const int *trials,
   int active = ints[2 * i + 1];
   dstate s[4] = {state[4 * i], state[4 * i + 1], state[4 * i + 2],
                  state[4 * i + 3]};
-  drt_study_refine(trials + 4 * t, segments, types, phis, candidates, width,
-                   rx + 2 * DRT_STUDY_MAX_RX * t, n_rx[t], moves, iterations,
-                   constants[0], constants[1], s, &active);
+  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
+                                             candidates, width, rx, n_rx);
+  drt_study_refine(&v, moves, iterations, constants[0], constants[1], s,
+                   &active);
   for (int k = 0; k < 4; k++) state[4 * i + k] = s[k];
   ints[2 * i + 1] = active;
 }

@@ -262,17 +262,22 @@ static drt_status eval_slices(drt__study_batch *b, const drt__study_queries *q,
   return status;
 }
 
+/* Trial t's view of the batch's host arrays, for the ref device. */
+static drt_study_view view_of(const drt__study_batch *b, size_t t) {
+  return drt_study_view_of(b->trials, (int)t, b->segments, b->types, b->phis,
+                           b->candidates, b->width, b->rx, b->n_rx);
+}
+
 drt_status drt__study_eval(drt__study_batch *b, const drt__study_queries *q,
                            double alpha, int gradient, double *out) {
   if (!b->ctx->is_ref) return eval_slices(b, q, alpha, gradient ? 1 : 0, out);
   for (size_t i = 0; i < q->n; i++) {
     const double *xy = q->xy + 4 * i;
-    const int *trial = b->trials + 4 * q->ints[2 * i];
+    const drt_study_view v = view_of(b, (size_t)q->ints[2 * i]);
     drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
     drt_vec2 tx = drt_v2(xy[0], xy[1]), rx = drt_v2(xy[2], xy[3]);
     double *o = out + 3 * i;
-    drt_num power = drt_study_power(trial, b->segments, b->types, b->phis,
-                                    b->candidates, b->width, tx, rx, p);
+    drt_num power = drt_study_power(&v, tx, rx, p);
     o[0] = power.v;
     o[1] = gradient ? power.d[0] : 0;
     o[2] = gradient ? power.d[1] : 0;
@@ -289,9 +294,8 @@ drt_status drt__study_power(drt__study_batch *b, const drt__study_queries *q,
   for (size_t i = 0; i < q->n; i++) {
     const double *xy = q->xy + 4 * i;
     drt_smoothing_params p = {q->ints[2 * i + 1], alpha};
-    out[i] = drt_study_power(b->trials + 4 * q->ints[2 * i], b->segments,
-                             b->types, b->phis, b->candidates, b->width,
-                             drt_v2(xy[0], xy[1]), drt_v2(xy[2], xy[3]), p)
+    const drt_study_view v = view_of(b, (size_t)q->ints[2 * i]);
+    out[i] = drt_study_power(&v, drt_v2(xy[0], xy[1]), drt_v2(xy[2], xy[3]), p)
                  .v;
   }
   return DRT_OK;
@@ -349,10 +353,9 @@ static void descend_on_ref(const drt__study_batch *b, const descent_tables *t,
         o->steps, a % 2 == 0 ? DRT_SMOOTH_NONE : (int)o->smoothing,
         {t->constants[0], t->constants[1], t->constants[2], t->constants[3]},
         t->constants[4], t->constants[5]};
-    diverged[a] = drt_study_descend(
-        b->trials + 4 * trial, b->segments, b->types, b->phis, b->candidates,
-        b->width, b->rx + 2 * DRT_STUDY_MAX_RX * trial, b->n_rx[trial], &d,
-        t->alpha, t->correct, pos + 2 * a, &f_start[a]);
+    const drt_study_view v = view_of(b, trial);
+    diverged[a] = drt_study_descend(&v, &d, t->alpha, t->correct, pos + 2 * a,
+                                    &f_start[a]);
   }
 }
 
@@ -427,20 +430,31 @@ static drt_status descent_upload(drt__study_batch *b, const descent_tables *t,
   return status;
 }
 
-static drt_status descent_args(drt__study_batch *b, const descent_buffers *d,
-                               cl_kernel k, cl_int steps, cl_int smoothing) {
-  cl_int width = b->width, arms = (cl_int)(2 * b->n_trials);
-  const drt__arg args[] = {
+/* The arguments of study_map, study_refine and study_descend: the
+ * trials' scenes and receivers first (drt_study_view_of), then `own`. */
+static drt_status set_view_args(const drt__study_batch *b, cl_kernel k,
+                                const drt__arg *own, size_t n_own) {
+  cl_int width = b->width;
+  drt__arg args[24] = {
       {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
       {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
       {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
-      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
+      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx}};
+  if (n_own > 24 - 8) return drt__fail(DRT_EINVAL, "study: too many arguments");
+  memcpy(args + 8, own, n_own * sizeof *own);
+  return drt__set_args(k, args, 8 + n_own);
+}
+
+static drt_status descent_args(drt__study_batch *b, const descent_buffers *d,
+                               cl_kernel k, cl_int steps, cl_int smoothing) {
+  cl_int arms = (cl_int)(2 * b->n_trials);
+  const drt__arg args[] = {
       {sizeof arms, &arms},               {sizeof steps, &steps},
       {sizeof smoothing, &smoothing},     {sizeof(cl_mem), &d->constants},
       {sizeof(cl_mem), &d->alpha},        {sizeof(cl_mem), &d->correct},
       {sizeof(cl_mem), &d->pos},          {sizeof(cl_mem), &d->f_start},
       {sizeof(cl_mem), &d->diverged}};
-  return drt__set_args(k, args, sizeof args / sizeof args[0]);
+  return set_view_args(b, k, args, sizeof args / sizeof args[0]);
 }
 
 /* The launch: positions in, every arm's descent, results back. */
@@ -508,9 +522,8 @@ static void map_on_ref(const drt__study_batch *b, size_t t0, size_t t1,
     for (int c = 0; c < cells; c++) {
       drt_vec2 tx = drt_v2((double)(c % grid) / (grid - 1),
                            (double)(c / grid) / (grid - 1));
-      drt_study_map_f(b->trials + 4 * t, b->segments, b->types, b->phis,
-                      b->candidates, b->width, b->rx + 2 * DRT_STUDY_MAX_RX * t,
-                      b->n_rx[t], tx, DRT_P0,
+      const drt_study_view v = view_of(b, t);
+      drt_study_map_f(&v, tx, DRT_P0,
                       maps + (t - t0) * (size_t)cells + (size_t)c);
     }
 }
@@ -521,7 +534,7 @@ static drt_status map_on_device(drt__study_batch *b, size_t t0, size_t t1,
   size_t ds = fp64 ? sizeof(double) : sizeof(float);
   size_t cells = (size_t)grid * (size_t)grid, n = t1 - t0;
   cl_int groups = (cl_int)((cells + (size_t)b->lanes - 1) / (size_t)b->lanes);
-  cl_int first = (cl_int)t0, n_trials = (cl_int)n, width = b->width, g = grid;
+  cl_int first = (cl_int)t0, n_trials = (cl_int)n, g = grid;
   double p0 = DRT_P0;
   cl_mem constants = NULL, out = NULL;
   void *host = malloc(n * cells * ds);
@@ -531,14 +544,10 @@ static drt_status map_on_device(drt__study_batch *b, size_t t0, size_t t1,
     status = drt__create_buffer(b->ctx, CL_MEM_WRITE_ONLY, n * cells * ds, &out);
   cl_kernel k = b->programs[1]->kernel[1];
   const drt__arg args[] = {
-      {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
-      {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
-      {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
-      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
       {sizeof first, &first},             {sizeof n_trials, &n_trials},
       {sizeof groups, &groups},           {sizeof g, &g},
       {sizeof(cl_mem), &constants},       {sizeof(cl_mem), &out}};
-  if (!status) status = drt__set_args(k, args, sizeof args / sizeof args[0]);
+  if (!status) status = set_view_args(b, k, args, sizeof args / sizeof args[0]);
   size_t local = 0;
   if (!status) status = kernel_group(b->ctx, k, &local);
   if (status) goto error;
@@ -577,10 +586,8 @@ drt_status drt__study_refine(drt__study_batch *b, size_t n, int *ints,
   if (b->ctx->is_ref) {
     for (size_t i = 0; i < n; i++) {
       size_t t = (size_t)ints[2 * i];
-      drt_study_refine(b->trials + 4 * t, b->segments, b->types, b->phis,
-                       b->candidates, b->width,
-                       b->rx + 2 * DRT_STUDY_MAX_RX * t, b->n_rx[t], moves,
-                       iterations, DRT_P0, step_min, state + 4 * i,
+      const drt_study_view v = view_of(b, t);
+      drt_study_refine(&v, moves, iterations, DRT_P0, step_min, state + 4 * i,
                        &ints[2 * i + 1]);
     }
     return DRT_OK;
@@ -602,16 +609,12 @@ drt_status drt__study_refine(drt__study_batch *b, size_t n, int *ints,
                                 &d_ints);
   cl_command_queue queue = b->ctx->queue;
   cl_kernel k = b->programs[1]->kernel[2];
-  cl_int width = b->width, searches = (cl_int)n, rounds = iterations;
+  cl_int searches = (cl_int)n, rounds = iterations;
   const drt__arg args[] = {
-      {sizeof(cl_mem), &b->d_trials},     {sizeof(cl_mem), &b->d_segments},
-      {sizeof(cl_mem), &b->d_types},      {sizeof(cl_mem), &b->d_phis},
-      {sizeof(cl_mem), &b->d_candidates}, {sizeof width, &width},
-      {sizeof(cl_mem), &b->d_rx},         {sizeof(cl_mem), &b->d_n_rx},
       {sizeof searches, &searches},       {sizeof rounds, &rounds},
       {sizeof(cl_mem), &d_constants},     {sizeof(cl_mem), &d_moves},
       {sizeof(cl_mem), &d_state},         {sizeof(cl_mem), &d_ints}};
-  if (!status) status = drt__set_args(k, args, sizeof args / sizeof args[0]);
+  if (!status) status = set_view_args(b, k, args, sizeof args / sizeof args[0]);
   size_t local = 0;
   if (!status) status = kernel_group(b->ctx, k, &local);
   if (status) goto error;
