@@ -45,10 +45,9 @@ static void report_progress(batch_run *r) {
               (double)r->range_count);
 }
 
-/* Evaluates the pending queries into r->out (3 values a query, or with
- * power_only 1, through the lane kernel), then counts the launch. */
-static drt_status eval_queries(batch_run *r, double alpha, int gradient,
-                               int power_only) {
+/* The exact powers at the pending queries into r->out (3 values a query,
+ * the derivatives zero), then counts the launch. */
+static drt_status eval_queries(batch_run *r) {
   if (3 * r->q.n > r->out_cap) {
     free(r->out);
     r->out_cap = 3 * r->q.cap;
@@ -58,38 +57,20 @@ static drt_status eval_queries(batch_run *r, double alpha, int gradient,
       return drt__fail(DRT_ENOMEM, "study: out of memory");
     }
   }
-  drt_status status =
-      power_only ? drt__study_power(&r->b, &r->q, alpha, r->out)
-                 : drt__study_eval(&r->b, &r->q, alpha, gradient, r->out);
+  drt_status status = drt__study_eval(&r->b, &r->q, 1, 0, r->out);
   r->launches += 1;
   report_progress(r);
   return status;
 }
 
-/* Queries of one position of trial t: one per receiver. */
-static drt_status push_position(batch_run *r, int t, int mode,
-                                const double xy[2]) {
-  drt_status status = DRT_OK;
-  const drt__study_draw *d = &r->draws[t];
-  for (int i = 0; i < d->receivers && !status; i++)
-    status = drt__study_push(&r->q, t, mode, xy, d->rx[i]);
-  return status;
-}
-
-/* The exact F, min_i P_i / P0, of the position whose receivers' powers
- * are values first, first + stride, ... of r->out (one a query). */
-static double strided_f(const batch_run *r, size_t first, size_t stride,
-                        int receivers) {
+/* The exact F, min_i P_i / P0, of the position whose receivers' queries
+ * are first, first + 1, ... (3 values a query in r->out). */
+static double position_f(const batch_run *r, size_t first, int receivers) {
   double f[DRT_STUDY_MAX_RECEIVERS], df[2 * DRT_STUDY_MAX_RECEIVERS] = {0};
   double grad[2];
   for (int i = 0; i < receivers; i++)
-    f[i] = r->out[first + (size_t)i * stride] / DRT_P0;
+    f[i] = r->out[3 * (first + (size_t)i)] / DRT_P0;
   return drt__objective(DRT_OBJECTIVE_MIN, 0, f, df, (size_t)receivers, grad);
-}
-
-/* The same from 3 values a query, receivers consecutive. */
-static double position_f(const batch_run *r, size_t first, int receivers) {
-  return strided_f(r, 3 * first, 3, receivers);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -241,16 +222,16 @@ static drt_status find_optima(batch_run *r) {
 /* The two descents, in lockstep                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Queries of both arms of every trial: arm 0 exact, arm 1 smoothed (or
- * exact too when `exact_only`, for the final values). */
-static drt_status push_arms(batch_run *r, double (*pos)[2][2], int exact_only) {
+/* The exact queries of both arms of every trial where they end, one per
+ * receiver: trial t's arm 0 (exact), then its arm 1 (smoothed). */
+static drt_status push_arms(batch_run *r, double (*pos)[2][2]) {
   drt_status status = DRT_OK;
   r->q.n = 0;
   for (size_t t = 0; t < r->n && !status; t++)
-    for (int arm = 0; arm < 2 && !status; arm++) {
-      int mode = arm == 0 || exact_only ? DRT_SMOOTHING_NONE : r->o->smoothing;
-      status = push_position(r, (int)t, mode, pos[t][arm]);
-    }
+    for (int arm = 0; arm < 2 && !status; arm++)
+      for (int i = 0; i < r->draws[t].receivers && !status; i++)
+        status = drt__study_push(&r->q, (int)t, DRT_SMOOTHING_NONE,
+                                 pos[t][arm], r->draws[t].rx[i]);
   return status;
 }
 
@@ -278,8 +259,8 @@ static int succeeded(double f_optimum, double f_end, double tolerance_db) {
 
 /* Final exact F of both arms, and the success decisions. */
 static drt_status finish(batch_run *r, double (*pos)[2][2]) {
-  drt_status status = push_arms(r, pos, 1);
-  if (!status) status = eval_queries(r, 1, 0, 0);
+  drt_status status = push_arms(r, pos);
+  if (!status) status = eval_queries(r);
   size_t first = 0;
   for (size_t t = 0; t < r->n && !status; t++) {
     drt_study_trial *trial = &r->trials[t];
