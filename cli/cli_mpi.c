@@ -16,12 +16,25 @@
 
 #include "cli_options.h"
 
-void drt__mpi_share(size_t n, size_t *first, size_t *count) {
-  size_t rank = (size_t)drt__mpi_rank(), size = (size_t)drt__mpi_size();
+/* Rank `rank`'s share of n items among `size` ranks. */
+static void share_of(size_t n, size_t rank, size_t size, size_t *first,
+                     size_t *count) {
   /* n * rank / size without overflow: n < 2^64 / size is not assumed. */
   size_t base = n / size, extra = n % size;
   *first = base * rank + (rank < extra ? rank : extra);
   *count = base + (rank < extra ? 1 : 0);
+}
+
+void drt__mpi_share(size_t n, size_t *first, size_t *count) {
+  share_of(n, (size_t)drt__mpi_rank(), (size_t)drt__mpi_size(), first, count);
+}
+
+/* This rank's own share into its place in `all` (nothing to do when the
+ * share already is there, as in one process). */
+static void keep_own(const void *mine, void *all, size_t first, size_t count,
+                     size_t size) {
+  char *to = (char *)all + first * size;
+  if (count && to != mine) memmove(to, mine, count * size);
 }
 
 #ifndef DRT_HAVE_MPI
@@ -35,7 +48,7 @@ int drt__mpi_agree(int ok) { return ok; }
 double drt__mpi_sum(double value) { return value; }
 
 int drt__mpi_gather(const void *mine, void *all, size_t n, size_t size) {
-  if (n) memmove(all, mine, n * size);
+  keep_own(mine, all, 0, n, size);
   return 0;
 }
 
@@ -210,21 +223,11 @@ int drt__mpi_broadcast(void *buf, size_t bytes) {
 int drt__mpi_gather(const void *mine, void *all, size_t n, size_t size) {
   size_t first, count;
   drt__mpi_share(n, &first, &count);
-  if (drt__mpi_size() == 1 || world_rank > 0) {
-    if (drt__mpi_size() == 1) {
-      if (count) memmove(all, mine, count * size);
-      return 0;
-    }
-    return transfer((void *)mine, count * size, 0, 0);
-  }
-  if (count) memmove(all, mine, count * size);
-  size_t base = n / (size_t)world_size, extra = n % (size_t)world_size;
-  for (int r = 1; r < world_size; r++) {
-    size_t ur = (size_t)r;
-    size_t r_first = base * ur + (ur < extra ? ur : extra);
-    size_t r_count = base + (ur < extra ? 1 : 0);
-    if (transfer((char *)all + r_first * size, r_count * size, r, 1))
-      return -1;
+  if (drt__mpi_rank() > 0) return transfer((void *)mine, count * size, 0, 0);
+  keep_own(mine, all, first, count, size);
+  for (int r = 1; r < drt__mpi_size(); r++) {
+    share_of(n, (size_t)r, (size_t)world_size, &first, &count);
+    if (transfer((char *)all + first * size, count * size, r, 1)) return -1;
   }
   return 0;
 }
