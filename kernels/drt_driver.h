@@ -77,6 +77,19 @@ DRT_FN void drt_trace_path(const drt_interactions *in,
 #endif
 }
 
+/* Candidate c (object indices cand[0..k)) from fixed endpoint f. */
+DRT_FN void drt_trace_candidate(const drt_interactions *in,
+                                DRT_GLOBAL const int *cand, int k, int c,
+                                int f, const drt_endpoints *ep,
+                                const drt_scene_view *sv,
+                                drt_smoothing_params p, drt_sink *sink) {
+  drt_vec2 there = ep->there;
+  if (ep->use_fixed) there = drt_v2(ep->fixed[2 * f], ep->fixed[2 * f + 1]);
+  const drt_u64 key = drt_path_key(k, (drt_u64)c, ep->n_fixed, f);
+  drt_trace_path(in, cand, ep->vary_tx ? ep->here : there,
+                 ep->vary_tx ? there : ep->here, f, key, ep, sv, p, sink);
+}
+
 /* Candidates first .. last - 1, each from every fixed endpoint. */
 DRT_FN void drt_trace_candidates(const drt_candidate_rows *cr, int first,
                                  int last, const drt_endpoints *ep,
@@ -90,13 +103,30 @@ DRT_FN void drt_trace_candidates(const drt_candidate_rows *cr, int first,
     int k = cr->order;
     if (k < 0) k = *cand++;
     drt_load_interactions(cand, k, sv->segments, sv->types, sv->phis, &in);
-    for (int f = f_first; f < f_last; f++) {
-      drt_vec2 there = ep->there;
-      if (ep->use_fixed) there = drt_v2(ep->fixed[2 * f], ep->fixed[2 * f + 1]);
-      const drt_u64 key = drt_path_key(k, (drt_u64)c, ep->n_fixed, f);
-      drt_trace_path(&in, cand, ep->vary_tx ? ep->here : there,
-                     ep->vary_tx ? there : ep->here, f, key, ep, sv, p, sink);
-    }
+    for (int f = f_first; f < f_last; f++)
+      drt_trace_candidate(&in, cand, k, c, f, ep, sv, p, sink);
+  }
+}
+
+/* Culled rows first .. last - 1 of order k (DRT_CULLED_WIDTH: the
+ * candidate's index c in the whole enumeration of its order, its fixed
+ * endpoint f, its k objects, its obstruction list's first and count in
+ * `blockers`), sorted by c, then f: the sum runs in the order of
+ * drt_trace_candidates, less the skipped terms. */
+DRT_FN void drt_trace_culled_rows(DRT_GLOBAL const int *rows, int k,
+                                  int first, int last,
+                                  DRT_GLOBAL const int *blockers,
+                                  const drt_endpoints *ep,
+                                  const drt_scene_view *sv,
+                                  drt_smoothing_params p, drt_sink *sink) {
+  drt_interactions in;
+  for (int r = first; r < last; r++) {
+    DRT_GLOBAL const int *row = rows + (size_t)r * DRT_CULLED_WIDTH(k);
+    drt_scene_view listed = *sv;
+    listed.blockers = blockers + row[k + 2];
+    listed.n_blockers = row[k + 3];
+    drt_load_interactions(row + 2, k, sv->segments, sv->types, sv->phis, &in);
+    drt_trace_candidate(&in, row + 2, k, row[0], row[1], ep, &listed, p, sink);
   }
 }
 
@@ -160,7 +190,7 @@ DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_scene_view sv = {segments, types, phis, n_objects};
+  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
   const drt_candidate_rows cr = {candidates, order, order};
   const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
                                drt_load_lanes(moving + n_cells + cell));
@@ -200,6 +230,56 @@ __kernel void trace_pairs(DRT_TRACE_ARGS) {
                  slots, 1);
 }
 
+/* The culled trace (docs/method.md §13): the cells of a work-item share a
+ * unit (item_unit[item]), whose candidates of this order are the rows in
+ * its entries: unit_entries[2 u] is the unit's first entry in `entries`,
+ * unit_entries[2 u + 1] their count, and an entry (slot, first row, end
+ * row) holds the rows of one chunk of the whole enumeration. Work-item
+ * (item, e) adds entry e's rows into its cells' slot `slot`, the ordinal
+ * of that chunk among the unit's chunks with any row, so a cell's slots
+ * hold the whole enumeration's chunk sums less terms that are exactly 0. */
+__kernel void trace_culled(DRT_TRACE_ARGS, __global const int *item_unit,
+                           __global const int *unit_entries,
+                           __global const int *entries,
+                           __global const int *blockers) {
+  const int item = get_global_id(0);
+  const int cell = item * DRT_LANES;
+  if (cell >= n_cells) return;
+  const int unit = item_unit[item];
+  const int e = get_global_id(1);
+  if (e >= unit_entries[2 * unit + 1]) return;
+  __global const int *entry = entries + 3 * (unit_entries[2 * unit] + e);
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
+  const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
+                               drt_load_lanes(moving + n_cells + cell));
+  const drt_endpoints ep = drt_endpoints_all(here, fixed, n_fixed, vary_tx,
+                                             seed, cell_offset + (ulong)cell);
+  drt_sink sink = drt_sink_empty(partial);
+  drt_trace_culled_rows(candidates, order, entry[1], entry[2], blockers, &ep,
+                        &sv, p, &sink);
+  const size_t slot = (size_t)entry[0] * n_cells + cell;
+  drt_store_sums(partial, slots, slot, sink.sum);
+  iterations[slot] += sink.steps;
+}
+
+/* The culled trace's reduction: a cell sums its unit's unit_slots[u]
+ * slots in order, as reduce_chunks sums every chunk. */
+__kernel void reduce_culled(__global const real *partial, const int n_cells,
+                            __global const int *item_unit,
+                            __global const int *unit_slots, const ulong slots,
+                            __global real *out) {
+  const int cell = get_global_id(0);
+  if (cell >= n_cells) return;
+  const int n_chunks = unit_slots[item_unit[cell / DRT_LANES]];
+  for (int c = 0; c <= DRT_ND; c++) {
+    real sum = 0;
+    for (int k = 0; k < n_chunks; k++)
+      sum += partial[c * slots + (size_t)k * n_cells + cell];
+    out[(DRT_ND + 1) * cell + c] = sum;
+  }
+}
+
 /* out[(DRT_ND + 1) cell + c] = sum over chunks of component c of
  * partial, in chunk order. */
 __kernel void reduce_chunks(__global const real *partial, const int n_cells,
@@ -227,7 +307,7 @@ __kernel void trace_scene(DRT_TRACE_ARGS) {
   const int point = get_global_id(0);
   if (point >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_scene_view sv = {segments, types, phis, n_objects};
+  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
   const drt_candidate_rows cr = {candidates, order, order};
   const drt_endpoints ep =
       drt_endpoints_all(drt_v2(moving[point], moving[n_cells + point]), fixed,

@@ -19,9 +19,11 @@ static const struct program_spec {
   const char *kernels[DRT__PROGRAM_MAX_KERNELS];
 } specs[DRT__PROGRAM_KINDS] = {
     [DRT__PROGRAM_POWER] = {1, "-DDRT_ND=0", LANES_OF_METHOD,
-                            {"trace", "reduce_chunks", NULL}},
+                            {"trace", "reduce_chunks", NULL, "trace_culled",
+                             "reduce_culled"}},
     [DRT__PROGRAM_GRADIENT] = {1, "-DDRT_ND=2", LANES_OF_METHOD,
-                               {"trace", "reduce_chunks", "trace_pairs"}},
+                               {"trace", "reduce_chunks", "trace_pairs",
+                                "trace_culled", "reduce_culled"}},
     [DRT__PROGRAM_SCENE] = {1, "-DDRT_ND=2 -DDRT_MOVING_OBJECTS", LANES_ONE,
                             {"trace_scene", NULL, NULL}},
     [DRT__PROGRAM_STUDY_GRADIENT] = {0, "-DDRT_ND=2", LANES_ONE,
@@ -82,7 +84,8 @@ static drt_status create_kernels(drt_context *ctx,
                                  drt__program *prog) {
   drt_status status = DRT_OK;
   cl_int err;
-  for (int i = 0; i < DRT__PROGRAM_MAX_KERNELS && spec->kernels[i]; i++) {
+  for (int i = 0; i < DRT__PROGRAM_MAX_KERNELS; i++) {
+    if (!spec->kernels[i]) continue;
     prog->kernel[i] = clCreateKernel(prog->program, spec->kernels[i], &err);
     DRT_CL_CHECK(err);
   }

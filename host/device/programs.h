@@ -20,11 +20,12 @@ typedef enum drt__program_kind {
   DRT__PROGRAM_KINDS
 } drt__program_kind;
 
-#define DRT__PROGRAM_MAX_KERNELS 3
+#define DRT__PROGRAM_MAX_KERNELS 5
 
 /* One built program and its kernels, in the table's order (kernel[0] is
  * the one launched over cells: trace, trace_scene, study_eval or
- * study_power; then reduce_chunks and trace_pairs where built). */
+ * study_power; then reduce_chunks, trace_pairs, trace_culled and
+ * reduce_culled where built; NULL where not). */
 typedef struct drt__program {
   cl_program program;
   cl_kernel kernel[DRT__PROGRAM_MAX_KERNELS];
@@ -35,6 +36,8 @@ typedef struct drt__program {
 #define DRT__KERNEL_CELLS 0
 #define DRT__KERNEL_REDUCE 1
 #define DRT__KERNEL_PAIRS 2
+#define DRT__KERNEL_CULLED 3
+#define DRT__KERNEL_REDUCE_CULLED 4
 
 /* The program of `kind` for `method`, built if not built yet. */
 drt_status drt__program_get(drt_context *context, drt__program_kind kind,

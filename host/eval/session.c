@@ -126,7 +126,7 @@ size_t drt__eval_components(const drt_scene *scene,
 }
 
 /* Candidates per chunk of a set of `count` (see DRT_CHUNK_CANDIDATES). */
-static size_t chunk_size(size_t count) {
+size_t drt__chunk_size(size_t count) {
   size_t most_chunks = DRT_PARTIAL_SLOTS / DRT_CHUNKED_TILE_MIN;
   size_t needed = (count + most_chunks - 1) / most_chunks;
   return needed > DRT_CHUNK_CANDIDATES ? needed : DRT_CHUNK_CANDIDATES;
@@ -136,7 +136,7 @@ static size_t chunk_size(size_t count) {
  * chunked), of chunk_size candidates each. */
 static size_t order_chunks(const drt__session *s, int i, size_t *chunk) {
   size_t count = s->sets[i].count;
-  *chunk = s->chunked ? chunk_size(count) : (count ? count : 1);
+  *chunk = s->chunked ? drt__chunk_size(count) : (count ? count : 1);
   return (count + *chunk - 1) / *chunk;
 }
 
@@ -178,11 +178,12 @@ error:
  * their points' results whole into partial. */
 static drt_status create_work_buffers(drt__session *s) {
   size_t rs = drt__real_size(s->ctx);
-  size_t results = s->components * s->capacity;
+  size_t room = s->cell_room ? s->cell_room : s->capacity;
+  size_t results = s->components * room;
   size_t partial = s->chunked ? s->components * DRT_PARTIAL_SLOTS : results;
-  size_t counts = s->chunked ? DRT_PARTIAL_SLOTS : s->capacity;
+  size_t counts = s->chunked ? DRT_PARTIAL_SLOTS : room;
   drt_status status =
-      drt__create_buffer(s->ctx, CL_MEM_READ_ONLY, 2 * s->capacity * rs, &s->moving);
+      drt__create_buffer(s->ctx, CL_MEM_READ_ONLY, 2 * room * rs, &s->moving);
   if (!status)
     status = drt__create_buffer(s->ctx, CL_MEM_READ_WRITE, partial * rs,
                                &s->partial);
@@ -193,7 +194,7 @@ static drt_status create_work_buffers(drt__session *s) {
     status = drt__create_buffer(s->ctx, CL_MEM_WRITE_ONLY, results * rs, &s->out);
   for (int i = 0; i < 2 && !status; i++) {
     struct drt__tile_slot *slot = &s->slots[i];
-    slot->points = malloc(2 * s->capacity * rs);
+    slot->points = malloc(2 * room * rs);
     slot->results = malloc(results * rs);
     slot->counts = malloc(counts * sizeof *slot->counts);
     if (!slot->points || !slot->results || !slot->counts)
@@ -226,8 +227,11 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
                                                         : DRT__KERNEL_CELLS];
   if (!status) status = upload_scene(s);
   if (!status) status = upload_fixed(s);
-  if (!status) status = upload_candidates(s);
-  if (!status) s->capacity = tile_capacity(s);
+  if (!status && drt__session_culls(scene, opt, kind))
+    status = drt__session_open_culled(s);
+  else if (!status)
+    status = upload_candidates(s);
+  if (!status && !s->culler) s->capacity = tile_capacity(s);
   if (!status) status = create_work_buffers(s);
   if (status) drt__session_close(s);
   return status;
@@ -238,6 +242,8 @@ void drt__session_close(drt__session *s) {
    * Should the wait itself fail, the device is lost and writes nothing. */
   if (s->ctx && s->ctx->queue && clFinish(s->ctx->queue) != CL_SUCCESS)
     drt__fail(DRT_ECL, "clFinish failed while closing a session");
+  drt__culler_destroy(s->culler);
+  drt__cull_batch_free(&s->batch);
   for (int i = 0; i < s->n_orders; i++) {
     drt__candidates_free(&s->sets[i]);
     if (s->candidates[i]) clReleaseMemObject(s->candidates[i]);
@@ -263,8 +269,9 @@ static size_t round_up(size_t n, size_t multiple) {
 /* The cells kernel's arguments (kernels/drt_driver.h, DRT_TRACE_ARGS),
  * the same for every kind: a scene-gradient tile takes the whole set as
  * one chunk, and its `slots` is the stride of a point's result. */
-static drt_status set_trace_args(drt__session *s, int i, cl_int n_cells,
-                                 cl_ulong first_cell, cl_int chunk) {
+drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
+                               cl_mem candidates, cl_int n_cells,
+                               cl_ulong first_cell, cl_int chunk) {
   const drt__candidates *set = &s->sets[i];
   cl_int order = set->order, n_cand = (cl_int)set->count;
   cl_int n_obj = (cl_int)drt_scene_object_count(s->scene);
@@ -280,14 +287,14 @@ static drt_status set_trace_args(drt__session *s, int i, cl_int n_cells,
       {sizeof(cl_int), &s->n_fixed},  {sizeof vary_tx, &vary_tx},
       {sizeof(cl_mem), &s->segments}, {sizeof(cl_mem), &s->types},
       {sizeof(cl_mem), &s->phis},     {sizeof n_obj, &n_obj},
-      {sizeof(cl_mem), &s->candidates[i]}, {sizeof order, &order},
+      {sizeof(cl_mem), &candidates},  {sizeof order, &order},
       {sizeof n_cand, &n_cand},       {sizeof chunk, &chunk},
       {sizeof mode, &mode},
       {is_double ? sizeof alpha_d : sizeof alpha_f,
        is_double ? (const void *)&alpha_d : (const void *)&alpha_f},
       {sizeof seed, &seed},           {sizeof(cl_mem), &s->partial},
       {sizeof(cl_mem), &s->iterations}, {sizeof slots, &slots}};
-  return drt__set_args(s->kernel, args, sizeof args / sizeof args[0]);
+  return drt__set_args(kernel, args, sizeof args / sizeof args[0]);
 }
 
 /* Adds the values of one order's candidates into the partial sums. */
@@ -297,7 +304,8 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   size_t used = order_chunks(s, i, &chunk_candidates);
   cl_int chunk = (cl_int)chunk_candidates;
   if (used == 0) return DRT_OK;
-  drt_status status = set_trace_args(s, i, n_cells, first_cell, chunk);
+  drt_status status = drt__set_trace_args(s, s->kernel, i, s->candidates[i], n_cells,
+                                         first_cell, chunk);
   if (status) return status;
   size_t wg = s->prog->work_group;
   size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
@@ -331,7 +339,7 @@ error:
 /* Zeroes the first `slots` partial sums (of every component) and
  * iteration counts: slots past an order's chunk count stay zero for the
  * reduction. Unchunked results are one block of slots points. */
-static drt_status clear_slots(drt__session *s, size_t slots) {
+drt_status drt__clear_slots(drt__session *s, size_t slots) {
   drt_status status = DRT_OK;
   size_t rs = drt__real_size(s->ctx);
   const double zero_d = 0;
@@ -382,7 +390,7 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
                                     2 * (size_t)n_cells * rs, slot->points, 0,
                                     NULL, NULL));
   size_t chunks = tile_chunks(s);
-  status = clear_slots(s, chunks * (size_t)n_cells);
+  status = drt__clear_slots(s, chunks * (size_t)n_cells);
   for (int i = 0; i < s->n_orders && !status; i++)
     status = launch_order(s, i, n_cells, first_cell);
   /* With one chunk the partial sums are the powers already; gradients are
@@ -427,6 +435,7 @@ error:
 drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *power) {
   if (n == 0) return DRT_OK;
+  if (s->culler) return drt__session_eval_culled(s, xy, n, power);
   /* Idle after any successful call: the tile it held was finished before
    * that call returned. */
   struct drt__tile_slot *slot = &s->slots[s->next_slot];

@@ -8,6 +8,7 @@
 #include <CL/cl.h>
 
 #include "candidates.h"
+#include "cull.h"
 #include "drt2d.h"
 #include "programs.h"
 
@@ -57,6 +58,11 @@ typedef struct drt__session {
   } slots[2];
   int next_slot;
   double solver_iterations; /* summed over the tiles finished so far */
+  /* Visibility-pruned candidates (session_culled.c), NULL for the whole
+   * enumeration: tiles are then traced one at a time, in units. */
+  drt__culler *culler;
+  drt__cull_batch batch;
+  size_t cell_room; /* cells the tile buffers hold, units padded */
 } drt__session;
 
 /* Builds the kind's program for the method if needed and uploads
@@ -78,6 +84,23 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
 drt_status drt__session_wait(drt__session *s);
 /* Waits for the device, then releases everything. */
 void drt__session_close(drt__session *s);
+
+/* Points a unit of culling holds (docs/method.md §13). */
+#define DRT_CULL_UNIT 256
+/* Whether a session of `kind` under `opt` traces culled candidates: the
+ * image method's values and endpoint gradients, on scenes large enough. */
+int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
+                       drt__eval_kind kind);
+/* The culled counterparts of session open and eval (session_culled.c). */
+drt_status drt__session_open_culled(drt__session *s);
+drt_status drt__session_eval_culled(drt__session *s, const double *xy,
+                                    size_t n, double *values);
+/* Shared with session_culled.c. */
+size_t drt__chunk_size(size_t count);
+drt_status drt__clear_slots(drt__session *s, size_t slots);
+drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
+                               cl_mem candidates, cl_int n_cells,
+                               cl_ulong first_cell, cl_int chunk);
 
 /* The values of `kind` at n points xy into out (drt__eval_components a
  * point), in tiles through a session, or on the ref evaluator: the one

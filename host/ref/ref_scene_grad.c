@@ -38,7 +38,7 @@ static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
     for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path.x[j], path.y[j]);
     const drt_traced tp = {&in, points, objects, (int)opt->method};
     const drt_scene_view sv = {flat->segments, flat->types, flat->phis,
-                               flat->n};
+                               flat->n, 0, 0};
     drt_scene_power(&tp, vary_tx, (int)f, &sv, p, out);
   }
 }

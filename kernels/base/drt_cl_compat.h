@@ -82,6 +82,9 @@ typedef int lmask;
 
 /* Constants shared with the host (include/drt2d.h must agree). */
 #define DRT_MAX_ORDER 8
+/* Ints in a culled candidate row of order k (drt_driver.h: its index, its
+ * fixed endpoint, its k objects, its obstruction list's first and count). */
+#define DRT_CULLED_WIDTH(k) ((k) + 4)
 #define DRT_SMOOTH_NONE 0
 #define DRT_SMOOTH_SIGMOID 1
 #define DRT_SMOOTH_HARD_SIGMOID 2

@@ -19,12 +19,17 @@
 #define DRT_H ((real)0.1)
 
 /* The scene's objects as the kernels see them: 4 coordinates each
- * (drt_interactions.h), their types, RIS angles and count. */
+ * (drt_interactions.h), their types, RIS angles and count; and the objects
+ * a path's obstruction scan tests: every one where `blockers` is 0 (NULL),
+ * else the n_blockers listed, in increasing order (a culled candidate's
+ * list holds every object that can meet its segments, docs/method.md §13). */
 typedef struct drt_scene_view {
   DRT_GLOBAL const real *segments;
   DRT_GLOBAL const int *types;
   DRT_GLOBAL const real *phis;
   int n_objects;
+  DRT_GLOBAL const int *blockers;
+  int n_blockers;
 } drt_scene_view;
 
 /* One traced path: its objects, points and how it was found. */
@@ -120,12 +125,15 @@ DRT_FN void drt_obstruction_scan(const drt_traced *tp, const drt_scene_view *sv,
                                  drt_smoothing_params p, int track,
                                  drt_blocker *b) {
   const int k = tp->in->k;
+  const int listed = sv->blockers != 0;
+  const int n_scanned = listed ? sv->n_blockers : sv->n_objects;
   lreal blocked = 0;
   b->j = b->m = -1;
   for (int j = 0; j <= k; j++) {
     int first = j > 0 ? tp->cand[j - 1] : -1;
     int last = j < k ? tp->cand[j] : -1;
-    for (int m = 0; m < sv->n_objects; m++) {
+    for (int i = 0; i < n_scanned; i++) {
+      const int m = listed ? sv->blockers[i] : i;
       if (m == first || m == last || sv->types[m] == DRT_OBJ_VERTEX) continue;
       lreal meets = drt_segments_meet(tp->path[j], tp->path[j + 1],
                                       drt_object_a(sv->segments, m),
