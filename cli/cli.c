@@ -39,7 +39,7 @@ static const struct cli_option {
 } cli_options[] = {
     {"scene", CMD_TRACE},   {"tx", CMD_TRACE},        {"rx", CMD_TRACE},
     {"order", CMD_TRACE},   {"method", CMD_TRACE},    {"only", CMD_TRACE},
-    {"smoothing", CMD_TRACE},
+    {"smoothing", CMD_TRACE}, {"candidates", CMD_TRACE},
     {"alpha", CMD_TRACE},   {"device", CMD_MAP | CMD_EVAL},
     {"precision", CMD_MAP | CMD_EVAL},                {"seed", CMD_TRACE},
     {"grid", CMD_MAP},      {"bbox", CMD_MAP},        {"png", CMD_MAP},
@@ -96,7 +96,10 @@ static const char *common_help =
     "                      (repeatable; every object still obstructs)\n"
     "  --smoothing MODE    none (exact tests, default), sigmoid, hard-sigmoid\n"
     "  --alpha A           smoothing sharpness, > 0 (default 100)\n"
-    "  --seed S            seed of mpt's random starts (default 0)\n";
+    "  --seed S            seed of mpt's random starts (default 0)\n"
+    "  --candidates C      visible (default: only candidates that can\n"
+    "                      contribute, the same sums) or all (the whole\n"
+    "                      enumeration)\n";
 
 static const char *device_help =
     "device options:\n"
@@ -811,6 +814,35 @@ static double candidate_figure(size_t n, int k) {
   return (double)n * pow((double)(n - 1), k - 1);
 }
 
+/* The visible candidates by order (docs/method.md §13), where culling
+ * applies: the image method, with transmitters to trace from. */
+static int print_visible(const drt__cli_common *c, const drt_scene *scene,
+                         size_t usable) {
+  if (c->trace.candidates == DRT_CANDIDATES_ALL) return 0;
+  if (c->trace.method != DRT_METHOD_IM || drt_scene_tx_count(scene) == 0) {
+    printf("visible candidates: counted for the image method from the "
+           "transmitters (give --tx)\n");
+    return 0;
+  }
+  double kept[DRT_MAX_ORDER + 1], seconds, bytes;
+  drt_status status =
+      drt_candidates_visible(scene, &c->trace, kept, &seconds, &bytes);
+  if (status) {
+    drt__cli_report("info", status);
+    return DRT_EXIT_FAILURE;
+  }
+  printf("visible candidates (some receiver may use them; each map unit "
+         "tests its own):\n");
+  for (int k = c->trace.order_min; k <= c->trace.order_max; k++) {
+    double all = candidate_figure(usable, k) * (double)drt_scene_tx_count(scene);
+    printf("  order %d: %.0f (%.3g %% of %.0f)\n", k,
+           kept[k - c->trace.order_min],
+           all > 0 ? 100 * kept[k - c->trace.order_min] / all : 0.0, all);
+  }
+  printf("  set-up: %.3f s, %.1f MiB\n", seconds, bytes / (1 << 20));
+  return 0;
+}
+
 static int run_info(drt__cli_common *c) {
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
@@ -844,8 +876,9 @@ static int run_info(drt__cli_common *c) {
   }
   if (exact) printf("  total: %zu\n", exact_total);
   else printf("  total: about %.9g\n", total);
+  int rc = print_visible(c, scene, usable);
   drt_scene_destroy(scene);
-  return 0;
+  return rc;
 }
 
 static int run_devices(void) {

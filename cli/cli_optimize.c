@@ -21,7 +21,7 @@ static const char *const own_options[] = {
     "db-range", "dpi", "max-minutes"};
 static const char *const shared_options[] = {
     "scene", "tx",   "rx",     "order",  "method",
-    "only",  "seed", "device", "precision", "smoothing"};
+    "only",  "seed", "device", "precision", "smoothing", "candidates"};
 #define N_OWN (int)(sizeof own_options / sizeof own_options[0])
 #define N_SHARED (int)(sizeof shared_options / sizeof shared_options[0])
 #define OPT_QUIET 'q'

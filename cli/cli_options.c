@@ -245,6 +245,13 @@ static int parse_only(const char *text, drt__cli_common *c) {
   return bad_value("only", text, "wall, ris or vertex");
 }
 
+static int parse_candidates(const char *text, drt_candidates *candidates) {
+  if (strcmp(text, "visible") == 0) *candidates = DRT_CANDIDATES_VISIBLE;
+  else if (strcmp(text, "all") == 0) *candidates = DRT_CANDIDATES_ALL;
+  else return bad_value("candidates", text, "visible or all");
+  return 0;
+}
+
 static int parse_device(const char *text, drt_context_options *o) {
   static const struct {
     const char *name;
@@ -300,6 +307,8 @@ int drt__cli_common_option(drt__cli_common *c, const char *name,
     rc = parse_only(value, c);
   else if (strcmp(name, "smoothing") == 0)
     rc = parse_smoothing(value, &c->trace.smoothing);
+  else if (strcmp(name, "candidates") == 0)
+    rc = parse_candidates(value, &c->trace.candidates);
   else if (strcmp(name, "alpha") == 0) {
     rc = drt__parse_double(name, value, &c->trace.alpha);
     if (!rc && !(c->trace.alpha > 0)) rc = bad_value(name, value, "a number > 0");

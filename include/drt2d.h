@@ -182,6 +182,13 @@ typedef enum drt_vary {
 #define DRT_ONLY_VERTEX (1u << DRT_OBJECT_VERTEX)
 #define DRT_ONLY_ALL (DRT_ONLY_WALL | DRT_ONLY_RIS | DRT_ONLY_VERTEX)
 
+/* Which candidates a trace evaluates (docs/method.md §13). */
+typedef enum drt_candidates {
+  DRT_CANDIDATES_VISIBLE = 0, /* only those that can contribute: the same
+                                 sums (to 1e-12 a path with the sigmoid) */
+  DRT_CANDIDATES_ALL = 1,     /* the whole enumeration of §2 */
+} drt_candidates;
+
 typedef struct drt_trace_options {
   int order_min, order_max;  /* default 0, 1 */
   drt_method method;         /* default DRT_METHOD_IM */
@@ -197,6 +204,7 @@ typedef struct drt_trace_options {
                                 a share of points evaluated apart, with its
                                 first point's key, gets the values of the
                                 whole; default 0 */
+  drt_candidates candidates; /* default DRT_CANDIDATES_VISIBLE */
 } drt_trace_options;
 
 DRT_API void drt_trace_options_init(drt_trace_options *options);
@@ -206,6 +214,16 @@ DRT_API drt_status drt_trace_options_check(const drt_trace_options *options,
 /* Objects of the scene that candidates may use under options->only. */
 DRT_API size_t drt_scene_candidate_objects(const drt_scene *scene,
                                            const drt_trace_options *options);
+/* The visible candidates (docs/method.md §13) of each order
+ * options->order_min .. order_max into kept[0 ..], summed over the fixed
+ * endpoints (the transmitters of a receiver map, the receivers of a
+ * transmitter map): those some point may use, before the per-unit tests;
+ * and the time and memory culling takes to set up. Image method only
+ * (DRT_EUNSUPPORTED otherwise). */
+DRT_API drt_status drt_candidates_visible(const drt_scene *scene,
+                                          const drt_trace_options *options,
+                                          double *kept, double *seconds,
+                                          double *bytes);
 
 /* Path constants of docs/method.md §6. */
 #define DRT_REFLECTION_COEF 0.5

@@ -480,15 +480,16 @@ END_TEST
  * --max-minutes (no file written) unless --yes, which says so and runs it.
  * Each report is one second after the last (DRT_TEST_PROGRESS_TICK), so
  * the estimate is the same on any machine: random:1:100 at orders 0:2
- * (10,101 candidates a cell) reports after 1,600, 4,800 and 11,200 of
- * 14,400 cells, so the first estimate is 3 s. */
+ * (10,101 candidates a cell, all traced) reports after 1,600, 4,800 and
+ * 11,200 of 14,400 cells, so the first estimate is 3 s. */
 START_TEST(long_work_is_estimated_and_stopped) {
   const char *tick = "DRT_TEST_PROGRESS_TICK=1";
   char npy[256], json[256], err[4096];
   snprintf(npy, sizeof npy, "%s", drt_test_scratch("long.npy"));
   snprintf(json, sizeof json, "%s", drt_test_scratch("long.json"));
   int status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
-                             "random:1:100", "--order", "0:2", "--grid", "120",
+                             "random:1:100", "--order", "0:2", "--candidates",
+                             "all", "--grid", "120",
                              "--npy", npy, "--max-minutes", "0.04", NULL);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", err);
   ck_assert_msg(strstr(err, "stopped: the work would take about 3 s more") &&
@@ -496,13 +497,15 @@ START_TEST(long_work_is_estimated_and_stopped) {
   ck_assert(!drt_test_exists(npy));
   /* Within the limit: no message. */
   status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
-                         "random:1:100", "--order", "0:2", "--grid", "120",
+                         "random:1:100", "--order", "0:2", "--candidates",
+                         "all", "--grid", "120",
                          "--npy", npy, "--max-minutes", "0.06", NULL);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", err);
   ck_assert_msg(!strstr(err, "work left"), "%s", err);
   ck_assert_int_eq(unlink(npy), 0);
   status = run_drt2d_env(tick, err, sizeof err, "map", "--scene",
-                         "random:1:100", "--order", "0:2", "--grid", "120",
+                         "random:1:100", "--order", "0:2", "--candidates",
+                         "all", "--grid", "120",
                          "--npy", npy, "--max-minutes", "0.04", "--yes", NULL);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", err);
   ck_assert_msg(strstr(err, "about 3 s of work left"), "%s", err);

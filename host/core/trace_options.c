@@ -17,6 +17,7 @@ void drt_trace_options_init(drt_trace_options *o) {
   o->only = DRT_ONLY_ALL;
   o->seed = 0;
   o->first_key = 0;
+  o->candidates = DRT_CANDIDATES_VISIBLE;
 }
 
 static const char *object_type_name(drt_object_type type) {
@@ -81,6 +82,8 @@ drt_status drt_trace_options_check(const drt_trace_options *o,
     return drt__fail(DRT_EINVAL, "unknown path method %d", (int)o->method);
   if (o->smoothing < DRT_SMOOTHING_NONE || o->smoothing > DRT_SMOOTHING_HARD_SIGMOID)
     return drt__fail(DRT_EINVAL, "unknown smoothing %d", (int)o->smoothing);
+  if (o->candidates != DRT_CANDIDATES_VISIBLE && o->candidates != DRT_CANDIDATES_ALL)
+    return drt__fail(DRT_EINVAL, "unknown candidate choice %d", (int)o->candidates);
   if (o->only == 0 || (o->only & ~DRT_ONLY_ALL))
     return drt__fail(DRT_EINVAL, "object-type mask 0x%x is empty or unknown",
                      o->only);

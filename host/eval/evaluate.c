@@ -187,6 +187,15 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   if (!status && !ctx->is_ref) {
     status = drt__session_open(&s, ctx, scene, opt, kind);
     capacity = s.capacity;
+    /* Culled, a point costs at most the candidates the forward pass kept. */
+    if (!status && s.culler) {
+      work = 0;
+      for (int k = opt->order_min; k <= opt->order_max; k++) {
+        double kept, all;
+        drt__culler_counts(s.culler, k, &kept, &all);
+        work += kept;
+      }
+    }
   }
   if (!status) status = report_progress(ctx, 0, (double)n / per_point);
   double iterations = 0;

@@ -29,7 +29,7 @@ class TraceOptions(ctypes.Structure):
                 ("method", ctypes.c_int), ("smoothing", ctypes.c_int),
                 ("alpha", ctypes.c_double), ("vary", ctypes.c_int),
                 ("only", ctypes.c_uint), ("seed", ctypes.c_uint64),
-                ("first_key", ctypes.c_uint64)]
+                ("first_key", ctypes.c_uint64), ("candidates", ctypes.c_int)]
 
 
 class ContextOptions(ctypes.Structure):

@@ -11,6 +11,7 @@ MAX_ORDER = 8
 METHODS = {"im": 0, "fpt": 1, "mpt": 2}
 SMOOTHINGS = {"none": 0, "sigmoid": 1, "hard-sigmoid": 2}
 VARY = {"rx": 0, "tx": 1}
+CANDIDATES = {"visible": 0, "all": 1}
 ONLY = {"wall": 1, "ris": 2, "vertex": 4}
 DEVICES = {"auto": 0, "cpu": 1, "gpu": 2, "ref": 3}
 PRECISIONS = {"float": 0, "double": 1}
@@ -76,7 +77,7 @@ def model(value):
 
 
 def trace_options(order=(0, 1), method="im", smoothing="none", alpha=100.0,
-                  vary="rx", only=None, seed=0):
+                  vary="rx", only=None, seed=0, candidates="visible"):
     options = _lib.TraceOptions()
     _lib.lib.drt_trace_options_init(options)
     options.order_min, options.order_max = orders(order)
@@ -86,6 +87,7 @@ def trace_options(order=(0, 1), method="im", smoothing="none", alpha=100.0,
     options.vary = choice("vary", vary, VARY)
     options.only = only_bits(only)
     options.seed = integer("seed", seed, 0, 2**64 - 1)
+    options.candidates = choice("candidates", candidates, CANDIDATES)
     return options
 
 

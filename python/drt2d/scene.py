@@ -272,7 +272,7 @@ class Scene:
     def map(self, grid=300, order=(0, 1), vary="rx", method="im",
             smoothing="none", alpha=100.0, precision=None, device=None,
             model=None, grad=False, bbox=None, only=None, seed=0,
-            context=None, progress=None):
+            context=None, progress=None, candidates="visible"):
         """Received power over a grid of the moving endpoint (vary "rx": a
         coverage map of the scene's transmitters; "tx": a transmitter map
         of its receivers). Returns a GridArray of shape (ny, nx), row 0 at
@@ -283,11 +283,13 @@ class Scene:
         "float" (default) or "double", device "auto" (default), or a
         reusable Context. model: "paper" (the only one in this version).
         progress: True (a tqdm bar) or a callable progress(done_cells,
-        total_cells), whose True return cancels (drt2d.Cancelled)."""
+        total_cells), whose True return cancels (drt2d.Cancelled).
+        candidates: "visible" (default: only those that can contribute,
+        the same values) or "all" (docs/method.md 13)."""
         nx, ny = _grid_size(grid)
         options, ctx = self._prepare(
             dict(order=order, method=method, smoothing=smoothing, alpha=alpha,
-                 vary=vary, only=only, seed=seed),
+                 vary=vary, only=only, seed=seed, candidates=candidates),
             device, precision, context, model)
         box = self._grid_box(bbox)
         c_grid = _lib.Grid(nx, ny, (ctypes.c_double * 4)(*box))
@@ -326,7 +328,7 @@ class Scene:
     def eval(self, points, order=(0, 1), vary="rx", method="im",
              smoothing="none", alpha=100.0, precision=None, device=None,
              model=None, grad=False, wrt="endpoint", only=None, seed=0,
-             context=None, progress=None):
+             context=None, progress=None, candidates="visible"):
         """Received power at points (n, 2) of the moving endpoint, summed
         over the fixed ones: shape (n,); with grad=True (n, 3) = (P, dP/dx,
         dP/dy); with wrt="scene" (n, 3 + len(param_names(vary))), the
@@ -338,7 +340,7 @@ class Scene:
                                   "'endpoint' or 'scene')")
         options, ctx = self._prepare(
             dict(order=order, method=method, smoothing=smoothing, alpha=alpha,
-                 vary=vary, only=only, seed=seed),
+                 vary=vary, only=only, seed=seed, candidates=candidates),
             device, precision, context, model)
         n = xy.shape[0]
         if wrt == "scene":

@@ -174,20 +174,33 @@ def test_optimize_and_study_return_arrays():
         drt2d.optimize(s, steps=0)
 
 
+def test_visible_candidates_give_the_same_map():
+    s = drt2d.Scene.builtin("random:8:30")
+    for smoothing in ("none", "hard-sigmoid"):
+        a = s.map(grid=64, order=(0, 2), smoothing=smoothing, grad=True,
+                  candidates="all")
+        v = s.map(grid=64, order=(0, 2), smoothing=smoothing, grad=True)
+        assert np.array_equal(a, v) and np.count_nonzero(a) > 1000
+    with pytest.raises(drt2d.InvalidArgument, match="candidates"):
+        s.map(grid=4, candidates="some")
+
+
 def test_map_progress_reports_and_cancels():
     # 1,641 candidates a cell at orders 0:2: the map reports several times.
+    # The whole enumeration: culled, one tile would hold the map.
     s = drt2d.Scene.builtin("random:3:40")
-    plain = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1))
+    plain = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1), candidates="all")
     seen = []
-    got = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1),
+    got = s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1), candidates="all",
                 progress=lambda done, total: seen.append((done, total)))
     assert np.array_equal(got, plain)
     assert len(seen) >= 4 and seen[0] == (0, 40000) and seen[-1] == (40000, 40000)
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
     with pytest.raises(drt2d.Cancelled, match="cancelled"):
-        s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1),
+        s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1), candidates="all",
               progress=lambda done, total: done > 0)
-    # The context's callback is cleared: the next call reports nothing.
+    # The context's callback is cleared: the next call reports nothing; the
+    # visible candidates give the same bits.
     assert np.array_equal(s.map(grid=200, order=(0, 2), bbox=(0, 0, 1, 1)),
                           plain)
     points = np.array([[0.3, 0.7], [0.5, 0.5]])
