@@ -39,6 +39,17 @@ static drt_scene *load(const char *name) {
   return scene;
 }
 
+/* The scene `name` with its transmitters replaced by n_tx given ones
+ * (kept when n_tx is 0). */
+static drt_scene *load_with_tx(const char *name, const double *tx, int n_tx) {
+  drt_scene *scene = load(name);
+  if (n_tx) {
+    drt_scene_clear_tx(scene);
+    DRT_CHECK_OK(drt_scene_add_tx_points(scene, tx, (size_t)n_tx));
+  }
+  return scene;
+}
+
 /* Random points over the scene's box widened by a tenth on every side. */
 static void random_points(const drt_scene *scene, uint64_t seed, double *xy) {
   double box[4];
@@ -96,11 +107,7 @@ static void compare(const drt_scene *scene, const char *name,
 
 static void compare_modes(const char *name, int order_max, int precisions,
                           const double *tx, int n_tx) {
-  drt_scene *scene = load(name);
-  if (n_tx) {
-    drt_scene_clear_tx(scene);
-    DRT_CHECK_OK(drt_scene_add_tx_points(scene, tx, (size_t)n_tx));
-  }
+  drt_scene *scene = load_with_tx(name, tx, n_tx);
   const drt_smoothing modes[] = {DRT_SMOOTHING_NONE, DRT_SMOOTHING_HARD_SIGMOID,
                                  DRT_SMOOTHING_SIGMOID};
   for (int m = 0; m < 3; m++)
@@ -141,10 +148,8 @@ END_TEST
  * culling its every candidate scans every wall (it is never exactly 0).
  * The whole enumeration takes minutes a case here. */
 START_TEST(mumbai) {
-  drt_scene *scene = load("mumbai-osm.geojson");
   const double tx[] = {0, 0};
-  drt_scene_clear_tx(scene);
-  DRT_CHECK_OK(drt_scene_add_tx_points(scene, tx, 1));
+  drt_scene *scene = load_with_tx("mumbai-osm.geojson", tx, 1);
   drt_trace_options o;
   drt_trace_options_init(&o);
   const struct {
@@ -192,10 +197,8 @@ END_TEST
 /* The comparisons above would pass with no culling at all: on the city,
  * the forward pass must keep a small share of the order-2 candidates. */
 START_TEST(culling_prunes_a_city) {
-  drt_scene *scene = load("mumbai-osm.geojson");
   const double tx[] = {0, 0};
-  drt_scene_clear_tx(scene);
-  DRT_CHECK_OK(drt_scene_add_tx_points(scene, tx, 1));
+  drt_scene *scene = load_with_tx("mumbai-osm.geojson", tx, 1);
   drt_trace_options o;
   drt_trace_options_init(&o);
   o.order_max = 2;
