@@ -38,6 +38,19 @@ typedef struct drt_study_view {
   int n_rx;
 } drt_study_view;
 
+/* The leading arguments of the study kernels over trials (study_descend,
+ * study_map, study_refine): the trials' table, the scenes' objects, the
+ * candidate rows and the receivers; DRT_STUDY_VIEW_OF(t) is trial t's
+ * view of them. */
+#define DRT_STUDY_SCENE_ARGS                                                   \
+  __global const int *trials, __global const real *segments,                  \
+      __global const int *types, __global const real *phis,                   \
+      __global const int *candidates, const int width,                        \
+      __global const real *rx, __global const int *n_rx
+#define DRT_STUDY_VIEW_OF(t)                                                   \
+  drt_study_view_of(trials, (t), segments, types, phis, candidates, width, rx, \
+                    n_rx)
+
 /* Trial t's view: rx holds DRT_STUDY_MAX_RX receivers a trial, n_rx their
  * counts (NULL for the queries, which bring their own receiver). */
 DRT_FN drt_study_view drt_study_view_of(

@@ -40,12 +40,7 @@ __kernel void study_eval(__global const int *q_int, __global const real *q_xy,
  * beta1, beta2, eps, P0 and the coordinate limit; alpha and correct:
  * drt_study_descend's tables. pos: 2 an arm, the start in, the end out;
  * f_start: F at step 0; diverged: -1 or the step it diverged at. */
-__kernel void study_descend(__global const int *trials,
-                            __global const real *segments,
-                            __global const int *types,
-                            __global const real *phis,
-                            __global const int *candidates, const int width,
-                            __global const real *rx, __global const int *n_rx,
+__kernel void study_descend(DRT_STUDY_SCENE_ARGS,
                             const int n_arms, const int steps,
                             const int smoothing,
                             __global const dstate *constants,
@@ -61,8 +56,7 @@ __kernel void study_descend(__global const int *trials,
       {constants[0], constants[1], constants[2], constants[3]}, constants[4],
       constants[5]};
   dstate x[2] = {pos[2 * a], pos[2 * a + 1]}, f0 = 0;
-  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
-                                             candidates, width, rx, n_rx);
+  const drt_study_view v = DRT_STUDY_VIEW_OF(t);
   diverged[a] = drt_study_descend(&v, &d, alpha, correct, x, &f0);
   pos[2 * a] = x[0];
   pos[2 * a + 1] = x[1];
@@ -102,11 +96,7 @@ __kernel void study_power(__global const int *q_int,
  * / (grid - 1) computed in dstate as the host computes it, then rounded to
  * `real`. out: grid^2 values a trial, F = min_i P_i / P0 (constants[0] is
  * P0). */
-__kernel void study_map(__global const int *trials,
-                        __global const real *segments,
-                        __global const int *types, __global const real *phis,
-                        __global const int *candidates, const int width,
-                        __global const real *rx, __global const int *n_rx,
+__kernel void study_map(DRT_STUDY_SCENE_ARGS,
                         const int t0, const int n_trials, const int groups,
                         const int grid, __global const dstate *constants,
                         __global dstate *out) {
@@ -121,8 +111,7 @@ __kernel void study_map(__global const int *trials,
     y[l] = (real)((dstate)(c / grid) / (dstate)(grid - 1));
   }
   dstate f[DRT_LANES];
-  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
-                                             candidates, width, rx, n_rx);
+  const drt_study_view v = DRT_STUDY_VIEW_OF(t);
   drt_study_map_f(&v, drt_v2(drt_load_lanes(x), drt_load_lanes(y)),
                   constants[0], f);
   __global dstate *map = out + (size_t)(g / groups) * cells;
@@ -134,12 +123,7 @@ __kernel void study_map(__global const int *trials,
  * search: search i of trial ints[2 i], active ints[2 i + 1] (in and out),
  * state[4 i ..] = x, y, F, step (in and out); constants: P0, the smallest
  * step; moves: cos, sin of the 16 directions. */
-__kernel void study_refine(__global const int *trials,
-                           __global const real *segments,
-                           __global const int *types,
-                           __global const real *phis,
-                           __global const int *candidates, const int width,
-                           __global const real *rx, __global const int *n_rx,
+__kernel void study_refine(DRT_STUDY_SCENE_ARGS,
                            const int n_searches, const int iterations,
                            __global const dstate *constants,
                            __global const dstate *moves,
@@ -150,8 +134,7 @@ __kernel void study_refine(__global const int *trials,
   int active = ints[2 * i + 1];
   dstate s[4] = {state[4 * i], state[4 * i + 1], state[4 * i + 2],
                  state[4 * i + 3]};
-  const drt_study_view v = drt_study_view_of(trials, t, segments, types, phis,
-                                             candidates, width, rx, n_rx);
+  const drt_study_view v = DRT_STUDY_VIEW_OF(t);
   drt_study_refine(&v, moves, iterations, constants[0], constants[1], s,
                    &active);
   for (int k = 0; k < 4; k++) state[4 * i + k] = s[k];
