@@ -262,10 +262,6 @@ void drt__session_close(drt__session *s) {
   memset(s, 0, sizeof *s);
 }
 
-static size_t round_up(size_t n, size_t multiple) {
-  return (n + multiple - 1) / multiple * multiple;
-}
-
 /* The cells kernel's arguments (kernels/drt_driver.h, DRT_TRACE_ARGS),
  * the same for every kind: a scene-gradient tile takes the whole set as
  * one chunk, and its `slots` is the stride of a point's result. */
@@ -309,7 +305,7 @@ static drt_status launch_order(drt__session *s, int i, int n_cells,
   if (status) return status;
   size_t wg = s->prog->work_group;
   size_t items = (size_t)n_cells / (size_t)s->prog->lanes;
-  size_t global[2] = {round_up(items, wg), used};
+  size_t global[2] = {drt__round_up(items, wg), used};
   size_t local[2] = {wg, 1};
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, s->kernel, 2, NULL,
                                       global, local, 0, NULL, NULL));
@@ -329,7 +325,7 @@ static drt_status reduce_tile(drt__session *s, int n_cells, size_t chunks) {
   drt_status status = drt__set_args(k, args, sizeof args / sizeof args[0]);
   if (status) return status;
   size_t wg = s->prog->work_group;
-  size_t global = round_up((size_t)n_cells, wg);
+  size_t global = drt__round_up((size_t)n_cells, wg);
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, k, 1, NULL, &global, &wg,
                                       0, NULL, NULL));
 error:
@@ -385,7 +381,7 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
   size_t rs = drt__real_size(s->ctx);
   /* A whole number of work-items: a tile's capacity is a multiple of 16,
    * or of one lane. */
-  int n_cells = (int)round_up(slot->n, (size_t)s->prog->lanes);
+  int n_cells = (int)drt__round_up(slot->n, (size_t)s->prog->lanes);
   DRT_CL_CHECK(clEnqueueWriteBuffer(s->ctx->queue, s->moving, CL_FALSE, 0,
                                     2 * (size_t)n_cells * rs, slot->points, 0,
                                     NULL, NULL));
@@ -442,7 +438,7 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
   struct drt__tile_slot *previous = &s->slots[1 - s->next_slot];
   slot->n = n;
   slot->power = power;
-  stage_points(s, xy, n, round_up(n, (size_t)s->prog->lanes), slot->points);
+  stage_points(s, xy, n, drt__round_up(n, (size_t)s->prog->lanes), slot->points);
   drt_status status = enqueue_tile(s, slot, first_cell);
   s->next_slot = 1 - s->next_slot;
   return status ? status : finish_tile(s, previous);

@@ -95,6 +95,12 @@ int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
 drt_status drt__session_open_culled(drt__session *s);
 drt_status drt__session_eval_culled(drt__session *s, const double *xy,
                                     size_t n, double *values);
+/* n rounded up to a multiple of `multiple`: whole work-items, whole
+ * work-groups. */
+static inline size_t drt__round_up(size_t n, size_t multiple) {
+  return (n + multiple - 1) / multiple * multiple;
+}
+
 /* Shared with session_culled.c. */
 size_t drt__chunk_size(size_t count);
 drt_status drt__clear_slots(drt__session *s, size_t slots);

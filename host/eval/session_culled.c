@@ -37,10 +37,6 @@ int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
   return candidates * (double)(obstructing ? obstructing : 1) >= DRT_CULL_MIN_WORK;
 }
 
-static size_t round_up(size_t n, size_t multiple) {
-  return (n + multiple - 1) / multiple * multiple;
-}
-
 drt_status drt__session_open_culled(drt__session *s) {
   size_t n_cand = drt_scene_candidate_objects(s->scene, s->opt);
   size_t chunk[DRT_MAX_ORDER + 1];
@@ -52,7 +48,7 @@ drt_status drt__session_open_culled(drt__session *s) {
       return drt__fail(DRT_ETOOBIG, "%zu candidates of order %d exceed "
                        "the kernels' 32-bit candidate index",
                        set->count, set->order);
-    chunk[i] = set->order == 0 ? 1 : drt__chunk_size(set->count);
+    chunk[i] = drt__chunk_size(set->count);
   }
   s->capacity = DRT_CULLED_TILE_POINTS;
   size_t lanes = (size_t)s->prog->lanes;
@@ -209,7 +205,7 @@ static void stage_group(const drt__session *s, const unit_group *g,
   float *xf = staged;
   for (size_t p = g->p0; p < g->p1;) {
     size_t end = piece_end(s, p, n), count = end - p;
-    size_t padded = round_up(count, lanes);
+    size_t padded = drt__round_up(count, lanes);
     for (size_t i = 0; i < padded; i++, cell++) {
       size_t point = order[p + (i < count ? i : count - 1)];
       if (is_double) {
@@ -243,7 +239,7 @@ static drt_status launch_group(drt__session *s, const unit_group *g,
                               {sizeof(cl_mem), &d->blockers}};
     for (cl_uint a = 0; a < 4 && !status; a++)
       DRT_CL_CHECK(clSetKernelArg(trace, 20 + a, extra[a].size, extra[a].value));
-    size_t global[2] = {round_up(items, wg), (size_t)s->batch.max_entries[i]};
+    size_t global[2] = {drt__round_up(items, wg), (size_t)s->batch.max_entries[i]};
     size_t local[2] = {wg, 1};
     if (!status)
       DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, trace, 2, NULL,
@@ -260,7 +256,7 @@ static drt_status launch_group(drt__session *s, const unit_group *g,
                            {sizeof(cl_mem), &s->out}};
   status = drt__set_args(reduce, args, sizeof args / sizeof args[0]);
   if (status) return status;
-  size_t global = round_up(g->cells, wg);
+  size_t global = drt__round_up(g->cells, wg);
   DRT_CL_CHECK(clEnqueueNDRangeKernel(s->ctx->queue, reduce, 1, NULL, &global,
                                       &wg, 0, NULL, NULL));
 error:
@@ -300,7 +296,7 @@ static drt_status run_group(drt__session *s, const unit_group *g,
       memcpy(values + order[p + i] * s->components,
              results + (cell + i) * s->components,
              s->components * sizeof *results);
-    cell += round_up(end - p, lanes);
+    cell += drt__round_up(end - p, lanes);
     p = end;
   }
 error:
@@ -333,7 +329,7 @@ drt_status drt__session_eval_culled(drt__session *s, const double *xy,
     unit_group g = {p, p, 0, 0};
     while (g.p1 < n) {
       size_t end = piece_end(s, g.p1, n);
-      size_t cells = g.cells + round_up(end - g.p1, lanes);
+      size_t cells = g.cells + drt__round_up(end - g.p1, lanes);
       int unit_slots = s->batch.unit_slots[g.p1 / DRT_CULL_UNIT];
       int slots = unit_slots > g.slots ? unit_slots : g.slots;
       if (g.p1 > g.p0 && ((size_t)slots * cells > DRT_PARTIAL_SLOTS ||
