@@ -18,10 +18,34 @@
 #include "base/drt_random.h"
 #include "base/drt_smooth.h"
 
+/* The scene view of a cells kernel, with the wave of its arguments. */
+DRT_FN drt_scene_view drt_wave_view(DRT_GLOBAL const real *segments,
+                                    DRT_GLOBAL const int *types,
+                                    DRT_GLOBAL const real *phis, int n_objects,
+                                    DRT_GLOBAL const real *materials,
+                                    real wavenumber, int wave_flags) {
+  drt_scene_view sv = drt_view_of(segments, types, phis, n_objects);
+  sv.wave.k = wavenumber;
+  sv.wave.flags = wave_flags;
+  sv.wave.materials = materials;
+  return sv;
+}
+
+/* Values a cell's result holds: the power and its DRT_ND derivatives; in
+ * radio programs the field's real and imaginary parts with theirs. */
+#ifdef DRT_RADIO
+#define DRT_COMPONENTS (2 * (DRT_ND + 1))
+#else
+#define DRT_COMPONENTS (DRT_ND + 1)
+#endif
+
 /* Where a work-item's paths go: a sum of powers (maps, points, pairs,
  * studies) or, with moving objects, one point's scene-gradient result. */
 typedef struct drt_sink {
-  drt_num sum;
+  drt_num sum; /* radio programs: the field's real part, or the power */
+#ifdef DRT_RADIO
+  drt_num im;  /* the field's imaginary part (0 when incoherent) */
+#endif
   DRT_GLOBAL real *out;
   unsigned int steps;
 } drt_sink;
@@ -72,6 +96,10 @@ DRT_FN void drt_trace_path(const drt_interactions *in,
   drt_traced tp = {in, path, cand, DRT_METHOD};
 #ifdef DRT_MOVING_OBJECTS
   drt_scene_power(&tp, ep->vary_tx, f, sv, p, sink->out);
+#elif defined(DRT_RADIO)
+  drt_cnum field = drt_endpoint_radio(&tp, ep->vary_tx, sv, p);
+  drt_num_accumulate(&sink->sum, field.re);
+  drt_num_accumulate(&sink->im, field.im);
 #else
   drt_num_accumulate(&sink->sum, drt_endpoint_power(&tp, ep->vary_tx, sv, p));
 #endif
@@ -133,6 +161,9 @@ DRT_FN void drt_trace_culled_rows(DRT_GLOBAL const int *rows, int k,
 DRT_FN drt_sink drt_sink_empty(DRT_GLOBAL real *out) {
   drt_sink s;
   s.sum = drt_num_const(0);
+#ifdef DRT_RADIO
+  s.im = drt_num_const(0);
+#endif
   s.out = out;
   s.steps = 0;
   return s;
@@ -141,13 +172,21 @@ DRT_FN drt_sink drt_sink_empty(DRT_GLOBAL real *out) {
 #ifdef __OPENCL_VERSION__
 
 /* Adds a work-item's sums into its slot: component c of slot s is
- * partial[c * slots + s]. */
-DRT_FN void drt_store_sums(__global real *partial, ulong slots, size_t slot,
-                           drt_num sum) {
+ * partial[c * slots + s], the value and its DRT_ND derivatives, then in
+ * radio programs the same of the imaginary part (DRT_COMPONENTS in all). */
+DRT_FN void drt_store_num(__global real *partial, ulong slots, size_t slot,
+                          int first, drt_num sum) {
   for (int c = 0; c <= DRT_ND; c++) {
-    __global real *at = partial + c * slots + slot;
+    __global real *at = partial + (first + c) * slots + slot;
     drt_store_lanes(drt_load_lanes(at) + (c == 0 ? sum.v : sum.d[c - 1]), at);
   }
+}
+DRT_FN void drt_store_sums(__global real *partial, ulong slots, size_t slot,
+                           const drt_sink *sink) {
+  drt_store_num(partial, slots, slot, 0, sink->sum);
+#ifdef DRT_RADIO
+  drt_store_num(partial, slots, slot, DRT_ND + 1, sink->im);
+#endif
 }
 
 /* Each lane's fixed endpoint of a pair kernel: pair g is fixed endpoint
@@ -180,7 +219,9 @@ DRT_FN drt_vec2 drt_pair_fixed(__global const real *fixed, int n_fixed,
       __global const real *phis, const int n_objects,                         \
       __global const int *candidates, const int order, const int n_candidates, \
       const int chunk, const int mode, const real alpha, const ulong seed,    \
-      __global real *partial, __global uint *iterations, const ulong slots
+      __global real *partial, __global uint *iterations, const ulong slots,  \
+      __global const real *materials, const real wavenumber,                  \
+      const int wave_flags
 
 #ifndef DRT_MOVING_OBJECTS
 /* The work-item's share: its cells, candidates and endpoints; pairs
@@ -190,7 +231,9 @@ DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
   const int chunk_index = get_global_id(1);
   if (cell >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
+  const drt_scene_view sv =
+      drt_wave_view(segments, types, phis, n_objects, materials, wavenumber,
+                    wave_flags);
   const drt_candidate_rows cr = {candidates, order, order};
   const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
                                drt_load_lanes(moving + n_cells + cell));
@@ -207,7 +250,7 @@ DRT_FN void drt_trace_work(DRT_TRACE_ARGS, int pairs) {
   drt_trace_candidates(&cr, first, min(first + chunk, n_candidates), &ep, &sv,
                        p, &sink);
   const size_t slot = (size_t)chunk_index * n_cells + cell;
-  drt_store_sums(partial, slots, slot, sink.sum);
+  drt_store_sums(partial, slots, slot, &sink);
   iterations[slot] += sink.steps;
 }
 
@@ -216,7 +259,7 @@ __kernel void trace(DRT_TRACE_ARGS) {
   drt_trace_work(moving, n_cells, cell_offset, fixed, n_fixed, vary_tx,
                  segments, types, phis, n_objects, candidates, order,
                  n_candidates, chunk, mode, alpha, seed, partial, iterations,
-                 slots, 0);
+                 slots, materials, wavenumber, wave_flags, 0);
 }
 
 /* Each (point, fixed endpoint) pair apart, for the optimiser: `moving`
@@ -227,7 +270,7 @@ __kernel void trace_pairs(DRT_TRACE_ARGS) {
   drt_trace_work(moving, n_cells, cell_offset, fixed, n_fixed, vary_tx,
                  segments, types, phis, n_objects, candidates, order,
                  n_candidates, chunk, mode, alpha, seed, partial, iterations,
-                 slots, 1);
+                 slots, materials, wavenumber, wave_flags, 1);
 }
 
 /* The culled trace (docs/method.md §13): the cells of a work-item share a
@@ -250,7 +293,9 @@ __kernel void trace_culled(DRT_TRACE_ARGS, __global const int *item_unit,
   if (e >= unit_entries[2 * unit + 1]) return;
   __global const int *entry = entries + 3 * (unit_entries[2 * unit] + e);
   const drt_smoothing_params p = {mode, alpha};
-  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
+  const drt_scene_view sv =
+      drt_wave_view(segments, types, phis, n_objects, materials, wavenumber,
+                    wave_flags);
   const drt_vec2 here = drt_v2(drt_load_lanes(moving + cell),
                                drt_load_lanes(moving + n_cells + cell));
   const drt_endpoints ep = drt_endpoints_all(here, fixed, n_fixed, vary_tx,
@@ -259,7 +304,7 @@ __kernel void trace_culled(DRT_TRACE_ARGS, __global const int *item_unit,
   drt_trace_culled_rows(candidates, order, entry[1], entry[2], blockers, &ep,
                         &sv, p, &sink);
   const size_t slot = (size_t)entry[0] * n_cells + cell;
-  drt_store_sums(partial, slots, slot, sink.sum);
+  drt_store_sums(partial, slots, slot, &sink);
   iterations[slot] += sink.steps;
 }
 
@@ -272,26 +317,26 @@ __kernel void reduce_culled(__global const real *partial, const int n_cells,
   const int cell = get_global_id(0);
   if (cell >= n_cells) return;
   const int n_chunks = unit_slots[item_unit[cell / DRT_LANES]];
-  for (int c = 0; c <= DRT_ND; c++) {
+  for (int c = 0; c < DRT_COMPONENTS; c++) {
     real sum = 0;
     for (int k = 0; k < n_chunks; k++)
       sum += partial[c * slots + (size_t)k * n_cells + cell];
-    out[(DRT_ND + 1) * cell + c] = sum;
+    out[DRT_COMPONENTS * cell + c] = sum;
   }
 }
 
-/* out[(DRT_ND + 1) cell + c] = sum over chunks of component c of
+/* out[DRT_COMPONENTS cell + c] = sum over chunks of component c of
  * partial, in chunk order. */
 __kernel void reduce_chunks(__global const real *partial, const int n_cells,
                             const int n_chunks, const ulong slots,
                             __global real *out) {
   const int cell = get_global_id(0);
   if (cell >= n_cells) return;
-  for (int c = 0; c <= DRT_ND; c++) {
+  for (int c = 0; c < DRT_COMPONENTS; c++) {
     real sum = 0;
     for (int k = 0; k < n_chunks; k++)
       sum += partial[c * slots + (size_t)k * n_cells + cell];
-    out[(DRT_ND + 1) * cell + c] = sum;
+    out[DRT_COMPONENTS * cell + c] = sum;
   }
 }
 
@@ -307,7 +352,9 @@ __kernel void trace_scene(DRT_TRACE_ARGS) {
   const int point = get_global_id(0);
   if (point >= n_cells) return;
   const drt_smoothing_params p = {mode, alpha};
-  const drt_scene_view sv = {segments, types, phis, n_objects, 0, 0};
+  const drt_scene_view sv =
+      drt_wave_view(segments, types, phis, n_objects, materials, wavenumber,
+                    wave_flags);
   const drt_candidate_rows cr = {candidates, order, order};
   const drt_endpoints ep =
       drt_endpoints_all(drt_v2(moving[point], moving[n_cells + point]), fixed,

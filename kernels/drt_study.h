@@ -74,9 +74,9 @@ DRT_FN drt_study_view drt_study_view_of(
 DRT_FN drt_num drt_study_power(const drt_study_view *v, drt_vec2 tx,
                                drt_vec2 rx, drt_smoothing_params p) {
   const int first = v->trial[DRT_STUDY_OBJ_FIRST];
-  const drt_scene_view sv = {v->segments + 4 * first, v->types + first,
-                             v->phis + first, v->trial[DRT_STUDY_OBJ_COUNT],
-                             0, 0};
+  const drt_scene_view sv =
+      drt_view_of(v->segments + 4 * first, v->types + first, v->phis + first,
+                  v->trial[DRT_STUDY_OBJ_COUNT]);
   const drt_candidate_rows cr = {
       v->candidates + v->trial[DRT_STUDY_CAND_FIRST] * v->width, v->width, -1};
   /* One fixed endpoint, the query's own receiver. */

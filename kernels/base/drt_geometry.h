@@ -91,8 +91,25 @@ DRT_FN lreal drt_in_unit_interval(lreal t, drt_smoothing_params p) {
                  drt_less_equal(t, (real)1 + DRT_SEGMENT_TOL, p));
 }
 
+/* Truth of "t len lies in [-eps, len + eps]" for a segment of length len:
+ * the radio model's test in metres (docs/method.md §14), eps = 1 mm. */
+#define DRT_SEGMENT_EPS ((real)1e-3)
+DRT_FN lreal drt_in_segment(lreal t, lreal len, drt_smoothing_params p) {
+  lreal m = t * len;
+  return drt_and(drt_greater_equal(m, -DRT_SEGMENT_EPS, p),
+                 drt_less_equal(m, len + DRT_SEGMENT_EPS, p));
+}
+
+/* The parameter test of the program's model: relative to the segment in
+ * the paper's, in metres in the radio model's. */
+#ifdef DRT_RADIO
+#define DRT_ON_SEGMENT(t, len, p) drt_in_segment(t, len, p)
+#else
+#define DRT_ON_SEGMENT(t, len, p) drt_in_unit_interval(t, p)
+#endif
+
 /* Truth of "segment p1p2 meets segment p3p4", extremities included within
- * DRT_SEGMENT_TOL. Parallel segments never meet (t = +inf); their lanes
+ * DRT_SEGMENT_TOL (the radio model: DRT_SEGMENT_EPS). Parallel segments never meet (t = +inf); their lanes
  * divide by 0 and are then discarded. */
 DRT_FN lreal drt_segments_meet(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
                                drt_vec2 p4, drt_smoothing_params p) {
@@ -101,8 +118,8 @@ DRT_FN lreal drt_segments_meet(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
   lreal b = A.x * C.y - A.y * C.x;
   lreal d = A.y * B.x - A.x * B.y;
   if (!DRT_ANY(d != (real)0)) return 0;
-  lreal meet = drt_and(drt_in_unit_interval(a / d, p),
-                       drt_in_unit_interval(b / d, p));
+  lreal meet = drt_and(DRT_ON_SEGMENT(a / d, drt_norm(A), p),
+                       DRT_ON_SEGMENT(b / d, drt_norm(B), p));
   return drt_sel(d == (real)0, 0, meet);
 }
 

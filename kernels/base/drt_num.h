@@ -119,4 +119,11 @@ DRT_FN drt_num drt_num_within(drt_num t, real lo, real hi,
                      drt_num_compare(drt_num_const(hi), t, 0, p));
 }
 
+/* The same for bounds that differ by lane (and do not move). */
+DRT_FN drt_num drt_num_within_lanes(drt_num t, lreal lo, lreal hi,
+                                    drt_smoothing_params p) {
+  return drt_num_and(drt_num_compare(t, drt_num_const(lo), 0, p),
+                     drt_num_compare(drt_num_const(hi), t, 0, p));
+}
+
 #endif

@@ -27,6 +27,23 @@ DRT_FN drt_num drt_endpoint_power(const drt_traced *tp, int vary_tx,
   return drt_path_power(tp, dpath, &mv, sv, p, &b);
 }
 
+#ifdef DRT_RADIO
+/* The radio model's field (coherent) or power (incoherent) of the path,
+ * with its derivatives along the moving endpoint's x and y. */
+DRT_FN drt_cnum drt_endpoint_radio(const drt_traced *tp, int vary_tx,
+                                   const drt_scene_view *sv,
+                                   drt_smoothing_params p) {
+  drt_moves mv;
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_blocker b = drt_blocker_unknown();
+#if DRT_ND > 0
+  drt_moves_fill(tp->in, vary_tx, 0, &mv);
+  drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
+#endif
+  return drt_path_radio(tp, dpath, &mv, sv, p, &b);
+}
+#endif
+
 #ifdef DRT_MOVING_OBJECTS
 /* Index in that layout of direction dir of a path through objects cand
  * from fixed endpoint `fixed`, deciding obstruction object bm; -1 for

@@ -13,6 +13,7 @@
 #include "base/drt_num.h"
 #include "base/drt_smooth.h"
 #include "gradients/drt_tangents.h"
+#include "power/drt_radio.h"
 
 #define DRT_LOSS_TOL ((real)0.01)
 #define DRT_R ((real)0.5)
@@ -30,7 +31,26 @@ typedef struct drt_scene_view {
   int n_objects;
   DRT_GLOBAL const int *blockers;
   int n_blockers;
+  drt_wave wave; /* radio programs only */
 } drt_scene_view;
+
+/* The view of n_objects objects, every one obstructing, without a wave
+ * (the paper's model; radio programs then set it). */
+DRT_FN drt_scene_view drt_view_of(DRT_GLOBAL const real *segments,
+                                  DRT_GLOBAL const int *types,
+                                  DRT_GLOBAL const real *phis, int n_objects) {
+  drt_scene_view sv;
+  sv.segments = segments;
+  sv.types = types;
+  sv.phis = phis;
+  sv.n_objects = n_objects;
+  sv.blockers = 0;
+  sv.n_blockers = 0;
+  sv.wave.k = 0;
+  sv.wave.flags = 0;
+  sv.wave.materials = 0;
+  return sv;
+}
 
 /* One traced path: its objects, points and how it was found. */
 typedef struct drt_traced {
@@ -81,7 +101,15 @@ DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
           u.v * drt_sel(flat, 0, (real)2 * drt_dot(t, mv->t[j].d[i])));
       u.d[i] = du / tt;
     }
+#ifdef DRT_RADIO
+    /* In metres: u |t| >= 0 and (1 - u) |t| >= 0 (|t| fixed here). */
+    lreal len = sqrt(tt);
+    u.v *= len;
+    for (int i = 0; i < DRT_ND; i++) u.d[i] *= len;
+    on = drt_num_and(on, drt_num_within_lanes(u, 0, len, p));
+#else
     on = drt_num_and(on, drt_num_within(u, 0, 1, p));
+#endif
   }
   return on;
 }
@@ -180,9 +208,28 @@ DRT_FN drt_num drt_segments_meet_num(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
     ta.d[i] = (da - ta.v * dd) / d;
     tb.d[i] = (db - tb.v * dd) / d;
   }
+#ifdef DRT_RADIO
+  /* In metres (docs/method.md §14): t |A| in [-eps, |A| + eps], |A| moving
+   * with the path segment, and t |B| likewise for the fixed wall. */
+  lreal la = drt_norm(A), lb = drt_norm(B);
+  drt_num len_a = drt_num_const(la + DRT_SEGMENT_EPS);
+  lreal safe_la = drt_sel(la == (real)0, 1, la);
+  for (int i = 0; i < DRT_ND; i++) {
+    len_a.d[i] = drt_dot(A, drt_sub(d2->d[i], d1->d[i])) / safe_la;
+    ta.d[i] = ta.d[i] * la + ta.v * len_a.d[i];
+    tb.d[i] *= lb;
+  }
+  ta.v *= la;
+  tb.v *= lb;
+  drt_num meet = drt_num_and(
+      drt_num_and(drt_num_compare(ta, drt_num_const(-DRT_SEGMENT_EPS), 0, p),
+                  drt_num_compare(len_a, ta, 0, p)),
+      drt_num_within_lanes(tb, -DRT_SEGMENT_EPS, lb + DRT_SEGMENT_EPS, p));
+#else
   const real lo = -DRT_SEGMENT_TOL, hi = (real)1 + DRT_SEGMENT_TOL;
   drt_num meet = drt_num_and(drt_num_within(ta, lo, hi, p),
                              drt_num_within(tb, lo, hi, p));
+#endif
   return drt_num_sel(parallel, drt_num_const(0), meet);
 }
 
@@ -271,6 +318,37 @@ DRT_FN real drt_reflection_power(int k) {
   return r_k;
 }
 
+/* Truth of "the path has converged": loss < tol in the paper's model;
+ * s(100 (1 - loss / tol)) in the radio model's, 1 for a converged path
+ * where the paper's s(tol - loss) is 2/3 (docs/method.md §14). */
+DRT_FN drt_num drt_converged(const drt_traced *tp, const drt_tangent *dpath,
+                             const drt_moves *mv, drt_smoothing_params p) {
+  drt_num loss = drt_loss(tp, dpath, mv, p);
+#ifdef DRT_RADIO
+  drt_num margin;
+  margin.v = (real)100 * ((real)1 - loss.v / DRT_LOSS_TOL);
+  for (int i = 0; i < DRT_ND; i++)
+    margin.d[i] = (real)-100 * loss.d[i] / DRT_LOSS_TOL;
+  return drt_num_compare(margin, drt_num_const(0), 1, p);
+#else
+  return drt_num_compare(drt_num_const(DRT_LOSS_TOL), loss, 1, p);
+#endif
+}
+
+/* V = on_objects and converged and not obstructed, with its derivatives;
+ * the obstruction test, the costly part, is skipped once V is known to be
+ * 0 in every lane. */
+DRT_FN drt_num drt_path_validity(const drt_traced *tp,
+                                 const drt_tangent *dpath, const drt_moves *mv,
+                                 const drt_scene_view *sv,
+                                 drt_smoothing_params p, drt_blocker *b) {
+  drt_num v = drt_num_and(drt_on_objects(tp, dpath, mv, p),
+                          drt_converged(tp, dpath, mv, p));
+  if (!DRT_ANY(v.v > (real)0)) return v;
+  return drt_num_and(v,
+                     drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
+}
+
 /* V R^k / (h^2 + L^2) with its derivatives, where V = on_objects and
  * loss < tol and not obstructed; d(V W) = dV W + V dW, dW = -2 L W dL /
  * (h^2 + L^2). A NaN or zero V contributes exactly 0. The obstruction
@@ -279,12 +357,7 @@ DRT_FN real drt_reflection_power(int k) {
 DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
                               const drt_moves *mv, const drt_scene_view *sv,
                               drt_smoothing_params p, drt_blocker *b) {
-  drt_num v = drt_num_and(
-      drt_on_objects(tp, dpath, mv, p),
-      drt_num_compare(drt_num_const(DRT_LOSS_TOL), drt_loss(tp, dpath, mv, p),
-                      1, p));
-  if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
-  v = drt_num_and(v, drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
+  drt_num v = drt_path_validity(tp, dpath, mv, sv, p, b);
   if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
   drt_num length = drt_length(tp->path, dpath, tp->in->k);
   real r_k = drt_reflection_power(tp->in->k);
@@ -302,6 +375,22 @@ DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
   }
 #endif
   return drt_num_sel(v.v > (real)0, out, drt_num_const(0));
+}
+
+/* The radio model's contribution of the path (drt_radio.h): its field
+ * or, incoherent, its power, before the host's constant factor. */
+DRT_FN drt_cnum drt_path_radio(const drt_traced *tp, const drt_tangent *dpath,
+                               const drt_moves *mv, const drt_scene_view *sv,
+                               drt_smoothing_params p, drt_blocker *b) {
+  drt_num v = drt_path_validity(tp, dpath, mv, sv, p, b);
+  drt_cnum product = drt_cnum_one();
+  drt_num length = drt_num_const(1);
+  if (DRT_ANY(v.v > (real)0)) {
+    product = drt_interaction_product(tp->in, tp->cand, tp->path, dpath,
+                                      &sv->wave);
+    length = drt_length(tp->path, dpath, tp->in->k);
+  }
+  return drt_path_field(v, length, product, &sv->wave);
 }
 
 #endif
