@@ -87,12 +87,58 @@ typedef enum drt_object_type {
   DRT_OBJECT_VERTEX = 2, /* point a, corner diffraction */
 } drt_object_type;
 
+/* What a wall is made of, for the radio model (docs/method.md §14): the
+ * materials of ITU-R P.2040 (Table 3), eps_r = a f^b, sigma = c f^d with
+ * f in GHz, each valid over its own frequency range; or a custom constant
+ * permittivity and conductivity. */
+typedef enum drt_material {
+  DRT_MATERIAL_DEFAULT = 0, /* the trace options' default_material */
+  DRT_MATERIAL_VACUUM,
+  DRT_MATERIAL_CONCRETE,
+  DRT_MATERIAL_BRICK,
+  DRT_MATERIAL_PLASTERBOARD,
+  DRT_MATERIAL_WOOD,
+  DRT_MATERIAL_GLASS,
+  DRT_MATERIAL_CEILING_BOARD,
+  DRT_MATERIAL_CHIPBOARD,
+  DRT_MATERIAL_PLYWOOD,
+  DRT_MATERIAL_MARBLE,
+  DRT_MATERIAL_FLOORBOARD,
+  DRT_MATERIAL_METAL,
+  DRT_MATERIAL_VERY_DRY_GROUND,
+  DRT_MATERIAL_MEDIUM_DRY_GROUND,
+  DRT_MATERIAL_WET_GROUND,
+  DRT_MATERIAL_CUSTOM, /* the object's eps_r and sigma */
+} drt_material;
+#define DRT_MATERIAL_COUNT (DRT_MATERIAL_CUSTOM + 1)
+
 typedef struct drt_object {
   drt_object_type type;
   double ax, ay; /* first endpoint, or the vertex */
   double bx, by; /* second endpoint (equal to a for a vertex) */
   double phi;    /* RIS angle in radians, 0 otherwise */
+  /* Radio model only. A zero-filled tail (as from an initialiser that
+   * stops at phi) means the default material and a RIS amplitude of 1. */
+  drt_material material;
+  double eps_r, sigma; /* with DRT_MATERIAL_CUSTOM: eps_r >= 1, sigma >= 0 S/m */
+  double amplitude;    /* a RIS's field amplitude in (0, 1]; 0: 1 */
 } drt_object;
+
+/* The material's name in scene files ("concrete", "ceiling-board", ...;
+ * "default", "custom"), static, never NULL. */
+DRT_API const char *drt_material_name(drt_material material);
+/* The material of a name drt_material_name gives (not "default" or
+ * "custom"); DRT_EINVAL for an unknown name. */
+DRT_API drt_status drt_material_from_name(const char *name,
+                                          drt_material *out);
+/* The complex relative permittivity eta = eps_r - j sigma / (2 pi f eps0)
+ * of a material (an ITU one, or custom with eps_r, sigma) at frequency_hz:
+ * DRT_EINVAL outside the material's frequency range or for custom values
+ * out of range. */
+DRT_API drt_status drt_material_permittivity(drt_material material,
+                                             double eps_r, double sigma,
+                                             double frequency_hz,
+                                             double *eta_re, double *eta_im);
 
 typedef struct drt_point {
   char name[32];
@@ -144,6 +190,10 @@ DRT_API size_t drt_scene_tx_count(const drt_scene *scene);
 DRT_API const drt_point *drt_scene_tx(const drt_scene *scene, size_t index);
 DRT_API size_t drt_scene_rx_count(const drt_scene *scene);
 DRT_API const drt_point *drt_scene_rx(const drt_scene *scene, size_t index);
+/* Whether the scene's coordinates are metres (GeoJSON, or a JSON scene
+ * with "units": "m"), which makes the radio model the CLI's default. */
+DRT_API void drt_scene_set_metres(drt_scene *scene, int metres);
+DRT_API int drt_scene_in_metres(const drt_scene *scene);
 /* Min/max over all object points, transmitters and receivers:
  * box = {x0, y0, x1, y1}. Fails on an empty scene. */
 DRT_API drt_status drt_scene_bbox(const drt_scene *scene, double box[4]);
@@ -189,6 +239,28 @@ typedef enum drt_candidates {
   DRT_CANDIDATES_ALL = 1,     /* the whole enumeration of §2 */
 } drt_candidates;
 
+/* The paper's unitless power V R^k / (h^2 + L^2) on unit-square scenes,
+ * or the radio model: scenes in metres, a carrier frequency, materials,
+ * Fresnel reflection, watts (docs/method.md §14). */
+typedef enum drt_model {
+  DRT_MODEL_PAPER = 0,
+  DRT_MODEL_RADIO = 1,
+} drt_model;
+
+/* How the radio model adds a transmitter's paths: their fields, then
+ * |sum|^2 (interference), or their powers. Transmitters add as powers. */
+typedef enum drt_sum {
+  DRT_SUM_COHERENT = 0,
+  DRT_SUM_INCOHERENT = 1,
+} drt_sum;
+
+/* The radio model's polarisation: E normal to the plane of the scene
+ * (vertical antennas over a top view; TE reflection), or in it (TM). */
+typedef enum drt_polarization {
+  DRT_POLARIZATION_VERTICAL = 0,
+  DRT_POLARIZATION_HORIZONTAL = 1,
+} drt_polarization;
+
 typedef struct drt_trace_options {
   int order_min, order_max;  /* default 0, 1 */
   drt_method method;         /* default DRT_METHOD_IM */
@@ -205,6 +277,14 @@ typedef struct drt_trace_options {
                                 first point's key, gets the values of the
                                 whole; default 0 */
   drt_candidates candidates; /* default DRT_CANDIDATES_VISIBLE */
+  /* The power model (docs/method.md §14). */
+  drt_model model;           /* default DRT_MODEL_PAPER */
+  double frequency;          /* radio: carrier in Hz; default 3.5e9 */
+  double tx_power_dbm;       /* radio: per transmitter; default 20 */
+  drt_sum sum;               /* radio: default DRT_SUM_COHERENT */
+  drt_polarization polarization; /* radio: default DRT_POLARIZATION_VERTICAL */
+  drt_material default_material; /* radio: for objects without their own;
+                                    default DRT_MATERIAL_CONCRETE */
 } drt_trace_options;
 
 DRT_API void drt_trace_options_init(drt_trace_options *options);

@@ -5,6 +5,7 @@
 #include "candidates.h"
 #include "drt2d.h"
 #include "error.h"
+#include "radio.h"
 
 void drt_trace_options_init(drt_trace_options *o) {
   memset(o, 0, sizeof *o);
@@ -18,6 +19,12 @@ void drt_trace_options_init(drt_trace_options *o) {
   o->seed = 0;
   o->first_key = 0;
   o->candidates = DRT_CANDIDATES_VISIBLE;
+  o->model = DRT_MODEL_PAPER;
+  o->frequency = 3.5e9;
+  o->tx_power_dbm = 20;
+  o->sum = DRT_SUM_COHERENT;
+  o->polarization = DRT_POLARIZATION_VERTICAL;
+  o->default_material = DRT_MATERIAL_CONCRETE;
 }
 
 static const char *object_type_name(drt_object_type type) {
@@ -88,6 +95,7 @@ drt_status drt_trace_options_check(const drt_trace_options *o,
     return drt__fail(DRT_EINVAL, "object-type mask 0x%x is empty or unknown",
                      o->only);
   drt_status status = check_image_method_objects(o, scene);
+  if (!status) status = drt__radio_check(o, scene);
   if (!status) status = check_candidate_sizes(o, scene);
   if (status) return status;
   size_t n_fixed = o->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)

@@ -30,6 +30,12 @@ static const struct program_spec {
                                      {"study_eval", "study_descend", NULL}},
     [DRT__PROGRAM_STUDY_POWER] = {0, "-DDRT_ND=0", LANES_OF_METHOD,
                                   {"study_power", "study_map", "study_refine"}},
+    [DRT__PROGRAM_RADIO_POWER] = {1, "-DDRT_ND=0 -DDRT_RADIO", LANES_OF_METHOD,
+                                  {"trace", "reduce_chunks", NULL, NULL, NULL}},
+    [DRT__PROGRAM_RADIO_GRADIENT] = {1, "-DDRT_ND=2 -DDRT_RADIO",
+                                     LANES_OF_METHOD,
+                                     {"trace", "reduce_chunks", NULL, NULL,
+                                      NULL}},
 };
 
 static const char *const method_sources[DRT_METHOD_COUNT] = {

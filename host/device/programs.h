@@ -17,6 +17,8 @@ typedef enum drt__program_kind {
   DRT__PROGRAM_SCENE,          /* trace_scene: d/d(every scene parameter) */
   DRT__PROGRAM_STUDY_GRADIENT, /* study_eval (image method only) */
   DRT__PROGRAM_STUDY_POWER,    /* study_power (image method only) */
+  DRT__PROGRAM_RADIO_POWER,    /* the radio model's field or power */
+  DRT__PROGRAM_RADIO_GRADIENT, /* and with d/d(moving x, y) */
   DRT__PROGRAM_KINDS
 } drt__program_kind;
 

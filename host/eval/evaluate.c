@@ -108,6 +108,15 @@ static drt_status check_device_fits(const drt_context *ctx,
 static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
                            drt__eval_kind kind, const double *xy, size_t n,
                            size_t first, double *out, double *iterations) {
+  if (opt->model == DRT_MODEL_RADIO && kind != DRT__EVAL_POWER &&
+      kind != DRT__EVAL_GRADIENT)
+    return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
+                     "--model paper", kind == DRT__EVAL_PAIRS
+                                           ? "per-pair evaluation (optimize)"
+                                           : "scene gradients (--wrt scene)");
+  if (opt->model == DRT_MODEL_RADIO)
+    return drt__ref_eval_radio(scene, opt, xy, n, first,
+                               kind == DRT__EVAL_GRADIENT, out, iterations);
   switch (kind) {
   case DRT__EVAL_POWER:
     return drt__ref_eval(scene, opt, xy, n, first, out, iterations);
@@ -168,7 +177,7 @@ static drt_status report_progress(const drt_context *ctx, double done,
  * (drt__eval_components a point), on a device session or the ref. With
  * DRT__EVAL_PAIRS the n points are (point, fixed endpoint) pairs, and
  * progress counts points. */
-static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
+static drt_status evaluate_once(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, drt__eval_kind kind,
                            point_source source, const void *data, size_t n,
                            double *out) {
@@ -230,6 +239,52 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   size_t points = kind == DRT__EVAL_PAIRS ? n / n_fixed : n;
   ctx->last_stats.paths = status ? 0 : paths_traced(scene, opt, points);
   ctx->last_stats.solver_iterations = status ? 0 : iterations;
+  return status;
+}
+
+/* The scene with fixed endpoint f alone (the moving side's points kept). */
+static drt_status one_fixed_scene(const drt_scene *scene, int vary_tx,
+                                  size_t f, drt_scene **out) {
+  drt_status status = drt_scene_create(out);
+  for (size_t i = 0; i < drt_scene_object_count(scene) && !status; i++)
+    status = drt_scene_add_object(*out, drt_scene_object(scene, i));
+  const drt_point *p = vary_tx ? drt_scene_rx(scene, f) : drt_scene_tx(scene, f);
+  if (!status)
+    status = vary_tx ? drt_scene_add_rx(*out, p->name, p->x, p->y)
+                     : drt_scene_add_tx(*out, p->name, p->x, p->y);
+  if (status) {
+    drt_scene_destroy(*out);
+    *out = NULL;
+  }
+  return status;
+}
+
+/* As evaluate_once. The radio model's coherent sum adds each fixed
+ * endpoint's field apart, then their powers: with several, one evaluation
+ * each, summed here. */
+static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
+                           const drt_trace_options *opt, drt__eval_kind kind,
+                           point_source source, const void *data, size_t n,
+                           double *out) {
+  int vary_tx = opt->vary == DRT_VARY_TX;
+  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene) : drt_scene_tx_count(scene);
+  if (opt->model != DRT_MODEL_RADIO || opt->sum != DRT_SUM_COHERENT ||
+      n_fixed < 2 || ctx->is_ref)
+    return evaluate_once(ctx, scene, opt, kind, source, data, n, out);
+  size_t components = drt__eval_components(scene, opt, kind);
+  double *part = malloc((n ? n : 1) * components * sizeof *part);
+  if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
+  memset(out, 0, n * components * sizeof *out);
+  drt_status status = DRT_OK;
+  for (size_t f = 0; f < n_fixed && !status; f++) {
+    drt_scene *alone = NULL;
+    status = one_fixed_scene(scene, vary_tx, f, &alone);
+    if (!status)
+      status = evaluate_once(ctx, alone, opt, kind, source, data, n, part);
+    for (size_t i = 0; i < n * components && !status; i++) out[i] += part[i];
+    drt_scene_destroy(alone);
+  }
+  free(part);
   return status;
 }
 

@@ -9,6 +9,7 @@
 #include "context_impl.h"
 #include "error.h"
 #include "gradients/drt_moves.h" /* drt_scene_stride */
+#include "radio.h"
 
 /* Candidates of one order a chunk holds, at least: a cell's sum over an
  * order's candidates is split into chunks by candidate index, each summed
@@ -50,6 +51,22 @@ drt_status drt__upload_reals(drt_context *ctx, const double *values, size_t n,
   return status;
 }
 
+/* The radio model's per-object values (radio.h); in the paper's model one
+ * unused element. */
+static drt_status upload_materials(drt__session *s) {
+  size_t n = drt_scene_object_count(s->scene);
+  int radio = s->opt->model == DRT_MODEL_RADIO;
+  double *values = calloc(radio && n ? 4 * n : 1, sizeof *values);
+  if (!values) return drt__fail(DRT_ENOMEM, "scene upload: out of memory");
+  drt_status status =
+      radio ? drt__radio_materials(s->scene, s->opt, values) : DRT_OK;
+  if (!status)
+    status = drt__upload_reals(s->ctx, values, radio ? 4 * n : 1,
+                               &s->materials);
+  free(values);
+  return status;
+}
+
 static drt_status upload_scene(drt__session *s) {
   size_t n = drt_scene_object_count(s->scene);
   double *coords = malloc((n ? n : 1) * 5 * sizeof *coords);
@@ -69,6 +86,7 @@ static drt_status upload_scene(drt__session *s) {
   status = drt__upload_reals(s->ctx, coords, 4 * n, &s->segments);
   if (!status) status = drt__upload_reals(s->ctx, coords + 4 * n, n, &s->phis);
   if (!status) status = drt__upload(s->ctx, types, n * sizeof *types, &s->types);
+  if (!status) status = upload_materials(s);
 done:
   free(coords);
   free(types);
@@ -179,8 +197,8 @@ error:
 static drt_status create_work_buffers(drt__session *s) {
   size_t rs = drt__real_size(s->ctx);
   size_t room = s->cell_room ? s->cell_room : s->capacity;
-  size_t results = s->components * room;
-  size_t partial = s->chunked ? s->components * DRT_PARTIAL_SLOTS : results;
+  size_t results = s->fields * room;
+  size_t partial = s->chunked ? s->fields * DRT_PARTIAL_SLOTS : results;
   size_t counts = s->chunked ? DRT_PARTIAL_SLOTS : room;
   drt_status status =
       drt__create_buffer(s->ctx, CL_MEM_READ_ONLY, 2 * room * rs, &s->moving);
@@ -197,7 +215,8 @@ static drt_status create_work_buffers(drt__session *s) {
     slot->points = malloc(2 * room * rs);
     slot->results = malloc(results * rs);
     slot->counts = malloc(counts * sizeof *slot->counts);
-    if (!slot->points || !slot->results || !slot->counts)
+    slot->fields = malloc(results * sizeof *slot->fields);
+    if (!slot->points || !slot->results || !slot->counts || !slot->fields)
       status = drt__fail(DRT_ENOMEM, "tile: out of memory");
   }
   return status;
@@ -209,6 +228,23 @@ static const drt__program_kind program_of_kind[] = {
     [DRT__EVAL_PAIRS] = DRT__PROGRAM_GRADIENT,
     [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE};
 
+/* The program of a kind in the options' model: the radio model has values
+ * and endpoint gradients so far (docs/method.md §14). */
+static drt_status kind_program(const drt_trace_options *opt,
+                               drt__eval_kind kind, drt__program_kind *out) {
+  *out = program_of_kind[kind];
+  if (opt->model != DRT_MODEL_RADIO) return DRT_OK;
+  if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_GRADIENT) {
+    *out = kind == DRT__EVAL_POWER ? DRT__PROGRAM_RADIO_POWER
+                                   : DRT__PROGRAM_RADIO_GRADIENT;
+    return DRT_OK;
+  }
+  return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
+                   "--model paper", kind == DRT__EVAL_PAIRS
+                                         ? "per-pair evaluation (optimize)"
+                                         : "scene gradients (--wrt scene)");
+}
+
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
                              const drt_scene *scene,
                              const drt_trace_options *opt,
@@ -219,9 +255,11 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->opt = opt;
   s->n_orders = opt->order_max - opt->order_min + 1;
   s->components = drt__eval_components(scene, opt, kind);
+  s->fields = opt->model == DRT_MODEL_RADIO ? 2 * s->components : s->components;
   s->chunked = kind != DRT__EVAL_SCENE;
-  drt_status status =
-      drt__program_get(ctx, program_of_kind[kind], opt->method, &s->prog);
+  drt__program_kind program;
+  drt_status status = kind_program(opt, kind, &program);
+  if (!status) status = drt__program_get(ctx, program, opt->method, &s->prog);
   if (!status)
     s->kernel = s->prog->kernel[kind == DRT__EVAL_PAIRS ? DRT__KERNEL_PAIRS
                                                         : DRT__KERNEL_CELLS];
@@ -248,8 +286,9 @@ void drt__session_close(drt__session *s) {
     drt__candidates_free(&s->sets[i]);
     if (s->candidates[i]) clReleaseMemObject(s->candidates[i]);
   }
-  cl_mem *buffers[] = {&s->segments, &s->types,      &s->phis, &s->fixed,
-                       &s->moving,   &s->partial,    &s->iterations, &s->out};
+  cl_mem *buffers[] = {&s->segments, &s->types,   &s->phis,
+                       &s->fixed,    &s->moving,  &s->partial,
+                       &s->iterations, &s->out,   &s->materials};
   for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
     if (*buffers[i]) clReleaseMemObject(*buffers[i]);
   for (int i = 0; i < 2; i++) {
@@ -258,6 +297,7 @@ void drt__session_close(drt__session *s) {
     free(slot->points);
     free(slot->results);
     free(slot->counts);
+    free(slot->fields);
   }
   memset(s, 0, sizeof *s);
 }
@@ -277,6 +317,12 @@ drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
   double alpha_d = s->opt->alpha;
   float alpha_f = (float)alpha_d;
   int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;
+  int radio = s->opt->model == DRT_MODEL_RADIO;
+  double k_d = radio ? drt__wavenumber(s->opt) : 0;
+  float k_f = (float)k_d;
+  cl_int wave_flags =
+      (radio && s->opt->sum == DRT_SUM_COHERENT ? 1 : 0) |
+      (radio && s->opt->polarization == DRT_POLARIZATION_HORIZONTAL ? 2 : 0);
   const drt__arg args[] = {
       {sizeof(cl_mem), &s->moving},   {sizeof n_cells, &n_cells},
       {sizeof first_cell, &first_cell}, {sizeof(cl_mem), &s->fixed},
@@ -289,7 +335,11 @@ drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
       {is_double ? sizeof alpha_d : sizeof alpha_f,
        is_double ? (const void *)&alpha_d : (const void *)&alpha_f},
       {sizeof seed, &seed},           {sizeof(cl_mem), &s->partial},
-      {sizeof(cl_mem), &s->iterations}, {sizeof slots, &slots}};
+      {sizeof(cl_mem), &s->iterations}, {sizeof slots, &slots},
+      {sizeof(cl_mem), &s->materials},
+      {is_double ? sizeof k_d : sizeof k_f,
+       is_double ? (const void *)&k_d : (const void *)&k_f},
+      {sizeof wave_flags, &wave_flags}};
   return drt__set_args(kernel, args, sizeof args / sizeof args[0]);
 }
 
@@ -341,8 +391,8 @@ drt_status drt__clear_slots(drt__session *s, size_t slots) {
   const double zero_d = 0;
   const float zero_f = 0;
   const cl_uint zero_u = 0;
-  size_t blocks = s->chunked ? s->components : 1;
-  size_t block = s->chunked ? slots : slots * s->components;
+  size_t blocks = s->chunked ? s->fields : 1;
+  size_t block = s->chunked ? slots : slots * s->fields;
   for (size_t c = 0; c < blocks; c++)
     DRT_CL_CHECK(clEnqueueFillBuffer(
         s->ctx->queue, s->partial,
@@ -392,14 +442,14 @@ static drt_status enqueue_tile(drt__session *s, struct drt__tile_slot *slot,
   /* With one chunk the partial sums are the powers already; gradients are
    * always interleaved (P, dP/dx, dP/dy) by the reduction; scene
    * gradients are written whole, point by point. */
-  int reduce = s->chunked && (chunks > 1 || s->components > 1);
+  int reduce = s->chunked && (chunks > 1 || s->fields > 1);
   cl_mem result = reduce ? s->out : s->partial;
   if (!status && reduce) status = reduce_tile(s, n_cells, chunks);
   if (status) return status;
   int counted = s->opt->method != DRT_METHOD_IM;
   slot->n_counts = counted ? chunks * (size_t)n_cells : 0;
   DRT_CL_CHECK(clEnqueueReadBuffer(
-      s->ctx->queue, result, CL_FALSE, 0, slot->n * s->components * rs,
+      s->ctx->queue, result, CL_FALSE, 0, slot->n * s->fields * rs,
       slot->results, 0, NULL, counted ? NULL : &slot->done));
   if (counted)
     DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->iterations, CL_FALSE, 0,
@@ -419,8 +469,14 @@ static drt_status finish_tile(drt__session *s, struct drt__tile_slot *slot) {
   cl_int err = clWaitForEvents(1, &done);
   clReleaseEvent(done);
   DRT_CL_CHECK(err);
-  drt__load_reals(s->ctx, slot->results, slot->n * s->components,
-                  slot->power);
+  if (s->fields == s->components) {
+    drt__load_reals(s->ctx, slot->results, slot->n * s->components,
+                    slot->power);
+  } else {
+    drt__load_reals(s->ctx, slot->results, slot->n * s->fields, slot->fields);
+    drt__radio_powers(s->opt, s->components, slot->fields, slot->n,
+                      slot->power);
+  }
   double total = 0;
   for (size_t i = 0; i < slot->n_counts; i++) total += slot->counts[i];
   s->solver_iterations += total;

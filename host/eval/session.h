@@ -38,6 +38,9 @@ typedef struct drt__session {
   int n_orders;
   int n_fixed;
   size_t components; /* values a point */
+  size_t fields;     /* values a point in the kernels' results: the
+                        components, or in the radio model the field's real
+                        and imaginary parts of each (radio.h) */
   size_t capacity;   /* points a tile */
   int chunked;       /* candidates split into chunks, then reduced */
   const drt__program *prog;
@@ -45,12 +48,14 @@ typedef struct drt__session {
   drt__candidates sets[DRT_MAX_ORDER + 1];
   cl_mem candidates[DRT_MAX_ORDER + 1];
   cl_mem segments, types, phis, fixed, moving, partial, iterations, out;
+  cl_mem materials; /* radio: per object eta and amplitude (radio.h) */
   /* Two tiles in flight: while the device traces one, the host stages the
    * next or unpacks the one before. */
   struct drt__tile_slot {
     void *points;    /* the tile's points going up, device precision */
     void *results;   /* its results coming back, device precision */
     cl_uint *counts; /* its solver iteration counts coming back */
+    double *fields;  /* its results as doubles, before drt__radio_powers */
     cl_event done;   /* the read-back has finished; NULL when idle */
     size_t n;        /* points in the tile */
     size_t n_counts; /* iteration counts read back */
@@ -101,7 +106,9 @@ static inline size_t drt__round_up(size_t n, size_t multiple) {
   return (n + multiple - 1) / multiple * multiple;
 }
 
-/* Shared with session_culled.c. */
+/* Shared with session_culled.c: the count of DRT_TRACE_ARGS
+ * (kernels/drt_driver.h), which drt__set_trace_args sets. */
+#define DRT__TRACE_ARGS 23
 size_t drt__chunk_size(size_t count);
 drt_status drt__clear_slots(drt__session *s, size_t slots);
 drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,

@@ -24,8 +24,9 @@
 
 int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
                        drt__eval_kind kind) {
+  /* The radio model's tests in metres have no culling margins yet. */
   if (opt->candidates != DRT_CANDIDATES_VISIBLE ||
-      opt->method != DRT_METHOD_IM ||
+      opt->method != DRT_METHOD_IM || opt->model != DRT_MODEL_PAPER ||
       (kind != DRT__EVAL_POWER && kind != DRT__EVAL_GRADIENT))
     return 0;
   size_t n_cand = drt_scene_candidate_objects(scene, opt), obstructing = 0;
@@ -238,7 +239,7 @@ static drt_status launch_group(drt__session *s, const unit_group *g,
                               {sizeof(cl_mem), &d->entries[i]},
                               {sizeof(cl_mem), &d->blockers}};
     for (cl_uint a = 0; a < 4 && !status; a++)
-      DRT_CL_CHECK(clSetKernelArg(trace, 20 + a, extra[a].size, extra[a].value));
+      DRT_CL_CHECK(clSetKernelArg(trace, DRT__TRACE_ARGS + a, extra[a].size, extra[a].value));
     size_t global[2] = {drt__round_up(items, wg), (size_t)s->batch.max_entries[i]};
     size_t local[2] = {wg, 1};
     if (!status)

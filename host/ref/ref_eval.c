@@ -323,8 +323,8 @@ static void path_gradient(const drt_scene *scene, const drt__flat_scene *flat,
   solver_interactions(scene, objects, k, &in);
   for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path->x[j], path->y[j]);
   const drt_traced tp = {&in, points, objects, (int)opt->method};
-  const drt_scene_view sv = {flat->segments, flat->types, flat->phis, flat->n,
-                             0, 0};
+  const drt_scene_view sv =
+      drt_view_of(flat->segments, flat->types, flat->phis, flat->n);
   drt_smoothing_params p = {(int)opt->smoothing, opt->alpha};
   drt_num power = drt_endpoint_power(&tp, opt->vary == DRT_VARY_TX, &sv, p);
   grad[0] = power.d[0];

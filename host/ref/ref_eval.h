@@ -64,6 +64,14 @@ drt_status drt__ref_eval_scene_grad(const drt_scene *scene,
                                     size_t first_cell, double *out,
                                     double *iterations);
 
+/* The radio model (docs/method.md §14) at n points: watts (gradient = 0,
+ * one value a point) or watts and W/m by the moving endpoint (3 a point),
+ * summed over the fixed endpoints as powers (ref_radio.c). */
+drt_status drt__ref_eval_radio(const drt_scene *scene,
+                               const drt_trace_options *options,
+                               const double *xy, size_t n, size_t first_cell,
+                               int gradient, double *out, double *iterations);
+
 /* The scene in the kernels' flat layout (4 coordinates, phi and type per
  * object), for the kernel headers compiled as C. */
 typedef struct drt__flat_scene {

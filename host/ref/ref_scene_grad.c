@@ -37,8 +37,8 @@ static void add_candidate(const drt_scene *scene, const drt__flat_scene *flat,
     drt_vec2 points[DRT_MAX_ORDER + 2];
     for (int j = 0; j <= k + 1; j++) points[j] = drt_v2(path.x[j], path.y[j]);
     const drt_traced tp = {&in, points, objects, (int)opt->method};
-    const drt_scene_view sv = {flat->segments, flat->types, flat->phis,
-                               flat->n, 0, 0};
+    const drt_scene_view sv =
+        drt_view_of(flat->segments, flat->types, flat->phis, flat->n);
     drt_scene_power(&tp, vary_tx, (int)f, &sv, p, out);
   }
 }
