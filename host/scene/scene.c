@@ -14,7 +14,14 @@ struct drt_scene {
   size_t n_tx, cap_tx;
   drt_point *rx;
   size_t n_rx, cap_rx;
+  int metres; /* coordinates in metres (docs/method.md §14) */
 };
+
+void drt_scene_set_metres(drt_scene *scene, int metres) {
+  scene->metres = metres != 0;
+}
+
+int drt_scene_in_metres(const drt_scene *scene) { return scene->metres; }
 
 drt_status drt_scene_create(drt_scene **out) {
   drt__clear_error();
@@ -65,9 +72,26 @@ static drt_status check_object(const drt_object *o) {
   return drt__fail(DRT_EINVAL, "unknown object type %d", (int)o->type);
 }
 
+/* The radio fields: a known material (custom values checked where the
+ * frequency is known too), an amplitude in [0, 1] (0: the default 1). */
+static drt_status check_radio_fields(const drt_object *o) {
+  if ((int)o->material < 0 || o->material >= DRT_MATERIAL_COUNT)
+    return drt__fail(DRT_EINVAL, "unknown material %d", (int)o->material);
+  if (!(o->amplitude >= 0 && o->amplitude <= 1))
+    return drt__fail(DRT_EINVAL, "RIS amplitude %g is not in (0, 1]",
+                     o->amplitude);
+  double eta_re, eta_im;
+  if (o->material == DRT_MATERIAL_CUSTOM &&
+      drt_material_permittivity(o->material, o->eps_r, o->sigma, 1e9, &eta_re,
+                                &eta_im))
+    return DRT_EINVAL;
+  return DRT_OK;
+}
+
 drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object) {
   drt__clear_error();
   drt_status status = check_object(object);
+  if (!status) status = check_radio_fields(object);
   if (status) return status;
   status = grow((void **)&scene->objects, scene->n_objects, &scene->cap_objects,
                 sizeof *scene->objects);
@@ -85,7 +109,7 @@ drt_status drt_scene_add_object(drt_scene *scene, const drt_object *object) {
 drt_status drt_scene_add_wall(drt_scene *scene, double ax, double ay, double bx,
                               double by) {
   drt__clear_error();
-  drt_object wall = {DRT_OBJECT_WALL, ax, ay, bx, by, 0.0};
+  drt_object wall = {.type = DRT_OBJECT_WALL, .ax = ax, .ay = ay, .bx = bx, .by = by, .phi = 0.0};
   return drt_scene_add_object(scene, &wall);
 }
 

@@ -343,6 +343,7 @@ static drt_status build_scene(geo_pass *pass, const cJSON *root,
       pass->metres_per_lat * cos(pass->lat0 * DRT__PI / 180.0);
   pass->visit = build_line;
   drt_status status = drt_scene_create(&pass->scene);
+  if (!status) drt_scene_set_metres(pass->scene, 1); /* projected to metres */
   if (!status) status = walk_document(pass, root);
   if (!status && drt_scene_object_count(pass->scene) == 0)
     status = no_walls(pass->path);

@@ -434,8 +434,9 @@ static drt_status read_points(const json_reader *r, const cJSON *root,
 /* Reading: objects                                                         */
 /* ------------------------------------------------------------------------ */
 
-static const char *const wall_keys[] = {"type", "a", "b", NULL};
-static const char *const ris_keys[] = {"type", "a", "b", "phi", NULL};
+static const char *const wall_keys[] = {"type", "a", "b", "material", NULL};
+static const char *const ris_keys[] = {"type", "a", "b", "phi", "amplitude",
+                                       NULL};
 static const char *const vertex_keys[] = {"type", "position", NULL};
 
 typedef struct object_kind {
@@ -479,7 +480,7 @@ static drt_status read_geometry(const json_reader *r, const cJSON *item,
   if (kind->type == DRT_OBJECT_VERTEX) {
     drt_status status = read_xy_key(r, item, where, "position", a);
     if (status) return status;
-    *object = (drt_object){kind->type, a[0], a[1], a[0], a[1], 0.0};
+    *object = (drt_object){.type = kind->type, .ax = a[0], .ay = a[1], .bx = a[0], .by = a[1], .phi = 0.0};
     return DRT_OK;
   }
   drt_status status = read_xy_key(r, item, where, "a", a);
@@ -488,13 +489,62 @@ static drt_status read_geometry(const json_reader *r, const cJSON *item,
   if (a[0] == b[0] && a[1] == b[1])
     return drt__json_schema_fail(r->path, where, "%s has zero length",
                                  kind->name);
-  *object = (drt_object){kind->type, a[0], a[1], b[0], b[1], 0.0};
+  *object = (drt_object){.type = kind->type, .ax = a[0], .ay = a[1], .bx = b[0], .by = b[1], .phi = 0.0};
   if (kind->type != DRT_OBJECT_RIS) return DRT_OK;
   const cJSON *phi;
   status = require_key(r, item, where, "phi", &phi);
   char at[DRT_LOCATOR_MAX];
   drt__json_locate_key(at, where, "phi");
   return status ? status : read_number(r, phi, at, &object->phi);
+}
+
+/* "material": a name of drt_material_name, or {"eps_r": E, "sigma": S}. */
+static const char *const custom_material_keys[] = {"eps_r", "sigma", NULL};
+
+static drt_status read_material(const json_reader *r, const cJSON *item,
+                                const char *where, drt_object *object) {
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "material");
+  if (!m) return DRT_OK;
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "material");
+  if (cJSON_IsString(m)) {
+    if (drt_material_from_name(m->valuestring, &object->material))
+      return drt__json_schema_fail(r->path, at, "%s", drt_last_error());
+    return DRT_OK;
+  }
+  if (!cJSON_IsObject(m))
+    return drt__json_schema_fail(r->path, at, "expected a material name or "
+                                 "{\"eps_r\": E, \"sigma\": S}");
+  const cJSON *eps, *sigma;
+  drt_status status = check_keys(r, m, at, custom_material_keys);
+  if (!status) status = require_key(r, m, at, "eps_r", &eps);
+  if (!status) status = require_key(r, m, at, "sigma", &sigma);
+  char key[DRT_LOCATOR_MAX];
+  drt__json_locate_key(key, at, "eps_r");
+  if (!status) status = read_number(r, eps, key, &object->eps_r);
+  drt__json_locate_key(key, at, "sigma");
+  if (!status) status = read_number(r, sigma, key, &object->sigma);
+  if (status) return status;
+  double re, im;
+  object->material = DRT_MATERIAL_CUSTOM;
+  if (drt_material_permittivity(DRT_MATERIAL_CUSTOM, object->eps_r,
+                                object->sigma, 1e9, &re, &im))
+    return drt__json_schema_fail(r->path, at, "%s", drt_last_error());
+  return DRT_OK;
+}
+
+/* A RIS's "amplitude", in (0, 1]. */
+static drt_status read_amplitude(const json_reader *r, const cJSON *item,
+                                 const char *where, drt_object *object) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(item, "amplitude");
+  if (!a) return DRT_OK;
+  char at[DRT_LOCATOR_MAX];
+  drt__json_locate_key(at, where, "amplitude");
+  drt_status status = read_number(r, a, at, &object->amplitude);
+  if (!status && !(object->amplitude > 0 && object->amplitude <= 1))
+    return drt__json_schema_fail(r->path, at, "amplitude must be in (0, 1], "
+                                 "not %g", object->amplitude);
+  return status;
 }
 
 static drt_status read_object(const json_reader *r, const cJSON *item,
@@ -506,6 +556,8 @@ static drt_status read_object(const json_reader *r, const cJSON *item,
   if (!status) status = check_keys(r, item, where, kind->keys);
   drt_object object = {0};
   if (!status) status = read_geometry(r, item, where, kind, &object);
+  if (!status) status = read_material(r, item, where, &object);
+  if (!status) status = read_amplitude(r, item, where, &object);
   return status ? status : drt_scene_add_object(r->scene, &object);
 }
 
@@ -526,13 +578,29 @@ static drt_status read_objects(const json_reader *r, const cJSON *root) {
 }
 
 static const char *const top_level_keys[] = {"transmitters", "receivers",
-                                             "objects", NULL};
+                                             "objects", "units", NULL};
+
+/* "units": "m" (coordinates in metres: the radio model's scene) or
+ * "unitless" (the paper's, the default). */
+static drt_status read_units(const json_reader *r, const cJSON *root) {
+  const cJSON *u = cJSON_GetObjectItemCaseSensitive(root, "units");
+  if (!u) return DRT_OK;
+  if (cJSON_IsString(u) && strcmp(u->valuestring, "m") == 0) {
+    drt_scene_set_metres(r->scene, 1);
+    return DRT_OK;
+  }
+  if (cJSON_IsString(u) && strcmp(u->valuestring, "unitless") == 0)
+    return DRT_OK;
+  return drt__json_schema_fail(r->path, "units",
+                               "expected \"m\" or \"unitless\"");
+}
 
 static drt_status read_scene(const json_reader *r, const cJSON *root) {
   if (!cJSON_IsObject(root))
     return drt__json_schema_fail(r->path, NULL,
                                  "expected a JSON object at the top level");
   drt_status status = check_keys(r, root, "", top_level_keys);
+  if (!status) status = read_units(r, root);
   if (!status) status = read_points(r, root, &transmitter_list);
   if (!status) status = read_points(r, root, &receiver_list);
   return status ? status : read_objects(r, root);
@@ -623,12 +691,24 @@ static void write_object(FILE *f, const drt_object *o) {
     char phi[DRT_NUMBER_CHARS];
     drt__format_double(o->phi, phi);
     fprintf(f, ", \"phi\": %s", phi);
+    if (o->amplitude > 0) {
+      drt__format_double(o->amplitude, phi);
+      fprintf(f, ", \"amplitude\": %s", phi);
+    }
+  } else if (o->material == DRT_MATERIAL_CUSTOM) {
+    char eps[DRT_NUMBER_CHARS], sigma[DRT_NUMBER_CHARS];
+    drt__format_double(o->eps_r, eps);
+    drt__format_double(o->sigma, sigma);
+    fprintf(f, ", \"material\": {\"eps_r\": %s, \"sigma\": %s}", eps, sigma);
+  } else if (o->material != DRT_MATERIAL_DEFAULT) {
+    fprintf(f, ", \"material\": \"%s\"", drt_material_name(o->material));
   }
   fputc('}', f);
 }
 
 static void write_scene(FILE *f, const drt_scene *scene) {
   fputs("{\n", f);
+  if (drt_scene_in_metres(scene)) fputs("  \"units\": \"m\",\n", f);
   write_points(f, scene, &transmitter_list);
   write_points(f, scene, &receiver_list);
   size_t n = drt_scene_object_count(scene);
