@@ -48,6 +48,9 @@ static const struct cli_option {
     {"wrt", CMD_EVAL},      {"dpi", CMD_MAP},
     {"yes", CMD_MAP | CMD_EVAL}, {"max-minutes", CMD_MAP | CMD_EVAL},
     {"quiet", CMD_MAP | CMD_EVAL},
+    {"model", CMD_TRACE},   {"frequency", CMD_TRACE}, {"tx-power", CMD_TRACE},
+    {"sum", CMD_TRACE},     {"polarization", CMD_TRACE},
+    {"material", CMD_TRACE},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -60,6 +63,7 @@ typedef struct map_args {
   int grad;             /* --npy holds (ny, nx, 3): power and gradient */
   const char *grad_png; /* gradient figure */
   double db_lo, db_hi;
+  int db_range_given; /* else the radio model's scale follows the data */
   double dpi; /* of PNG figures */
   int dpi_given;
   const char *points;
@@ -99,7 +103,18 @@ static const char *common_help =
     "  --seed S            seed of mpt's random starts (default 0)\n"
     "  --candidates C      visible (default: only candidates that can\n"
     "                      contribute, the same sums) or all (the whole\n"
-    "                      enumeration)\n";
+    "                      enumeration)\n"
+    "  --model M           paper (unitless power of the paper; default for\n"
+    "                      built-in scenes) or radio (watts and dBm; default\n"
+    "                      for scenes in metres: GeoJSON, \"units\": \"m\")\n"
+    "  --frequency HZ      radio: carrier frequency (default 3.5e9)\n"
+    "  --tx-power DBM      radio: transmit power (default 20)\n"
+    "  --sum S             radio: coherent (fields, then |sum|^2; default)\n"
+    "                      or incoherent (powers)\n"
+    "  --polarization P    radio: vertical (default) or horizontal\n"
+    "  --material NAME     radio: material of walls without one (default\n"
+    "                      concrete; ITU-R P.2040 names, e.g. brick, glass,\n"
+    "                      metal, ceiling-board)\n";
 
 static const char *device_help =
     "device options:\n"
@@ -203,8 +218,10 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
       return -1;
     }
   }
-  else if (strcmp(name, "db-range") == 0)
+  else if (strcmp(name, "db-range") == 0) {
+    m->db_range_given = 1;
     return drt__parse_range(name, value, &m->db_lo, &m->db_hi);
+  }
   else if (strcmp(name, "vary") == 0) {
     if (strcmp(value, "rx") == 0) *vary = DRT_VARY_RX;
     else if (strcmp(value, "tx") == 0) *vary = DRT_VARY_TX;
@@ -267,8 +284,22 @@ static double seconds_now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static void to_db(double *values, size_t n) {
-  for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / DRT_P0);
+/* dB of the model's unit: relative to P0 in the paper's, dBm (1 mW) in
+ * the radio model's. */
+static double db_reference(const drt__cli_common *c) {
+  return c->trace.model == DRT_MODEL_RADIO ? 1e-3 : DRT_P0;
+}
+
+static void to_db(double *values, size_t n, double reference) {
+  for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / reference);
+}
+
+/* The largest finite value rounded up to 5 dB (0 for none). */
+static double db_top(const double *db, size_t n) {
+  double top = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(db[i]) && db[i] > top) top = db[i];
+  return isfinite(top) ? 5.0 * ceil(top / 5.0) : 0;
 }
 
 static const char *scene_label(const drt__cli_common *c) {
@@ -276,13 +307,19 @@ static const char *scene_label(const drt__cli_common *c) {
   return slash ? slash + 1 : c->scene;
 }
 
-/* "exact", or the smoothing with its alpha. */
+/* "exact", or the smoothing with its alpha; in the radio model with the
+ * carrier and the sum. */
 static void smoothing_label(const drt__cli_common *c, char out[64]) {
   static const char *modes[] = {"exact", "sigmoid", "hard sigmoid"};
+  char radio[40] = "";
+  if (c->trace.model == DRT_MODEL_RADIO)
+    snprintf(radio, sizeof radio, ", %.4g GHz %s", c->trace.frequency / 1e9,
+             c->trace.sum == DRT_SUM_COHERENT ? "coherent" : "incoherent");
   if (c->trace.smoothing)
-    snprintf(out, 64, "%s alpha=%g", modes[c->trace.smoothing], c->trace.alpha);
+    snprintf(out, 64, "%s alpha=%g%s", modes[c->trace.smoothing],
+             c->trace.alpha, radio);
   else
-    snprintf(out, 64, "exact");
+    snprintf(out, 64, "exact%s", radio);
 }
 
 /* A figure of values (dB) over the map's grid with the scene drawn on top:
@@ -318,9 +355,15 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
   snprintf(title, sizeof title, "%s, %s map, orders %d:%d, %s", scene_label(c),
            c->trace.vary == DRT_VARY_TX ? "tx" : "rx", c->trace.order_min,
            c->trace.order_max, mode);
-  to_db(power, (size_t)m->nx * m->ny);
+  size_t n = (size_t)m->nx * m->ny;
+  int radio = c->trace.model == DRT_MODEL_RADIO;
+  to_db(power, n, db_reference(c));
   drt__figure fig;
-  figure_of_scene(&fig, power, m, scene, c, title, "dB rel. P0");
+  figure_of_scene(&fig, power, m, scene, c, title, radio ? "dBm" : "dB rel. P0");
+  if (radio && !m->db_range_given) { /* the data's top, 100 dB deep */
+    fig.db_hi = db_top(power, n);
+    fig.db_lo = fig.db_hi - 100;
+  }
   return drt__figure_write(&fig, path, m->dpi);
 }
 
@@ -364,15 +407,14 @@ static drt_status write_grad_png(const char *path, const double *values,
     free(arrows);
     return report_no_memory(path);
   }
-  double top = -INFINITY;
+  double top;
   for (size_t i = 0; i < n; i++) {
     arrows[2 * i] = values[3 * i + 1];
     arrows[2 * i + 1] = values[3 * i + 2];
-    db[i] = 10.0 * log10(hypot(arrows[2 * i], arrows[2 * i + 1]) / DRT_P0);
-    if (isfinite(db[i]) && db[i] > top) top = db[i];
+    db[i] = 10.0 * log10(hypot(arrows[2 * i], arrows[2 * i + 1]) /
+                         db_reference(c));
   }
-  if (!isfinite(top)) top = 0; /* a flat map: any scale shows it */
-  top = 5.0 * ceil(top / 5.0);
+  top = db_top(db, n); /* a flat map: any scale shows it */
   char title[256], mode[64];
   smoothing_label(c, mode);
   snprintf(title, sizeof title, "%s, gradient by %s, orders %d:%d, %s",
@@ -380,7 +422,9 @@ static drt_status write_grad_png(const char *path, const double *values,
            c->trace.order_min, c->trace.order_max, mode);
   int longer = m->nx > m->ny ? m->nx : m->ny;
   drt__figure fig;
-  figure_of_scene(&fig, db, m, scene, c, title, "dB rel. P0 per unit length");
+  figure_of_scene(&fig, db, m, scene, c, title,
+                  c->trace.model == DRT_MODEL_RADIO ? "dB(mW/m)"
+                                                    : "dB rel. P0 per unit length");
   fig.db_lo = top - 60;
   fig.db_hi = top;
   fig.arrows = arrows;
@@ -645,10 +689,12 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
                       const drt__cli_common *c, int wrt_scene,
                       const double *xy, const double *out, size_t n,
                       size_t width) {
+  int radio = c->trace.model == DRT_MODEL_RADIO;
   if (wrt_scene) {
     if (print_scene_header(scene, &c->trace, width - 3)) return -1;
   } else {
-    printf("x,y,power,dpdx,dpdy\n");
+    /* The radio model's power is in watts, its derivatives in W/m. */
+    printf("x,y,power,dpdx,dpdy%s\n", radio ? ",power_dbm" : "");
   }
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n; i++) {
@@ -661,6 +707,8 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
       format_value(out[width * i + k], is_float, text);
       printf(",%s", text);
     }
+    if (radio && !wrt_scene) /* -inf where no path arrives */
+      printf(",%.9g", 10.0 * log10(out[width * i] / 1e-3));
     printf("\n");
   }
   return 0;
@@ -843,6 +891,24 @@ static int print_visible(const drt__cli_common *c, const drt_scene *scene,
   return 0;
 }
 
+/* The power model and units in force (docs/method.md §14). */
+static void print_model(const drt__cli_common *c, const drt_scene *scene) {
+  const drt_trace_options *o = &c->trace;
+  const char *units = drt_scene_in_metres(scene) ? "metres" : "unitless";
+  if (o->model == DRT_MODEL_PAPER) {
+    printf("model: paper (power V R^k / (h^2 + L^2), dB rel. P0; scene "
+           "units: %s)\n", units);
+    return;
+  }
+  printf("model: radio (scene units: %s, read as metres; %.6g GHz, %.6g dBm "
+         "a transmitter, %s sum, %s polarization, walls of %s unless they "
+         "say; alpha in 1/m)\n", units, o->frequency / 1e9, o->tx_power_dbm,
+         o->sum == DRT_SUM_COHERENT ? "coherent" : "incoherent",
+         o->polarization == DRT_POLARIZATION_VERTICAL ? "vertical"
+                                                      : "horizontal",
+         drt_material_name(o->default_material));
+}
+
 static int run_info(drt__cli_common *c) {
   drt_scene *scene = drt__cli_load_scene(c);
   if (!scene) return DRT_EXIT_FAILURE;
@@ -855,6 +921,7 @@ static int run_info(drt__cli_common *c) {
   if (drt_scene_bbox(scene, box) == DRT_OK)
     printf("bounding box: (%.10g, %.10g) -> (%.10g, %.10g)\n", box[0], box[1],
            box[2], box[3]);
+  print_model(c, scene);
   size_t usable = drt_scene_candidate_objects(scene, &c->trace);
   printf("candidates (orders %d:%d, over %zu objects):\n", c->trace.order_min,
          c->trace.order_max, usable);

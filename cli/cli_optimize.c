@@ -220,6 +220,7 @@ static int check_args(drt__optimize_args *a) {
 static void init_args(drt__optimize_args *a) {
   memset(a, 0, sizeof *a);
   drt__cli_common_init(&a->common);
+  a->common.radio_default = 0; /* the radio model has no pair kernel yet */
   a->common.trace.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
   drt_optimize_options_init(&a->opt);
   drt__cli_work_limit_init(&a->limit);

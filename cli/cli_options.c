@@ -29,6 +29,7 @@ void drt__cli_common_init(drt__cli_common *c) {
   c->scene = "square-obstacle";
   drt_trace_options_init(&c->trace);
   drt_context_options_init(&c->context);
+  c->radio_default = 1;
 }
 
 /* A usage error for a value holding a number the reader refused: a
@@ -252,6 +253,53 @@ static int parse_candidates(const char *text, drt_candidates *candidates) {
   return 0;
 }
 
+/* One of n names, by index into *value. */
+static int parse_choice(const char *option, const char *text,
+                        const char *const *names, int n, const char *want,
+                        int *value) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(text, names[i]) == 0) {
+      *value = i;
+      return 0;
+    }
+  return bad_value(option, text, want);
+}
+
+/* The radio model's options (docs/method.md §14). */
+static int parse_radio_option(drt__cli_common *c, const char *name,
+                              const char *value) {
+  static const char *const models[] = {"paper", "radio"};
+  static const char *const sums[] = {"coherent", "incoherent"};
+  static const char *const pols[] = {"vertical", "horizontal"};
+  int choice = 0, rc = 0;
+  drt_trace_options *o = &c->trace;
+  if (strcmp(name, "model") == 0) {
+    rc = parse_choice(name, value, models, 2, "paper or radio", &choice);
+    if (!rc) o->model = (drt_model)choice;
+    c->model_given = 1;
+  } else if (strcmp(name, "sum") == 0) {
+    rc = parse_choice(name, value, sums, 2, "coherent or incoherent", &choice);
+    if (!rc) o->sum = (drt_sum)choice;
+  } else if (strcmp(name, "polarization") == 0) {
+    rc = parse_choice(name, value, pols, 2, "vertical or horizontal", &choice);
+    if (!rc) o->polarization = (drt_polarization)choice;
+  } else if (strcmp(name, "frequency") == 0) {
+    rc = drt__parse_double(name, value, &o->frequency);
+    if (!rc && !(o->frequency > 0))
+      rc = bad_value(name, value, "a frequency > 0 in Hz");
+  } else if (strcmp(name, "tx-power") == 0) {
+    rc = drt__parse_double(name, value, &o->tx_power_dbm);
+  } else if (strcmp(name, "material") == 0) {
+    if (drt_material_from_name(value, &o->default_material)) {
+      fprintf(stderr, "drt2d: --material: %s\n", drt_last_error());
+      rc = -1;
+    }
+  } else {
+    return 0;
+  }
+  return rc ? -1 : 1;
+}
+
 static int parse_device(const char *text, drt_context_options *o) {
   static const struct {
     const char *name;
@@ -294,8 +342,9 @@ static int add_point(const char *option, const char *text,
 
 int drt__cli_common_option(drt__cli_common *c, const char *name,
                            const char *value) {
-  int rc = 0;
+  int rc = parse_radio_option(c, name, value);
   long seed_value;
+  if (rc) return rc;
   if (strcmp(name, "scene") == 0) c->scene = value;
   else if (strcmp(name, "tx") == 0) rc = add_point(name, value, c->tx, &c->n_tx);
   else if (strcmp(name, "rx") == 0) rc = add_point(name, value, c->rx, &c->n_rx);
@@ -345,12 +394,15 @@ static int looks_like_file(const char *name) {
   return strchr(name, '/') || strchr(name, '.');
 }
 
-drt_scene *drt__cli_load_scene(const drt__cli_common *c) {
+drt_scene *drt__cli_load_scene(drt__cli_common *c) {
   drt_scene *scene = NULL;
   drt_status status = looks_like_file(c->scene)
                           ? drt_scene_load(c->scene, &scene)
                           : drt_scene_builtin(c->scene, &scene);
   if (!status) status = replace_points(scene, c);
+  if (!status && !c->model_given && c->radio_default &&
+      drt_scene_in_metres(scene))
+    c->trace.model = DRT_MODEL_RADIO;
   if (status) {
     drt__cli_report("--scene", status);
     drt_scene_destroy(scene);

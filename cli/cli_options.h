@@ -21,6 +21,8 @@ typedef struct drt__cli_common {
   drt_context_options context;
   int precision_given;
   int only_given;
+  int model_given;   /* --model: else the scene's units choose */
+  int radio_default; /* a scene in metres defaults to the radio model */
 } drt__cli_common;
 
 void drt__cli_common_init(drt__cli_common *common);
@@ -50,7 +52,7 @@ int drt__cli_common_option(drt__cli_common *common, const char *name,
 
 /* Loads the scene and applies --tx/--rx; prints the error and returns NULL
  * on failure. */
-drt_scene *drt__cli_load_scene(const drt__cli_common *common);
+drt_scene *drt__cli_load_scene(drt__cli_common *common);
 
 /* The precision the command computes in: --precision, else double on
  * the ref device and float on the others. */
