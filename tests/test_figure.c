@@ -439,7 +439,7 @@ START_TEST(test_figure_markers_and_walls) {
   double db[50 * 40];
   drt__figure f = gradient_figure(db, 50, 40, 0);
   drt_point tx = {"tx0", 2.0, 1.5}, rx = {"rx0", 4.0, 3.0};
-  drt_object wall = {DRT_OBJECT_WALL, 0.5, 1.0, 4.0, 1.0, 0.0};
+  drt_object wall = {.type = DRT_OBJECT_WALL, .ax = 0.5, .ay = 1.0, .bx = 4.0, .by = 1.0, .phi = 0.0};
   f.tx = &tx;
   f.n_tx = 1;
   f.rx = &rx;
@@ -477,10 +477,10 @@ START_TEST(test_figure_overlay_far_and_odd_coordinates) {
   double db[50 * 40];
   drt__figure f = gradient_figure(db, 50, 40, 0);
   drt_object objects[] = {
-      {DRT_OBJECT_WALL, -1e6, -1e6, 1e6, 1e6, 0.0}, /* the diagonal y = x */
-      {DRT_OBJECT_WALL, 1e300, 0.0, -1e300, 1.0, 0.0},
-      {DRT_OBJECT_WALL, NAN, 0.0, 1.0, INFINITY, 0.0},
-      {DRT_OBJECT_VERTEX, -1e200, 1e200, -1e200, 1e200, 0.0},
+      {.type = DRT_OBJECT_WALL, .ax = -1e6, .ay = -1e6, .bx = 1e6, .by = 1e6, .phi = 0.0}, /* the diagonal y = x */
+      {.type = DRT_OBJECT_WALL, .ax = 1e300, .ay = 0.0, .bx = -1e300, .by = 1.0, .phi = 0.0},
+      {.type = DRT_OBJECT_WALL, .ax = NAN, .ay = 0.0, .bx = 1.0, .by = INFINITY, .phi = 0.0},
+      {.type = DRT_OBJECT_VERTEX, .ax = -1e200, .ay = 1e200, .bx = -1e200, .by = 1e200, .phi = 0.0},
   };
   drt_point far[] = {{"far", 1e300, -1e300}, {"nan", NAN, 1.0}};
   f.objects = objects;
@@ -823,9 +823,9 @@ static svg_census read_svg(const char *path) {
 static drt__figure scene_figure(double *db, drt_object walls[3],
                                 drt_point *tx) {
   drt__figure f = gradient_figure(db, 50, 40, 0);
-  walls[0] = (drt_object){DRT_OBJECT_WALL, 0.5, 1.0, 4.0, 1.0, 0.0};
-  walls[1] = (drt_object){DRT_OBJECT_WALL, 1.0, 0.5, 1.0, 3.5, 0.0};
-  walls[2] = (drt_object){DRT_OBJECT_WALL, 2.0, 3.0, 4.5, 1.5, 0.0};
+  walls[0] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 0.5, .ay = 1.0, .bx = 4.0, .by = 1.0, .phi = 0.0};
+  walls[1] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 1.0, .ay = 0.5, .bx = 1.0, .by = 3.5, .phi = 0.0};
+  walls[2] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 2.0, .ay = 3.0, .bx = 4.5, .by = 1.5, .phi = 0.0};
   *tx = (drt_point){"", 3.0, 2.5};
   f.objects = walls;
   f.n_objects = 3;

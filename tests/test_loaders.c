@@ -133,9 +133,9 @@ static drt_scene *awkward_scene(void) {
   DRT_CHECK_OK(drt_scene_add_wall(s, 0, 0, 1, 0));
   DRT_CHECK_OK(drt_scene_add_wall(s, 0.1 + 0.2, 1 / 3.0, -1e-300, 2 / 3.0));
   DRT_CHECK_OK(drt_scene_add_wall(s, DBL_MAX, -DBL_MAX, DBL_MIN, -0.0));
-  drt_object ris = {DRT_OBJECT_RIS, 0.5, 0.3, 0.5, 0.7, atan(1.0)};
+  drt_object ris = {.type = DRT_OBJECT_RIS, .ax = 0.5, .ay = 0.3, .bx = 0.5, .by = 0.7, .phi = atan(1.0)};
   DRT_CHECK_OK(drt_scene_add_object(s, &ris));
-  drt_object vertex = {DRT_OBJECT_VERTEX, 0.3, 0.4, 0, 0, 0};
+  drt_object vertex = {.type = DRT_OBJECT_VERTEX, .ax = 0.3, .ay = 0.4, .bx = 0, .by = 0, .phi = 0};
   DRT_CHECK_OK(drt_scene_add_object(s, &vertex));
   DRT_CHECK_OK(drt_scene_add_tx(s, "alpha", 0.1 + 0.2, 1 / 3.0));
   DRT_CHECK_OK(drt_scene_add_tx(s, "q\"uote\\ tab\t", 123456789.123456789,

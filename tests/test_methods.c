@@ -138,7 +138,7 @@ END_TEST
 static drt_scene *vertex_scene(double vx, double vy) {
   drt_scene *s;
   DRT_CHECK_OK(drt_scene_create(&s));
-  drt_object v = {DRT_OBJECT_VERTEX, vx, vy, vx, vy, 0};
+  drt_object v = {.type = DRT_OBJECT_VERTEX, .ax = vx, .ay = vy, .bx = vx, .by = vy, .phi = 0};
   DRT_CHECK_OK(drt_scene_add_object(s, &v));
   DRT_CHECK_OK(drt_scene_add_tx(s, NULL, 0.1, 0.2));
   return s;
@@ -177,7 +177,7 @@ START_TEST(ris_outgoing_angle_is_phi) {
   const double phi = atan(1.0); /* pi / 4 */
   drt_scene *s;
   DRT_CHECK_OK(drt_scene_create(&s));
-  drt_object ris = {DRT_OBJECT_RIS, 0.5, 0.3, 0.5, 0.7, phi};
+  drt_object ris = {.type = DRT_OBJECT_RIS, .ax = 0.5, .ay = 0.3, .bx = 0.5, .by = 0.7, .phi = phi};
   DRT_CHECK_OK(drt_scene_add_object(s, &ris));
   drt_trace_options o;
   drt_trace_options_init(&o);
@@ -229,8 +229,8 @@ END_TEST
 static drt_scene *mixed_scene(void) {
   drt_scene *s;
   DRT_CHECK_OK(drt_scene_builtin("square", &s));
-  drt_object ris = {DRT_OBJECT_RIS, 0.5, 0.3, 0.5, 0.7, atan(1.0)};
-  drt_object vertex = {DRT_OBJECT_VERTEX, 0.3, 0.8, 0.3, 0.8, 0};
+  drt_object ris = {.type = DRT_OBJECT_RIS, .ax = 0.5, .ay = 0.3, .bx = 0.5, .by = 0.7, .phi = atan(1.0)};
+  drt_object vertex = {.type = DRT_OBJECT_VERTEX, .ax = 0.3, .ay = 0.8, .bx = 0.3, .by = 0.8, .phi = 0};
   DRT_CHECK_OK(drt_scene_add_object(s, &ris));
   DRT_CHECK_OK(drt_scene_add_object(s, &vertex));
   return s;

@@ -58,8 +58,8 @@ static void close_context(void) { drt_context_destroy(ctx); }
 static drt_scene *ris_vertex_scene(void) {
   drt_scene *scene;
   DRT_CHECK_OK(drt_scene_builtin("square", &scene));
-  drt_object ris = {DRT_OBJECT_RIS, 0.55, 0.25, 0.6, 0.75, 0.6};
-  drt_object vertex = {DRT_OBJECT_VERTEX, 0.3, 0.4, 0.3, 0.4, 0};
+  drt_object ris = {.type = DRT_OBJECT_RIS, .ax = 0.55, .ay = 0.25, .bx = 0.6, .by = 0.75, .phi = 0.6};
+  drt_object vertex = {.type = DRT_OBJECT_VERTEX, .ax = 0.3, .ay = 0.4, .bx = 0.3, .by = 0.4, .phi = 0};
   DRT_CHECK_OK(drt_scene_add_object(scene, &ris));
   DRT_CHECK_OK(drt_scene_add_object(scene, &vertex));
   return scene;

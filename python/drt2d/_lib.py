@@ -16,7 +16,9 @@ c_double_p = ctypes.POINTER(ctypes.c_double)
 class Object(ctypes.Structure):
     _fields_ = [("type", ctypes.c_int), ("ax", ctypes.c_double),
                 ("ay", ctypes.c_double), ("bx", ctypes.c_double),
-                ("by", ctypes.c_double), ("phi", ctypes.c_double)]
+                ("by", ctypes.c_double), ("phi", ctypes.c_double),
+                ("material", ctypes.c_int), ("eps_r", ctypes.c_double),
+                ("sigma", ctypes.c_double), ("amplitude", ctypes.c_double)]
 
 
 class Point(ctypes.Structure):
@@ -29,7 +31,11 @@ class TraceOptions(ctypes.Structure):
                 ("method", ctypes.c_int), ("smoothing", ctypes.c_int),
                 ("alpha", ctypes.c_double), ("vary", ctypes.c_int),
                 ("only", ctypes.c_uint), ("seed", ctypes.c_uint64),
-                ("first_key", ctypes.c_uint64), ("candidates", ctypes.c_int)]
+                ("first_key", ctypes.c_uint64), ("candidates", ctypes.c_int),
+                ("model", ctypes.c_int), ("frequency", ctypes.c_double),
+                ("tx_power_dbm", ctypes.c_double), ("sum", ctypes.c_int),
+                ("polarization", ctypes.c_int),
+                ("default_material", ctypes.c_int)]
 
 
 class ContextOptions(ctypes.Structure):

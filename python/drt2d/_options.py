@@ -69,11 +69,21 @@ def only_bits(value):
     return bits
 
 
-def model(value):
+MODELS = {"paper": 0, "radio": 1}
+
+
+def model(value, radio=False):
+    """The model's code: "paper" (default), or where radio is allowed
+    (Scene.map and Scene.eval) "radio" at the library's defaults: 3.5 GHz,
+    20 dBm, coherent sum, vertical polarisation, concrete walls."""
     if value is None or value == "paper":
-        return "paper"
-    raise InvalidArgument(f"model: invalid value {value!r}: this version has "
-                          "the paper's model only ('paper')")
+        return 0
+    if value == "radio" and radio:
+        return 1
+    allowed = "'paper' or 'radio'" if radio else "'paper' (the radio " \
+        "model has no gradients here yet)"
+    raise InvalidArgument(f"model: invalid value {value!r} (expected "
+                          f"{allowed})")
 
 
 def trace_options(order=(0, 1), method="im", smoothing="none", alpha=100.0,

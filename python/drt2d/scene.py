@@ -264,8 +264,9 @@ class Scene:
     # -- computing --------------------------------------------------------
 
     def _prepare(self, trace, device, precision, context, model):
-        _options.model(model)
+        code = _options.model(model, radio=True)
         options = _options.trace_options(**trace)
+        options.model = code
         check(lib.drt_trace_options_check(options, self._handle))
         return options, resolve(context, device, precision)
 
@@ -281,7 +282,8 @@ class Scene:
         grid: N or (NX, NY) points per axis, both ends included; bbox:
         (x0, y0, x1, y1), default the scene's bounding box. precision
         "float" (default) or "double", device "auto" (default), or a
-        reusable Context. model: "paper" (the only one in this version).
+        reusable Context. model: "paper" (default) or "radio" (watts at
+        3.5 GHz, 20 dBm, coherent, vertical, concrete: docs/method.md 14).
         progress: True (a tqdm bar) or a callable progress(done_cells,
         total_cells), whose True return cancels (drt2d.Cancelled).
         candidates: "visible" (default: only those that can contribute,
