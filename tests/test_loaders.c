@@ -274,7 +274,7 @@ static const bad_file bad_json[] = {
     {"", DRT_EPARSE, ":1:1: JSON syntax error"},
     {"[]", DRT_ESCHEMA, "expected a JSON object at the top level"},
     {"{\"objects\": [], \"recievers\": []}", DRT_ESCHEMA,
-     ": unknown key \"recievers\" (expected transmitters, receivers, objects)"},
+     ": unknown key \"recievers\" (expected transmitters, receivers, objects, units)"},
     {"{\"transmitters\": []}", DRT_ESCHEMA, ": missing key \"objects\""},
     {"{\"objects\": {}}", DRT_ESCHEMA, ": objects: expected an array"},
     {"{\"objects\": [{\"type\": \"door\", \"a\": [0, 0], \"b\": [1, 0]}]}",
@@ -301,7 +301,7 @@ static const bad_file bad_json[] = {
      ": objects[0]: missing key \"b\""},
     {"{\"objects\": [{\"type\": \"wall\", \"a\": [0, 0], \"b\": [1, 0], "
      "\"phi\": 1}]}",
-     DRT_ESCHEMA, ": objects[0]: unknown key \"phi\" (expected type, a, b)"},
+     DRT_ESCHEMA, ": objects[0]: unknown key \"phi\" (expected type, a, b, material)"},
     {"{\"objects\": [{\"type\": \"ris\", \"a\": [0, 0], \"b\": [1, 0]}]}",
      DRT_ESCHEMA, ": objects[0]: missing key \"phi\""},
     {"{\"objects\": [{\"type\": \"ris\", \"a\": [0, 0], \"b\": [1, 0], "
