@@ -12,35 +12,46 @@
 #include "power/drt_power.h"
 #include "gradients/drt_tangents.h"
 
+/* The tangents of the path's points along the moving endpoint's x and y
+ * (DRT_ND = 2; none in value programs), for drt_path_power and
+ * drt_path_radio. */
+DRT_FN void drt_endpoint_tangents(const drt_traced *tp, int vary_tx,
+                                  drt_moves *mv, drt_tangent *dpath) {
+#if DRT_ND > 0
+  drt_moves_fill(tp->in, vary_tx, 0, mv);
+  drt_path_tangents(tp->method, tp->in, tp->path, mv, dpath);
+#else
+  (void)tp;
+  (void)vary_tx;
+  (void)mv;
+  (void)dpath;
+#endif
+}
+
 /* The path's power and, along the moving endpoint's x and y, its
- * derivatives (DRT_ND = 2; none in value programs). */
+ * derivatives. */
 DRT_FN drt_num drt_endpoint_power(const drt_traced *tp, int vary_tx,
                                   const drt_scene_view *sv,
                                   drt_smoothing_params p) {
   drt_moves mv;
   drt_tangent dpath[DRT_MAX_ORDER + 2];
   drt_blocker b = drt_blocker_unknown();
-#if DRT_ND > 0
-  drt_moves_fill(tp->in, vary_tx, 0, &mv);
-  drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
-#endif
+  drt_endpoint_tangents(tp, vary_tx, &mv, dpath);
   return drt_path_power(tp, dpath, &mv, sv, p, &b);
 }
 
 #ifdef DRT_RADIO
-/* The radio model's field (coherent) or power (incoherent) of the path,
- * with its derivatives along the moving endpoint's x and y. */
-DRT_FN drt_cnum drt_endpoint_radio(const drt_traced *tp, int vary_tx,
+/* The radio model's field (coherent) or power (incoherent) of the path
+ * from transmitter entry tx (drt_path_radio), with its derivatives along
+ * the moving endpoint's x and y. */
+DRT_FN drt_cnum drt_endpoint_radio(const drt_traced *tp, int vary_tx, int tx,
                                    const drt_scene_view *sv,
                                    drt_smoothing_params p) {
   drt_moves mv;
   drt_tangent dpath[DRT_MAX_ORDER + 2];
   drt_blocker b = drt_blocker_unknown();
-#if DRT_ND > 0
-  drt_moves_fill(tp->in, vary_tx, 0, &mv);
-  drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
-#endif
-  return drt_path_radio(tp, dpath, &mv, sv, p, &b);
+  drt_endpoint_tangents(tp, vary_tx, &mv, dpath);
+  return drt_path_radio(tp, dpath, &mv, sv, p, &b, tx);
 }
 #endif
 
