@@ -140,9 +140,28 @@ DRT_API drt_status drt_material_permittivity(drt_material material,
                                              double frequency_hz,
                                              double *eta_re, double *eta_im);
 
+/* A transmitter's antenna in the horizontal plane (radio model,
+ * docs/method.md §14): isotropic, or the sector element of 3GPP TR 38.901,
+ * G = 8 dBi - min(12 (phi / 65 deg)^2, 30 dB), phi the departure angle
+ * from its boresight. */
+typedef enum drt_pattern {
+  DRT_PATTERN_ISOTROPIC = 0,
+  DRT_PATTERN_SECTOR = 1,
+} drt_pattern;
+
+typedef struct drt_antenna {
+  drt_pattern pattern;
+  double azimuth;   /* boresight in radians, counter-clockwise from +x */
+  int has_power;    /* 0: the trace options' tx_power_dbm */
+  double power_dbm; /* with has_power: this transmitter's power */
+} drt_antenna;
+
 typedef struct drt_point {
   char name[32];
   double x, y;
+  /* Transmitters in the radio model; zero-filled: isotropic at the trace
+   * options' power. Receivers are isotropic. */
+  drt_antenna antenna;
 } drt_point;
 
 /* The functions that make a scene store it in *out, which the caller owns
@@ -176,6 +195,10 @@ DRT_API drt_status drt_scene_add_tx_points(drt_scene *scene, const double *xy,
                                            size_t n);
 DRT_API drt_status drt_scene_add_rx_points(drt_scene *scene, const double *xy,
                                            size_t n);
+/* Sets transmitter `index`'s antenna: DRT_EINVAL for an unknown pattern,
+ * a non-finite azimuth or power, or an index out of range. */
+DRT_API drt_status drt_scene_set_tx_antenna(drt_scene *scene, size_t index,
+                                            const drt_antenna *antenna);
 DRT_API void drt_scene_clear_tx(drt_scene *scene);
 DRT_API void drt_scene_clear_rx(drt_scene *scene);
 
@@ -254,6 +277,14 @@ typedef enum drt_sum {
   DRT_SUM_INCOHERENT = 1,
 } drt_sum;
 
+/* What the radio model reports: received power in watts (with the
+ * transmitters' powers and antennas), or the path gain, the same without
+ * them (each transmitter isotropic at 1 W: a ratio, shown in dB). */
+typedef enum drt_quantity {
+  DRT_QUANTITY_POWER = 0,
+  DRT_QUANTITY_PATH_GAIN = 1,
+} drt_quantity;
+
 /* The radio model's polarisation: E normal to the plane of the scene
  * (vertical antennas over a top view; TE reflection), or in it (TM). */
 typedef enum drt_polarization {
@@ -285,6 +316,7 @@ typedef struct drt_trace_options {
   drt_polarization polarization; /* radio: default DRT_POLARIZATION_VERTICAL */
   drt_material default_material; /* radio: for objects without their own;
                                     default DRT_MATERIAL_CONCRETE */
+  drt_quantity quantity;     /* radio: default DRT_QUANTITY_POWER */
 } drt_trace_options;
 
 DRT_API void drt_trace_options_init(drt_trace_options *options);

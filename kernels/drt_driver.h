@@ -97,7 +97,8 @@ DRT_FN void drt_trace_path(const drt_interactions *in,
 #ifdef DRT_MOVING_OBJECTS
   drt_scene_power(&tp, ep->vary_tx, f, sv, p, sink->out);
 #elif defined(DRT_RADIO)
-  drt_cnum field = drt_endpoint_radio(&tp, ep->vary_tx, sv, p);
+  drt_cnum field = drt_endpoint_radio(&tp, ep->vary_tx, ep->vary_tx ? -1 : f,
+                                      sv, p);
   drt_num_accumulate(&sink->sum, field.re);
   drt_num_accumulate(&sink->im, field.im);
 #else

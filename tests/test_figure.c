@@ -438,7 +438,7 @@ END_TEST
 START_TEST(test_figure_markers_and_walls) {
   double db[50 * 40];
   drt__figure f = gradient_figure(db, 50, 40, 0);
-  drt_point tx = {"tx0", 2.0, 1.5}, rx = {"rx0", 4.0, 3.0};
+  drt_point tx = {.name = "tx0", .x = 2.0, .y = 1.5}, rx = {.name = "rx0", .x = 4.0, .y = 3.0};
   drt_object wall = {.type = DRT_OBJECT_WALL, .ax = 0.5, .ay = 1.0, .bx = 4.0, .by = 1.0, .phi = 0.0};
   f.tx = &tx;
   f.n_tx = 1;
@@ -482,7 +482,7 @@ START_TEST(test_figure_overlay_far_and_odd_coordinates) {
       {.type = DRT_OBJECT_WALL, .ax = NAN, .ay = 0.0, .bx = 1.0, .by = INFINITY, .phi = 0.0},
       {.type = DRT_OBJECT_VERTEX, .ax = -1e200, .ay = 1e200, .bx = -1e200, .by = 1e200, .phi = 0.0},
   };
-  drt_point far[] = {{"far", 1e300, -1e300}, {"nan", NAN, 1.0}};
+  drt_point far[] = {{.name = "far", .x = 1e300, .y = -1e300}, {.name = "nan", .x = NAN, .y = 1.0}};
   f.objects = objects;
   f.n_objects = 4;
   f.tx = far;
@@ -567,7 +567,7 @@ END_TEST
 START_TEST(test_figure_invalid_input_leaves_no_file) {
   const char *path = scratch_file("bad.png");
   double db[4] = {0};
-  drt_point tx = {"tx0", 0.5, 0.5};
+  drt_point tx = {.name = "tx0", .x = 0.5, .y = 0.5};
   drt__figure good = {.db = db,
                       .nx = 2,
                       .ny = 2,
@@ -826,7 +826,7 @@ static drt__figure scene_figure(double *db, drt_object walls[3],
   walls[0] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 0.5, .ay = 1.0, .bx = 4.0, .by = 1.0, .phi = 0.0};
   walls[1] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 1.0, .ay = 0.5, .bx = 1.0, .by = 3.5, .phi = 0.0};
   walls[2] = (drt_object){.type = DRT_OBJECT_WALL, .ax = 2.0, .ay = 3.0, .bx = 4.5, .by = 1.5, .phi = 0.0};
-  *tx = (drt_point){"", 3.0, 2.5};
+  *tx = (drt_point){.name = "", .x = 3.0, .y = 2.5};
   f.objects = walls;
   f.n_objects = 3;
   f.tx = tx;
@@ -967,7 +967,7 @@ END_TEST
 START_TEST(test_figure_odd_text_is_drawn) {
   double db[50 * 40];
   drt__figure f = gradient_figure(db, 50, 40, 0);
-  drt_point tx = {"t\xff\xfe", 2.0, 1.5}; /* names come from files */
+  drt_point tx = {.name = "t\xff\xfe", .x = 2.0, .y = 1.5}; /* names come from files */
   f.title = "bad \xc3 utf-8 \x80";
   f.unit = "\xe2\x82";
   f.tx = &tx;

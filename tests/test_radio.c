@@ -139,6 +139,66 @@ START_TEST(free_space_path_gain) {
 }
 END_TEST
 
+/* The sector element (3GPP TR 38.901) in free space: P = P_tx (lambda /
+ * (4 pi L))^2 10^(G_dB / 10), G_dB = 8 - min(12 (phi / 65)^2, 30) with phi
+ * in degrees from the boresight; a transmitter's own power; and the path
+ * gain, which has neither. */
+START_TEST(antennas_match_closed_forms) {
+  const double azimuth_deg = 130, off_deg[] = {0, 30, -65, 100, -120, 180};
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_create(&scene));
+  DRT_CHECK_OK(drt_scene_add_tx(scene, NULL, 3, -2));
+  drt_antenna a = {DRT_PATTERN_SECTOR, azimuth_deg * PI / 180, 1, 27};
+  DRT_CHECK_OK(drt_scene_set_tx_antenna(scene, 0, &a));
+  drt_trace_options o;
+  radio_options(&o, 3.5e9, DRT_SUM_COHERENT);
+  o.order_max = 0;
+  double xy[12], p[6], gain[6];
+  for (int i = 0; i < 6; i++) {
+    double angle = (azimuth_deg + off_deg[i]) * PI / 180, distance = 7 + i;
+    xy[2 * i] = 3 + distance * cos(angle);
+    xy[2 * i + 1] = -2 + distance * sin(angle);
+  }
+  drt_device_kind devices[] = {DRT_DEVICE_REF, DRT_DEVICE_AUTO, DRT_DEVICE_AUTO};
+  drt_precision precisions[] = {DRT_PRECISION_DOUBLE, DRT_PRECISION_DOUBLE,
+                                DRT_PRECISION_FLOAT};
+  for (int d = 0; d < 3; d++) {
+    drt_context *ctx = drt_test_open_context(devices[d], precisions[d]);
+    o.quantity = DRT_QUANTITY_POWER;
+    DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, 6, p));
+    o.quantity = DRT_QUANTITY_PATH_GAIN;
+    DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, 6, gain));
+    double tol = precisions[d] == DRT_PRECISION_DOUBLE ? 1e-12 : 1e-5;
+    for (int i = 0; i < 6; i++) {
+      double g_db = 8 - fmin(12 * pow(off_deg[i] / 65, 2), 30);
+      double free = pow(lambda_of(3.5e9) / (4 * PI * (7 + i)), 2);
+      double want = spread(3.5e9, 27) / pow(lambda_of(3.5e9) / (4 * PI), 2) *
+                    free * pow(10, g_db / 10);
+      printf("sector %6.1f deg off boresight on %s: %.6f dBm (closed form "
+             "%.6f), path gain %.6f dB\n", off_deg[i],
+             drt_context_device_name(ctx), 10 * log10(p[i] / 1e-3),
+             10 * log10(want / 1e-3), 10 * log10(gain[i]));
+      ck_assert(fabs(p[i] - want) <= tol * want);
+      ck_assert(fabs(gain[i] - free) <= tol * free);
+    }
+    drt_context_destroy(ctx);
+  }
+  o.model = DRT_MODEL_PAPER;
+  o.quantity = DRT_QUANTITY_POWER;
+  drt_context *ref = drt_test_open_context(DRT_DEVICE_REF, DRT_PRECISION_DOUBLE);
+  ck_assert_int_eq(drt_eval_points(ref, scene, &o, xy, 1, p), DRT_EUNSUPPORTED);
+  ck_assert(strstr(drt_last_error(), "tx0") && strstr(drt_last_error(), "radio"));
+  drt_context_destroy(ref);
+  a.pattern = (drt_pattern)7;
+  ck_assert_int_eq(drt_scene_set_tx_antenna(scene, 0, &a), DRT_EINVAL);
+  a.pattern = DRT_PATTERN_SECTOR;
+  a.azimuth = NAN;
+  ck_assert_int_eq(drt_scene_set_tx_antenna(scene, 0, &a), DRT_EINVAL);
+  ck_assert_int_eq(drt_scene_set_tx_antenna(scene, 1, &a), DRT_EINVAL);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
 /* Two rays over a long metal wall y = 0: the transmitter and receiver at
  * height 2 m, 3.5 GHz. With L1 = |dx| and L2 = sqrt(dx^2 + 16) the field
  * is e^(-jkL1)/L1 + Gamma(theta) e^(-jkL2)/L2. */
@@ -218,6 +278,12 @@ static drt_scene *canyon_scene(void) {
   for (int i = 0; i < 4; i++) DRT_CHECK_OK(drt_scene_add_object(scene, &walls[i]));
   DRT_CHECK_OK(drt_scene_add_tx(scene, NULL, 4, 6));
   DRT_CHECK_OK(drt_scene_add_tx(scene, NULL, 50, 3));
+  /* A sector pointing 20 degrees up the street (points behind it are on
+   * the pattern's floor) and an isotropic one of its own power. */
+  drt_antenna sector = {DRT_PATTERN_SECTOR, 20 * PI / 180, 0, 0};
+  drt_antenna strong = {DRT_PATTERN_ISOTROPIC, 0, 1, 26};
+  DRT_CHECK_OK(drt_scene_set_tx_antenna(scene, 0, &sector));
+  DRT_CHECK_OK(drt_scene_set_tx_antenna(scene, 1, &strong));
   return scene;
 }
 
@@ -345,6 +411,7 @@ START_TEST(transmitters_add_as_powers) {
     drt_scene_clear_tx(alone[t]);
     const drt_point *p = drt_scene_tx(scene, (size_t)t);
     DRT_CHECK_OK(drt_scene_add_tx(alone[t], NULL, p->x, p->y));
+    DRT_CHECK_OK(drt_scene_set_tx_antenna(alone[t], 0, &p->antenna));
     DRT_CHECK_OK(drt_eval_points(ctx, alone[t], &o, xy, N, one[t]));
     drt_scene_destroy(alone[t]);
   }
@@ -398,6 +465,9 @@ START_TEST(materials_and_their_errors) {
   o.method = DRT_METHOD_FPT;
   ck_assert_int_eq(drt_trace_options_check(&o, scene), DRT_EUNSUPPORTED);
   o.model = DRT_MODEL_PAPER;
+  const drt_antenna isotropic = {DRT_PATTERN_ISOTROPIC, 0, 0, 0};
+  for (size_t t = 0; t < 2; t++)
+    DRT_CHECK_OK(drt_scene_set_tx_antenna(scene, t, &isotropic));
   DRT_CHECK_OK(drt_trace_options_check(&o, scene));
   drt_scene_destroy(scene);
 }
@@ -409,7 +479,8 @@ START_TEST(scene_files_carry_materials) {
   const char *good = drt_test_scratch("good.json");
   FILE *f = fopen(good, "w");
   fputs("{\"units\": \"m\", \"transmitters\": [{\"name\": \"a\", \"position\": "
-        "[1, 2]}], \"objects\": [{\"type\": \"wall\", \"a\": [0, 0], \"b\": "
+        "[1, 2], \"pattern\": \"sector\", \"azimuth_deg\": 45, "
+        "\"power_dbm\": 33.5}, {\"position\": [2, 2]}], \"objects\": [{\"type\": \"wall\", \"a\": [0, 0], \"b\": "
         "[5, 0], \"material\": \"metal\"}, {\"type\": \"wall\", \"a\": [0, 3], "
         "\"b\": [5, 3], \"material\": {\"eps_r\": 4.5, \"sigma\": 0.02}}, "
         "{\"type\": \"ris\", \"a\": [6, 0], \"b\": [6, 3], \"phi\": 0.3, "
@@ -422,6 +493,12 @@ START_TEST(scene_files_carry_materials) {
   ck_assert_int_eq(drt_scene_object(scene, 1)->material, DRT_MATERIAL_CUSTOM);
   ck_assert(drt_scene_object(scene, 1)->eps_r == 4.5);
   ck_assert(drt_scene_object(scene, 2)->amplitude == 0.8);
+  const drt_antenna *sector = &drt_scene_tx(scene, 0)->antenna;
+  ck_assert_int_eq(sector->pattern, DRT_PATTERN_SECTOR);
+  ck_assert(fabs(sector->azimuth - PI / 4) < 1e-15);
+  ck_assert(sector->has_power && sector->power_dbm == 33.5);
+  ck_assert_int_eq(drt_scene_tx(scene, 1)->antenna.pattern, DRT_PATTERN_ISOTROPIC);
+  ck_assert(!drt_scene_tx(scene, 1)->antenna.has_power);
   const char *saved = drt_test_scratch("saved.json");
   DRT_CHECK_OK(drt_scene_save_json(scene, saved));
   DRT_CHECK_OK(drt_scene_load(saved, &again));
@@ -429,6 +506,13 @@ START_TEST(scene_files_carry_materials) {
   for (size_t i = 0; i < 3; i++)
     ck_assert(memcmp(drt_scene_object(scene, i), drt_scene_object(again, i),
                      sizeof(drt_object)) == 0);
+  for (size_t t = 0; t < 2; t++) {
+    const drt_antenna *x = &drt_scene_tx(scene, t)->antenna,
+                      *y = &drt_scene_tx(again, t)->antenna;
+    ck_assert(x->pattern == y->pattern && x->has_power == y->has_power &&
+              x->power_dbm == y->power_dbm &&
+              fabs(x->azimuth - y->azimuth) <= 1e-15);
+  }
   drt_scene_destroy(again);
   drt_scene_destroy(scene);
   const char *bad[][2] = {
@@ -438,6 +522,25 @@ START_TEST(scene_files_carry_materials) {
       {"\"material\": {\"eps_r\": 2}", "sigma"},
       {"\"material\": 3", "objects[0].material"},
   };
+  const char *bad_points[][2] = {
+      {"\"transmitters\": [{\"position\": [0, 0], \"pattern\": \"dish\"}]",
+       "transmitters[0].pattern"},
+      {"\"transmitters\": [{\"position\": [0, 0], \"azimuth_deg\": 10}]",
+       "transmitters[0].azimuth_deg"},
+      {"\"transmitters\": [{\"position\": [0, 0], \"power_dbm\": \"x\"}]",
+       "transmitters[0].power_dbm"},
+      {"\"receivers\": [{\"position\": [0, 0], \"power_dbm\": 3}]",
+       "receivers[0]"},
+  };
+  for (int i = 0; i < 4; i++) {
+    const char *path = drt_test_scratch("bad.json");
+    f = fopen(path, "w");
+    fprintf(f, "{%s, \"objects\": []}\n", bad_points[i][0]);
+    fclose(f);
+    ck_assert_int_eq(drt_scene_load(path, &scene), DRT_ESCHEMA);
+    ck_assert_msg(strstr(drt_last_error(), bad_points[i][1]), "%s",
+                  drt_last_error());
+  }
   for (int i = 0; i < 5; i++) {
     const char *path = drt_test_scratch("bad.json");
     f = fopen(path, "w");
@@ -479,6 +582,7 @@ static Suite *radio_suite(void) {
   tcase_set_timeout(closed, 300);
   tcase_add_test(closed, fresnel_matches_closed_forms);
   tcase_add_test(closed, free_space_path_gain);
+  tcase_add_test(closed, antennas_match_closed_forms);
   tcase_add_test(closed, two_ray_interference);
   tcase_add_test(closed, materials_and_their_errors);
   suite_add_tcase(s, closed);

@@ -102,14 +102,38 @@ double drt__wavenumber(const drt_trace_options *opt) {
 
 double drt__radio_scale(const drt_trace_options *opt) {
   double lambda = DRT__LIGHT_SPEED / opt->frequency;
-  double watts = pow(10.0, (opt->tx_power_dbm - 30.0) / 10.0);
+  double watts = opt->quantity == DRT_QUANTITY_PATH_GAIN
+                     ? 1.0
+                     : pow(10.0, (opt->tx_power_dbm - 30.0) / 10.0);
   double spread = lambda / (4 * DRT__PI);
   return watts * spread * spread;
 }
 
-drt_status drt__radio_materials(const drt_scene *scene,
-                                const drt_trace_options *opt, double *out) {
-  for (size_t i = 0; i < drt_scene_object_count(scene); i++) {
+size_t drt__radio_table_size(const drt_scene *scene,
+                             const drt_trace_options *opt) {
+  size_t antennas = opt->vary == DRT_VARY_TX ? 0 : drt_scene_tx_count(scene);
+  return 4 * (drt_scene_object_count(scene) + antennas);
+}
+
+/* Transmitter t's entry: {1 for a sector, cos and sin of its boresight,
+ * its field's factor sqrt(P_t / P_options)}; the path gain has neither
+ * patterns nor powers. */
+static void antenna_entry(const drt_point *tx, const drt_trace_options *opt,
+                          double *out) {
+  const drt_antenna *a = &tx->antenna;
+  int gain = opt->quantity == DRT_QUANTITY_PATH_GAIN;
+  out[0] = !gain && a->pattern == DRT_PATTERN_SECTOR;
+  out[1] = cos(a->azimuth);
+  out[2] = sin(a->azimuth);
+  out[3] = !gain && a->has_power
+               ? pow(10.0, (a->power_dbm - opt->tx_power_dbm) / 20.0)
+               : 1.0;
+}
+
+drt_status drt__radio_table(const drt_scene *scene,
+                            const drt_trace_options *opt, double *out) {
+  size_t n = drt_scene_object_count(scene);
+  for (size_t i = 0; i < n; i++) {
     const drt_object *o = drt_scene_object(scene, i);
     drt_material m = o->material ? o->material : opt->default_material;
     drt_status status = drt_material_permittivity(m, o->eps_r, o->sigma,
@@ -119,12 +143,33 @@ drt_status drt__radio_materials(const drt_scene *scene,
     out[4 * i + 2] = o->amplitude > 0 ? o->amplitude : 1.0;
     out[4 * i + 3] = 0;
   }
+  if (opt->vary == DRT_VARY_TX) return DRT_OK;
+  for (size_t t = 0; t < drt_scene_tx_count(scene); t++)
+    antenna_entry(drt_scene_tx(scene, t), opt, out + 4 * (n + t));
+  return DRT_OK;
+}
+
+/* The paper's model has neither antenna patterns nor powers: a scene
+ * that gives them is refused rather than traced without them. */
+static drt_status paper_check(const drt_trace_options *o,
+                              const drt_scene *scene) {
+  if (o->quantity != DRT_QUANTITY_POWER)
+    return drt__fail(DRT_EUNSUPPORTED, "the path gain is a quantity of the "
+                     "radio model: use --model radio");
+  for (size_t t = 0; t < drt_scene_tx_count(scene); t++) {
+    const drt_point *tx = drt_scene_tx(scene, t);
+    if (tx->antenna.pattern != DRT_PATTERN_ISOTROPIC || tx->antenna.has_power)
+      return drt__fail(DRT_EUNSUPPORTED, "transmitter %s has %s, which only "
+                       "the radio model uses: use --model radio", tx->name,
+                       tx->antenna.has_power ? "its own power" : "a sector "
+                       "antenna");
+  }
   return DRT_OK;
 }
 
 drt_status drt__radio_check(const drt_trace_options *o,
                             const drt_scene *scene) {
-  if (o->model == DRT_MODEL_PAPER) return DRT_OK;
+  if (o->model == DRT_MODEL_PAPER) return paper_check(o, scene);
   if (o->model != DRT_MODEL_RADIO)
     return drt__fail(DRT_EINVAL, "unknown model %d", (int)o->model);
   if (!(o->frequency > 0) || !isfinite(o->frequency))
@@ -133,6 +178,8 @@ drt_status drt__radio_check(const drt_trace_options *o,
   if (!isfinite(o->tx_power_dbm))
     return drt__fail(DRT_EINVAL, "transmit power must be finite (dBm), not %g",
                      o->tx_power_dbm);
+  if (o->quantity != DRT_QUANTITY_POWER && o->quantity != DRT_QUANTITY_PATH_GAIN)
+    return drt__fail(DRT_EINVAL, "unknown quantity %d", (int)o->quantity);
   if (o->sum != DRT_SUM_COHERENT && o->sum != DRT_SUM_INCOHERENT)
     return drt__fail(DRT_EINVAL, "unknown sum %d", (int)o->sum);
   if (o->polarization != DRT_POLARIZATION_VERTICAL &&

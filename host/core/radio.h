@@ -12,14 +12,19 @@
 
 /* 2 pi / lambda in 1/m. */
 double drt__wavenumber(const drt_trace_options *opt);
-/* P_tx (lambda / (4 pi))^2 in watts: the factor of |field|^2 and of the
+/* P_tx (lambda / (4 pi))^2 in watts (P_tx = 1 W for the path gain): the factor of |field|^2 and of the
  * incoherent sum the kernels return. */
 double drt__radio_scale(const drt_trace_options *opt);
-/* Per object 4 values: eta (re, im) at the carrier, a RIS's amplitude, 0;
- * out holds 4 per object. Fails on a material out of its range, naming
- * the object. */
-drt_status drt__radio_materials(const drt_scene *scene,
-                                const drt_trace_options *opt, double *out);
+/* The radio kernels' table (drt_radio.h): per object 4 values, eta (re,
+ * im) at the carrier, a RIS's amplitude, 0; then, in receiver maps and
+ * point queries, per transmitter 4: 1 for a sector antenna, the cosine and
+ * sine of its azimuth, its field's factor sqrt(P_tx / options' P_tx).
+ * out holds drt__radio_table_size values. Fails on a material out of its
+ * range, naming the object. */
+size_t drt__radio_table_size(const drt_scene *scene,
+                             const drt_trace_options *opt);
+drt_status drt__radio_table(const drt_scene *scene,
+                            const drt_trace_options *opt, double *out);
 /* A radio program's results at n points (2 components values each: the
  * real parts of the value and its derivatives, then the imaginary parts)
  * as watts and W/m into power (components each): coherent P = C |F|^2,

@@ -25,6 +25,7 @@ void drt_trace_options_init(drt_trace_options *o) {
   o->sum = DRT_SUM_COHERENT;
   o->polarization = DRT_POLARIZATION_VERTICAL;
   o->default_material = DRT_MATERIAL_CONCRETE;
+  o->quantity = DRT_QUANTITY_POWER;
 }
 
 static const char *object_type_name(drt_object_type type) {

@@ -252,6 +252,8 @@ static drt_status one_fixed_scene(const drt_scene *scene, int vary_tx,
   if (!status)
     status = vary_tx ? drt_scene_add_rx(*out, p->name, p->x, p->y)
                      : drt_scene_add_tx(*out, p->name, p->x, p->y);
+  if (!status && !vary_tx)
+    status = drt_scene_set_tx_antenna(*out, 0, &p->antenna);
   if (status) {
     drt_scene_destroy(*out);
     *out = NULL;

@@ -51,18 +51,16 @@ drt_status drt__upload_reals(drt_context *ctx, const double *values, size_t n,
   return status;
 }
 
-/* The radio model's per-object values (radio.h); in the paper's model one
- * unused element. */
+/* The radio model's table (radio.h); in the paper's model one unused
+ * element. */
 static drt_status upload_materials(drt__session *s) {
-  size_t n = drt_scene_object_count(s->scene);
   int radio = s->opt->model == DRT_MODEL_RADIO;
-  double *values = calloc(radio && n ? 4 * n : 1, sizeof *values);
+  size_t n = radio ? drt__radio_table_size(s->scene, s->opt) : 1;
+  double *values = calloc(n ? n : 1, sizeof *values);
   if (!values) return drt__fail(DRT_ENOMEM, "scene upload: out of memory");
   drt_status status =
-      radio ? drt__radio_materials(s->scene, s->opt, values) : DRT_OK;
-  if (!status)
-    status = drt__upload_reals(s->ctx, values, radio ? 4 * n : 1,
-                               &s->materials);
+      radio ? drt__radio_table(s->scene, s->opt, values) : DRT_OK;
+  if (!status) status = drt__upload_reals(s->ctx, values, n, &s->materials);
   free(values);
   return status;
 }

@@ -120,6 +120,26 @@ static double complex path_field(const drt_scene *scene, const int *objects,
   return product * cexp(-I * k_wave * length) / length;
 }
 
+/* The transmitter's field factor, written on degrees: sqrt of its power
+ * over the options' and of its gain towards the path's first point; 1
+ * for a moving transmitter and for the path gain. */
+static double antenna_factor(const drt_point *tx, const drt__ref_path *path,
+                             const drt_trace_options *o) {
+  if (!tx || o->quantity == DRT_QUANTITY_PATH_GAIN) return 1;
+  double factor = tx->antenna.has_power
+                      ? sqrt(pow(10.0, (tx->antenna.power_dbm -
+                                        o->tx_power_dbm) / 10.0))
+                      : 1;
+  if (tx->antenna.pattern != DRT_PATTERN_SECTOR) return factor;
+  double departure = atan2(path->y[1] - path->y[0], path->x[1] - path->x[0]);
+  double off = (departure - tx->antenna.azimuth) * 180 / DRT__PI;
+  off = fmod(off, 360.0);
+  if (off > 180) off -= 360;
+  if (off < -180) off += 360;
+  double gain_db = 8 - fmin(12 * (off / 65) * (off / 65), 30);
+  return factor * sqrt(pow(10.0, gain_db / 10));
+}
+
 /* Watts at one moving point. */
 static double radio_power_at(const drt_scene *scene,
                              const drt_trace_options *o,
@@ -145,7 +165,8 @@ static double radio_power_at(const drt_scene *scene,
         *iterations += path.iterations;
         double v = validity(scene, objects, k, &path, o);
         if (isnan(v) || v == 0) continue;
-        double complex a = path_field(scene, objects, k, &path, o, materials);
+        double complex a = path_field(scene, objects, k, &path, o, materials) *
+                           antenna_factor(vary_tx ? NULL : fixed, &path, o);
         field += v * a;
         incoherent += v * creal(a * conj(a));
       }
@@ -160,7 +181,7 @@ static drt_cnum kernel_field(const drt_scene *scene,
                              const drt__flat_scene *flat, const int *objects,
                              int k, const drt__ref_path *path,
                              const drt_trace_options *o,
-                             const double *materials) {
+                             const double *materials, int tx) {
   drt_interactions in;
   drt_load_interactions(objects, k, flat->segments, flat->types, flat->phis,
                         &in);
@@ -177,7 +198,7 @@ static drt_cnum kernel_field(const drt_scene *scene,
                        : 0);
   sv.wave.materials = materials;
   drt_smoothing_params p = {(int)o->smoothing, o->alpha};
-  return drt_endpoint_radio(&tp, o->vary == DRT_VARY_TX, &sv, p);
+  return drt_endpoint_radio(&tp, o->vary == DRT_VARY_TX, tx, &sv, p);
 }
 
 /* Watts and W/m at one moving point. */
@@ -204,7 +225,8 @@ static void radio_gradient_at(const drt_scene *scene,
                        vary_tx ? there : here, o, cell,
                        drt_path_key(k, c, (int)n_fixed, (int)f), &path);
         *iterations += path.iterations;
-        drt_cnum a = kernel_field(scene, flat, objects, k, &path, o, materials);
+        drt_cnum a = kernel_field(scene, flat, objects, k, &path, o, materials,
+                                  vary_tx ? -1 : (int)f);
         double parts[6] = {a.re.v, a.re.d[0], a.re.d[1],
                            a.im.v, a.im.d[0], a.im.d[1]};
         for (int i = 0; i < 6; i++) fields[i] += parts[i];
@@ -222,12 +244,13 @@ drt_status drt__ref_eval_radio(const drt_scene *scene,
   drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
   int n_orders = o->order_max - o->order_min + 1;
   int *objects = NULL;
-  size_t n_objects, n_obj = drt_scene_object_count(scene);
+  size_t n_objects;
   drt__flat_scene flat = {0};
-  double *materials = calloc(n_obj ? 4 * n_obj : 1, sizeof *materials);
+  size_t table = drt__radio_table_size(scene, o);
+  double *materials = calloc(table ? table : 1, sizeof *materials);
   drt_status status = materials ? DRT_OK
                                 : drt__fail(DRT_ENOMEM, "ref: out of memory");
-  if (!status) status = drt__radio_materials(scene, o, materials);
+  if (!status) status = drt__radio_table(scene, o, materials);
   if (!status) status = drt__ref_flatten(scene, &flat);
   if (!status) status = drt__candidate_objects(scene, o->only, &objects, &n_objects);
   for (int i = 0; i < n_orders && !status; i++)

@@ -131,6 +131,7 @@ static drt_status add_point(drt_point **points, size_t *count, size_t *cap,
     snprintf(p->name, sizeof p->name, "%s%zu", prefix, *count - 1);
   p->x = x;
   p->y = y;
+  p->antenna = (drt_antenna){DRT_PATTERN_ISOTROPIC, 0.0, 0, 0.0};
   return DRT_OK;
 }
 
@@ -169,6 +170,28 @@ drt_status drt_scene_add_rx_points(drt_scene *scene, const double *xy,
                                    size_t n) {
   drt__clear_error();
   return add_points(&scene->rx, &scene->n_rx, &scene->cap_rx, "rx", xy, n);
+}
+
+drt_status drt_scene_set_tx_antenna(drt_scene *scene, size_t index,
+                                    const drt_antenna *antenna) {
+  drt__clear_error();
+  if (index >= scene->n_tx)
+    return drt__fail(DRT_EINVAL, "transmitter %zu does not exist (the scene "
+                     "has %zu)", index, scene->n_tx);
+  const char *name = scene->tx[index].name;
+  if (antenna->pattern != DRT_PATTERN_ISOTROPIC &&
+      antenna->pattern != DRT_PATTERN_SECTOR)
+    return drt__fail(DRT_EINVAL, "transmitter %s: unknown antenna pattern %d",
+                     name, (int)antenna->pattern);
+  if (!isfinite(antenna->azimuth))
+    return drt__fail(DRT_EINVAL, "transmitter %s: azimuth must be finite, "
+                     "not %g", name, antenna->azimuth);
+  if (antenna->has_power && !isfinite(antenna->power_dbm))
+    return drt__fail(DRT_EINVAL, "transmitter %s: power must be finite "
+                     "(dBm), not %g", name, antenna->power_dbm);
+  scene->tx[index].antenna = *antenna;
+  scene->tx[index].antenna.has_power = antenna->has_power != 0;
+  return DRT_OK;
 }
 
 void drt_scene_clear_tx(drt_scene *scene) { scene->n_tx = 0; }

@@ -395,18 +395,63 @@ static drt_status check_unique_name(const json_reader *r,
 }
 
 static const char *const point_keys[] = {"name", "position", NULL};
+static const char *const transmitter_keys[] = {"name", "position",
+                                               "power_dbm", "pattern",
+                                               "azimuth_deg", NULL};
+
+/* A transmitter's "pattern" ("isotropic" or "sector"), "azimuth_deg"
+ * (sector only: an isotropic antenna has no boresight) and "power_dbm". */
+static drt_status read_antenna(const json_reader *r, const cJSON *item,
+                               const char *where, drt_antenna *antenna) {
+  char at[DRT_LOCATOR_MAX];
+  const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(item, "pattern");
+  const cJSON *azimuth = cJSON_GetObjectItemCaseSensitive(item, "azimuth_deg");
+  const cJSON *power = cJSON_GetObjectItemCaseSensitive(item, "power_dbm");
+  drt_status status = DRT_OK;
+  if (pattern) {
+    drt__json_locate_key(at, where, "pattern");
+    if (cJSON_IsString(pattern) && !strcmp(pattern->valuestring, "sector"))
+      antenna->pattern = DRT_PATTERN_SECTOR;
+    else if (!cJSON_IsString(pattern) ||
+             strcmp(pattern->valuestring, "isotropic"))
+      return drt__json_schema_fail(r->path, at, "expected \"isotropic\" or "
+                                   "\"sector\"");
+  }
+  if (azimuth) {
+    drt__json_locate_key(at, where, "azimuth_deg");
+    if (antenna->pattern != DRT_PATTERN_SECTOR)
+      return drt__json_schema_fail(r->path, at, "an azimuth needs "
+                                   "\"pattern\": \"sector\"");
+    double degrees = 0;
+    status = read_number(r, azimuth, at, &degrees);
+    antenna->azimuth = degrees * (3.14159265358979323846 / 180.0);
+  }
+  if (power && !status) {
+    drt__json_locate_key(at, where, "power_dbm");
+    status = read_number(r, power, at, &antenna->power_dbm);
+    antenna->has_power = 1;
+  }
+  return status;
+}
 
 static drt_status read_point(const json_reader *r, const point_list *list,
                              name_set *seen, const cJSON *item,
                              const char *where) {
   if (!cJSON_IsObject(item))
     return drt__json_schema_fail(r->path, where, "expected an object");
-  drt_status status = check_keys(r, item, where, point_keys);
+  int transmitter = list == &transmitter_list;
+  drt_status status = check_keys(r, item, where,
+                                 transmitter ? transmitter_keys : point_keys);
   const char *name = NULL;
   if (!status) status = read_name(r, item, where, &name);
   double xy[2] = {0, 0};
   if (!status) status = read_xy_key(r, item, where, "position", xy);
+  drt_antenna antenna = {DRT_PATTERN_ISOTROPIC, 0.0, 0, 0.0};
+  if (!status && transmitter) status = read_antenna(r, item, where, &antenna);
   if (!status) status = list->add(r->scene, name, xy[0], xy[1]);
+  if (!status && transmitter)
+    status = drt_scene_set_tx_antenna(r->scene, list->count(r->scene) - 1,
+                                      &antenna);
   return status ? status : check_unique_name(r, list, seen, where);
 }
 
@@ -660,6 +705,19 @@ static void write_xy(FILE *f, double x, double y) {
   fprintf(f, "[%s, %s]", xs, ys);
 }
 
+/* Only what differs from the default isotropic antenna. */
+static void write_antenna(FILE *f, const drt_antenna *a) {
+  char number[DRT_NUMBER_CHARS];
+  if (a->pattern == DRT_PATTERN_SECTOR) {
+    drt__format_double(a->azimuth * (180.0 / 3.14159265358979323846), number);
+    fprintf(f, ", \"pattern\": \"sector\", \"azimuth_deg\": %s", number);
+  }
+  if (a->has_power) {
+    drt__format_double(a->power_dbm, number);
+    fprintf(f, ", \"power_dbm\": %s", number);
+  }
+}
+
 static void write_points(FILE *f, const drt_scene *scene,
                          const point_list *list) {
   size_t n = list->count(scene);
@@ -670,6 +728,7 @@ static void write_points(FILE *f, const drt_scene *scene,
     write_string(f, p->name);
     fputs(", \"position\": ", f);
     write_xy(f, p->x, p->y);
+    write_antenna(f, &p->antenna);
     fputs(i + 1 < n ? "},\n" : "}\n", f);
   }
   fprintf(f, "%s],\n", n ? "  " : "");

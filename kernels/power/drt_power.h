@@ -378,16 +378,23 @@ DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
 }
 
 /* The radio model's contribution of the path (drt_radio.h): its field
- * or, incoherent, its power, before the host's constant factor. */
+ * or, incoherent, its power, before the host's constant factor; tx is the
+ * transmitter's entry in the wave's table after the objects' (-1: an
+ * isotropic transmitter at the options' power, as a moving one). */
 DRT_FN drt_cnum drt_path_radio(const drt_traced *tp, const drt_tangent *dpath,
                                const drt_moves *mv, const drt_scene_view *sv,
-                               drt_smoothing_params p, drt_blocker *b) {
+                               drt_smoothing_params p, drt_blocker *b,
+                               int tx) {
   drt_num v = drt_path_validity(tp, dpath, mv, sv, p, b);
   drt_cnum product = drt_cnum_one();
   drt_num length = drt_num_const(1);
   if (DRT_ANY(v.v > (real)0)) {
     product = drt_interaction_product(tp->in, tp->cand, tp->path, dpath,
                                       &sv->wave);
+    DRT_GLOBAL const real *entry =
+        tx < 0 ? 0 : sv->wave.materials + 4 * (sv->n_objects + tx);
+    product = drt_cnum_scale(product,
+                             drt_antenna_factor(tp->path, dpath, entry));
     length = drt_length(tp->path, dpath, tp->in->k);
   }
   return drt_path_field(v, length, product, &sv->wave);

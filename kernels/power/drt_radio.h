@@ -19,7 +19,8 @@
 /* The wave as the kernels see it: the wavenumber k = 2 pi / lambda (1/m),
  * the flags above, and per object 4 reals: the complex relative
  * permittivity eta = eps_r - j sigma / (2 pi f eps0) at the carrier
- * (re, im), a RIS's amplitude, unused. */
+ * (re, im), a RIS's amplitude, unused; then per transmitter of a
+ * receiver map 4 more (drt_antenna_factor). */
 typedef struct drt_wave {
   real k;
   int flags;
@@ -176,6 +177,44 @@ DRT_FN drt_cnum drt_interaction_product(const drt_interactions *in,
     a = drt_cnum_mul(a, drt_fresnel(c, eta, wave->flags & DRT_WAVE_HORIZONTAL));
   }
   return a;
+}
+
+/* The sector element's half-power beamwidth (65 degrees) in radians, its
+ * gain at boresight (8 dBi) and its floor (30 dB below). */
+#define DRT_SECTOR_WIDTH ((real)1.1344640137963142)
+#define DRT_SECTOR_PEAK_DB ((real)8)
+#define DRT_SECTOR_FLOOR_DB ((real)30)
+#define DRT_DB_TO_FIELD ((real)0.11512925464970229) /* ln 10 / 20 */
+
+/* The transmitter's factor on the path's field, sqrt(G(phi)) times its
+ * power's (entry: drt__radio_table's 4 values; NULL: isotropic, 1), with
+ * its tangents. phi is the departure angle from the boresight b of the
+ * first segment d = P1 - P0, atan2(b x d, b . d), so dphi = (d x dd) /
+ * |d|^2. Sector: G_dB = 8 - min(12 (phi / 65 deg)^2, 30) and sqrt(G) =
+ * 10^(G_dB / 20); on the floor the factor is flat. */
+DRT_FN drt_num drt_antenna_factor(const drt_vec2 *path,
+                                  const drt_tangent *dpath,
+                                  DRT_GLOBAL const real *entry) {
+  if (!entry) return drt_num_const(1);
+  drt_num f = drt_num_const(entry[3]);
+  if (entry[0] == (real)0) return f;
+  drt_vec2 d = drt_sub(path[1], path[0]);
+  lreal along = d.x * entry[1] + d.y * entry[2];
+  lreal across = entry[1] * d.y - entry[2] * d.x;
+  lreal x = atan2(across, along) / DRT_SECTOR_WIDTH;
+  lreal loss = (real)12 * x * x;
+  lmask floor = loss > DRT_SECTOR_FLOOR_DB;
+  loss = drt_sel(floor, DRT_SECTOR_FLOOR_DB, loss);
+  f.v = entry[3] * exp((DRT_SECTOR_PEAK_DB - loss) * DRT_DB_TO_FIELD);
+  lreal dd2 = drt_dot(d, d);
+  dd2 = drt_sel(dd2 == (real)0, 1, dd2);
+  for (int i = 0; i < DRT_ND; i++) {
+    drt_vec2 dd = drt_sub(dpath[1].d[i], dpath[0].d[i]);
+    lreal dphi = (d.x * dd.y - d.y * dd.x) / dd2;
+    lreal dloss = (real)24 * x * dphi / DRT_SECTOR_WIDTH;
+    f.d[i] = drt_sel(floor, 0, -f.v * DRT_DB_TO_FIELD * dloss);
+  }
+  return f;
 }
 
 /* e^(-j k L) / L with its tangents: d/dL = -(j k + 1 / L) e^(-j k L) / L. */

@@ -21,9 +21,14 @@ class Object(ctypes.Structure):
                 ("sigma", ctypes.c_double), ("amplitude", ctypes.c_double)]
 
 
+class Antenna(ctypes.Structure):
+    _fields_ = [("pattern", ctypes.c_int), ("azimuth", ctypes.c_double),
+                ("has_power", ctypes.c_int), ("power_dbm", ctypes.c_double)]
+
+
 class Point(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char * 32), ("x", ctypes.c_double),
-                ("y", ctypes.c_double)]
+                ("y", ctypes.c_double), ("antenna", Antenna)]
 
 
 class TraceOptions(ctypes.Structure):
@@ -35,7 +40,8 @@ class TraceOptions(ctypes.Structure):
                 ("model", ctypes.c_int), ("frequency", ctypes.c_double),
                 ("tx_power_dbm", ctypes.c_double), ("sum", ctypes.c_int),
                 ("polarization", ctypes.c_int),
-                ("default_material", ctypes.c_int)]
+                ("default_material", ctypes.c_int),
+                ("quantity", ctypes.c_int)]
 
 
 class ContextOptions(ctypes.Structure):
