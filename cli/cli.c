@@ -50,7 +50,7 @@ static const struct cli_option {
     {"quiet", CMD_MAP | CMD_EVAL},
     {"model", CMD_TRACE},   {"frequency", CMD_TRACE}, {"tx-power", CMD_TRACE},
     {"sum", CMD_TRACE},     {"polarization", CMD_TRACE},
-    {"material", CMD_TRACE},
+    {"material", CMD_TRACE}, {"quantity", CMD_TRACE},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -114,7 +114,9 @@ static const char *common_help =
     "  --polarization P    radio: vertical (default) or horizontal\n"
     "  --material NAME     radio: material of walls without one (default\n"
     "                      concrete; ITU-R P.2040 names, e.g. brick, glass,\n"
-    "                      metal, ceiling-board)\n";
+    "                      metal, ceiling-board)\n"
+    "  --quantity Q        radio: power (dBm, with the transmitters' powers\n"
+    "                      and antennas; default) or path-gain (dB, without)\n";
 
 static const char *device_help =
     "device options:\n"
@@ -284,10 +286,24 @@ static double seconds_now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+static int is_path_gain(const drt__cli_common *c) {
+  return c->trace.model == DRT_MODEL_RADIO &&
+         c->trace.quantity == DRT_QUANTITY_PATH_GAIN;
+}
+
 /* dB of the model's unit: relative to P0 in the paper's, dBm (1 mW) in
- * the radio model's. */
+ * the radio model's, plain dB for the path gain (a ratio). */
 static double db_reference(const drt__cli_common *c) {
+  if (is_path_gain(c)) return 1.0;
   return c->trace.model == DRT_MODEL_RADIO ? 1e-3 : DRT_P0;
+}
+
+/* The unit of a map's colour scale, and of its gradient's. */
+static const char *db_unit(const drt__cli_common *c, int gradient) {
+  if (c->trace.model != DRT_MODEL_RADIO)
+    return gradient ? "dB rel. P0 per unit length" : "dB rel. P0";
+  if (is_path_gain(c)) return gradient ? "dB(1/m), path gain" : "dB path gain";
+  return gradient ? "dB(mW/m)" : "dBm";
 }
 
 static void to_db(double *values, size_t n, double reference) {
@@ -359,7 +375,7 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
   int radio = c->trace.model == DRT_MODEL_RADIO;
   to_db(power, n, db_reference(c));
   drt__figure fig;
-  figure_of_scene(&fig, power, m, scene, c, title, radio ? "dBm" : "dB rel. P0");
+  figure_of_scene(&fig, power, m, scene, c, title, db_unit(c, 0));
   if (radio && !m->db_range_given) { /* the data's top, 100 dB deep */
     fig.db_hi = db_top(power, n);
     fig.db_lo = fig.db_hi - 100;
@@ -422,9 +438,7 @@ static drt_status write_grad_png(const char *path, const double *values,
            c->trace.order_min, c->trace.order_max, mode);
   int longer = m->nx > m->ny ? m->nx : m->ny;
   drt__figure fig;
-  figure_of_scene(&fig, db, m, scene, c, title,
-                  c->trace.model == DRT_MODEL_RADIO ? "dB(mW/m)"
-                                                    : "dB rel. P0 per unit length");
+  figure_of_scene(&fig, db, m, scene, c, title, db_unit(c, 1));
   fig.db_lo = top - 60;
   fig.db_hi = top;
   fig.arrows = arrows;
@@ -693,8 +707,10 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
   if (wrt_scene) {
     if (print_scene_header(scene, &c->trace, width - 3)) return -1;
   } else {
-    /* The radio model's power is in watts, its derivatives in W/m. */
-    printf("x,y,power,dpdx,dpdy%s\n", radio ? ",power_dbm" : "");
+    /* The radio model's power is in watts, its derivatives in W/m; the
+     * path gain is a ratio, its derivatives in 1/m. */
+    if (is_path_gain(c)) printf("x,y,path_gain,dgdx,dgdy,path_gain_db\n");
+    else printf("x,y,power,dpdx,dpdy%s\n", radio ? ",power_dbm" : "");
   }
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n; i++) {
@@ -708,7 +724,7 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
       printf(",%s", text);
     }
     if (radio && !wrt_scene) /* -inf where no path arrives */
-      printf(",%.9g", 10.0 * log10(out[width * i] / 1e-3));
+      printf(",%.9g", 10.0 * log10(out[width * i] / db_reference(c)));
     printf("\n");
   }
   return 0;
@@ -850,7 +866,12 @@ static void print_points(const char *label, size_t n,
   printf("%s: %zu\n", label, n);
   for (size_t i = 0; i < n; i++) {
     const drt_point *p = get(scene, i);
-    printf("  %s (%.10g, %.10g)\n", p->name, p->x, p->y);
+    printf("  %s (%.10g, %.10g)", p->name, p->x, p->y);
+    if (p->antenna.pattern == DRT_PATTERN_SECTOR)
+      printf(", sector antenna at %.10g deg",
+             p->antenna.azimuth * (180 / 3.14159265358979323846));
+    if (p->antenna.has_power) printf(", %.10g dBm", p->antenna.power_dbm);
+    printf("\n");
   }
 }
 
@@ -907,6 +928,9 @@ static void print_model(const drt__cli_common *c, const drt_scene *scene) {
          o->polarization == DRT_POLARIZATION_VERTICAL ? "vertical"
                                                       : "horizontal",
          drt_material_name(o->default_material));
+  if (o->quantity == DRT_QUANTITY_PATH_GAIN)
+    printf("quantity: path gain (dB; without the transmitters' powers and "
+           "antennas)\n");
 }
 
 static int run_info(drt__cli_common *c) {

@@ -271,6 +271,7 @@ static int parse_radio_option(drt__cli_common *c, const char *name,
   static const char *const models[] = {"paper", "radio"};
   static const char *const sums[] = {"coherent", "incoherent"};
   static const char *const pols[] = {"vertical", "horizontal"};
+  static const char *const quantities[] = {"power", "path-gain"};
   int choice = 0, rc = 0;
   drt_trace_options *o = &c->trace;
   if (strcmp(name, "model") == 0) {
@@ -283,6 +284,10 @@ static int parse_radio_option(drt__cli_common *c, const char *name,
   } else if (strcmp(name, "polarization") == 0) {
     rc = parse_choice(name, value, pols, 2, "vertical or horizontal", &choice);
     if (!rc) o->polarization = (drt_polarization)choice;
+  } else if (strcmp(name, "quantity") == 0) {
+    rc = parse_choice(name, value, quantities, 2, "power or path-gain",
+                      &choice);
+    if (!rc) o->quantity = (drt_quantity)choice;
   } else if (strcmp(name, "frequency") == 0) {
     rc = drt__parse_double(name, value, &o->frequency);
     if (!rc && !(o->frequency > 0))

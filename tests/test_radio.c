@@ -573,6 +573,15 @@ START_TEST(cli_defaults_to_radio_for_metres) {
   ck_assert_int_eq(drt_test_cli("map", "--scene", scene, "--tx", "0,0",
                                 "--material", "cheese", "--npy", npy, NULL),
                    DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli("map", "--scene", scene, "--tx", "0,0",
+                                "--order", "0", "--grid", "5", "--npy", npy,
+                                "--quantity", "path-gain", NULL), 0);
+  ck_assert_int_eq(drt_test_cli("map", "--scene", scene, "--tx", "0,0",
+                                "--quantity", "gain", "--npy", npy, NULL),
+                   DRT_EXIT_USAGE);
+  ck_assert_int_ne(drt_test_cli("map", "--scene", scene, "--tx", "0,0",
+                                "--model", "paper", "--quantity", "path-gain",
+                                "--npy", npy, NULL), 0);
 }
 END_TEST
 
