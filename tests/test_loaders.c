@@ -346,7 +346,8 @@ static const bad_file bad_json[] = {
      "\"objects\": []}",
      DRT_ESCHEMA, ": transmitters[0].name: name is empty"},
     {"{\"transmitters\": [{\"pos\": [0, 0]}], \"objects\": []}", DRT_ESCHEMA,
-     ": transmitters[0]: unknown key \"pos\" (expected name, position)"},
+     ": transmitters[0]: unknown key \"pos\" (expected name, position,"
+     " power_dbm, pattern, azimuth_deg)"},
     {"{\"transmitters\": [{\"name\": \"a\"}], \"objects\": []}", DRT_ESCHEMA,
      ": transmitters[0]: missing key \"position\""},
     {"{\"transmitters\": [[0, 0]], \"objects\": []}", DRT_ESCHEMA,
