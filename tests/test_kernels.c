@@ -432,13 +432,13 @@ static int copy_kernel_file(const char *from, const char *to,
   text[n] = '\0';
   FILE *out = fopen(to, "w");
   ck_assert_ptr_nonnull(out);
-  const char *mark = "out.v = v.v * r_k / denominator;";
+  const char *mark = "out.v = v.v * w.v;";
   char *at = strstr(text, mark);
   int mutated = strcmp(name, "drt_power.h") == 0;
   if (mutated) {
     ck_assert_ptr_nonnull(at);
     fwrite(text, 1, (size_t)(at - text), out);
-    fputs("out.v = v.v * r_k / denominator * (real)1.01;", out);
+    fputs("out.v = v.v * w.v * (real)1.01;", out);
     fputs(at + strlen(mark), out);
   } else {
     fputs(text, out);

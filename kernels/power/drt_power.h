@@ -349,55 +349,64 @@ DRT_FN drt_num drt_path_validity(const drt_traced *tp,
                      drt_num_not(drt_obstructed(tp, dpath, mv, sv, p, b)));
 }
 
-/* V R^k / (h^2 + L^2) with its derivatives, where V = on_objects and
- * loss < tol and not obstructed; d(V W) = dV W + V dW, dW = -2 L W dL /
- * (h^2 + L^2). A NaN or zero V contributes exactly 0. The obstruction
- * test, the costly part, is skipped once V is known to be 0 in every
- * lane, and the power once the obstruction makes it so. */
+/* The paper's weight of a path of length L through k objects, W = R^k /
+ * (h^2 + L^2), with dW = -2 L W dL / (h^2 + L^2): one division for the
+ * value and its derivatives. */
+DRT_FN drt_num drt_paper_weight(drt_num length, int k) {
+  lreal denominator = DRT_H * DRT_H + length.v * length.v;
+  drt_num w;
+  w.v = drt_reflection_power(k) / denominator;
+  for (int i = 0; i < DRT_ND; i++)
+    w.d[i] = (real)-2 * length.v * w.v * length.d[i] / denominator;
+  return w;
+}
+
+/* V W with its derivatives d(V W) = dV W + V dW, where V = on_objects and
+ * loss < tol and not obstructed. A NaN or zero V contributes exactly 0.
+ * The obstruction test, the costly part, is skipped once V is known to be
+ * 0 in every lane, and the weight once the obstruction makes it so. */
 DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
                               const drt_moves *mv, const drt_scene_view *sv,
                               drt_smoothing_params p, drt_blocker *b) {
   drt_num v = drt_path_validity(tp, dpath, mv, sv, p, b);
   if (!DRT_ANY(v.v > (real)0)) return drt_num_const(0);
-  drt_num length = drt_length(tp->path, dpath, tp->in->k);
-  real r_k = drt_reflection_power(tp->in->k);
-  lreal denominator = DRT_H * DRT_H + length.v * length.v;
+  drt_num w = drt_paper_weight(drt_length(tp->path, dpath, tp->in->k),
+                               tp->in->k);
   drt_num out;
-#if DRT_ND == 0
-  out.v = v.v * r_k / denominator;
-#else
-  /* One division for the value and its derivatives. */
-  lreal w = r_k / denominator;
-  out.v = v.v * w;
-  for (int i = 0; i < DRT_ND; i++) {
-    lreal dw = (real)-2 * length.v * w * length.d[i] / denominator;
-    out.d[i] = v.d[i] * w + v.v * dw;
-  }
-#endif
+  out.v = v.v * w.v;
+  for (int i = 0; i < DRT_ND; i++) out.d[i] = v.d[i] * w.v + v.v * w.d[i];
   return drt_num_sel(v.v > (real)0, out, drt_num_const(0));
 }
 
-/* The radio model's contribution of the path (drt_radio.h): its field
- * or, incoherent, its power, before the host's constant factor; tx is the
+/* The radio model's amplitude of the path (drt_radio.h) before the host's
+ * constant: the product of its interactions' coefficients, the
+ * transmitter's antenna factor and e^(-j k L) / L; tx is the
  * transmitter's entry in the wave's table after the objects' (-1: an
  * isotropic transmitter at the options' power, as a moving one). */
+DRT_FN drt_cnum drt_path_amplitude(const drt_traced *tp,
+                                   const drt_tangent *dpath,
+                                   const drt_scene_view *sv, int tx,
+                                   drt_num length) {
+  drt_cnum product =
+      drt_interaction_product(tp->in, tp->cand, tp->path, dpath, &sv->wave);
+  DRT_GLOBAL const real *entry =
+      tx < 0 ? 0 : sv->wave.materials + 4 * (sv->n_objects + tx);
+  product = drt_cnum_scale(product, drt_antenna_factor(tp->path, dpath, entry));
+  return drt_cnum_mul(product, drt_spherical_phase(length, sv->wave.k));
+}
+
+/* The radio model's contribution of the path: its field V a or,
+ * incoherent, its power V |a|^2 (drt_path_field). */
 DRT_FN drt_cnum drt_path_radio(const drt_traced *tp, const drt_tangent *dpath,
                                const drt_moves *mv, const drt_scene_view *sv,
                                drt_smoothing_params p, drt_blocker *b,
                                int tx) {
   drt_num v = drt_path_validity(tp, dpath, mv, sv, p, b);
-  drt_cnum product = drt_cnum_one();
-  drt_num length = drt_num_const(1);
-  if (DRT_ANY(v.v > (real)0)) {
-    product = drt_interaction_product(tp->in, tp->cand, tp->path, dpath,
-                                      &sv->wave);
-    DRT_GLOBAL const real *entry =
-        tx < 0 ? 0 : sv->wave.materials + 4 * (sv->n_objects + tx);
-    product = drt_cnum_scale(product,
-                             drt_antenna_factor(tp->path, dpath, entry));
-    length = drt_length(tp->path, dpath, tp->in->k);
-  }
-  return drt_path_field(v, length, product, &sv->wave);
+  drt_cnum zero = {drt_num_const(0), drt_num_const(0)};
+  if (!DRT_ANY(v.v > (real)0)) return zero;
+  drt_num length = drt_length(tp->path, dpath, tp->in->k);
+  return drt_path_field(v, drt_path_amplitude(tp, dpath, sv, tx, length),
+                        &sv->wave);
 }
 
 #endif

@@ -233,12 +233,10 @@ DRT_FN drt_cnum drt_spherical_phase(drt_num length, real k) {
 }
 
 /* What a path adds in a radio program: coherent, its field V a (re, im);
- * incoherent, its power V |a|^2 in re (im 0). V = 0 adds exactly 0. */
-DRT_FN drt_cnum drt_path_field(drt_num v, drt_num length, drt_cnum product,
+ * incoherent, its power V |a|^2 in re (im 0), a its amplitude
+ * (drt_path_amplitude). V = 0 adds exactly 0. */
+DRT_FN drt_cnum drt_path_field(drt_num v, drt_cnum field,
                                const drt_wave *wave) {
-  drt_cnum zero = {drt_num_const(0), drt_num_const(0)};
-  if (!DRT_ANY(v.v > (real)0)) return zero;
-  drt_cnum field = drt_cnum_mul(product, drt_spherical_phase(length, wave->k));
   drt_cnum out;
   if (wave->flags & DRT_WAVE_COHERENT) {
     out = drt_cnum_scale(field, v);
