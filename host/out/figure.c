@@ -117,7 +117,8 @@ static drt_status check_grid(const drt__figure *f, const char *path) {
 }
 
 static drt_status check_figure(const drt__figure *f, const char *path) {
-  if (!f->db) return drt__fail(DRT_EINVAL, "%s: figure has no values", path);
+  if (!f->db && !f->n_rays)
+    return drt__fail(DRT_EINVAL, "%s: figure has no values", path);
   drt_status status = check_grid(f, path);
   if (status != DRT_OK) return status;
   status = check_list(path, f->objects, f->n_objects, "objects");
@@ -128,6 +129,10 @@ static drt_status check_figure(const drt__figure *f, const char *path) {
                        "cell, not %d", path, f->arrow_every);
   if (status == DRT_OK)
     status = check_list(path, f->track, f->n_track, "track points");
+  if (status == DRT_OK && f->n_rays &&
+      (!f->ray_points || !f->ray_start || !f->ray_db))
+    status = drt__fail(DRT_EINVAL, "%s: figure has %zu rays but no arrays",
+                       path, f->n_rays);
   return status;
 }
 
@@ -469,6 +474,10 @@ static void paint_raster(cairo_t *cr, cairo_surface_t *raster, rect r, int w,
 
 static drt_status paint_map(cairo_t *cr, const layout *l, const drt__figure *f,
                             const colour_table table, const char *path) {
+  if (!f->db) { /* rays alone: a background on which every colour reads */
+    fill_rect(cr, l->map, (rgb){0.9, 0.9, 0.9});
+    return DRT_OK;
+  }
   uint32_t *words;
   int stride;
   cairo_surface_t *raster = new_raster(f->nx, f->ny, &words, &stride);
@@ -721,8 +730,32 @@ static void draw_track(cairo_t *cr, const layout *l, const overlay_style *st,
   }
 }
 
+/* The rays, each a line in its colour on the scale with a dark edge. */
+static void draw_rays(cairo_t *cr, const layout *l, const overlay_style *st,
+                      const drt__figure *f) {
+  double width = 1.2 * st->line_core;
+  for (size_t i = 0; i < f->n_rays; i++) {
+    double px = 0, py = 0, qx, qy;
+    int have = 0;
+    for (size_t j = f->ray_start[i]; j < f->ray_start[i + 1]; j++) {
+      int ok = scene_point(&l->to_points, f->ray_points[2 * j],
+                           f->ray_points[2 * j + 1], &qx, &qy);
+      if (ok && have) add_segment(cr, l, px, py, qx, qy, 2 * width);
+      have = ok;
+      px = qx;
+      py = qy;
+    }
+    uint8_t c[3];
+    double t = (f->ray_db[i] - f->db_lo) / (f->db_hi - f->db_lo);
+    drt__colormap(t > 0 ? (t < 1 ? t : 1) : 0, c);
+    stroke_outlined(cr, width, 0.3 * st->line_outline,
+                    (rgb){c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}, BLACK);
+  }
+}
+
 static void draw_scene(cairo_t *cr, const layout *l, const drt__figure *f) {
   overlay_style st = make_style(l);
+  if (f->n_rays) draw_rays(cr, l, &st, f);
   for (size_t i = 0; i < f->n_objects; i++)
     if (f->objects[i].type != DRT_OBJECT_VERTEX)
       draw_object(cr, l, &st, &f->objects[i]);

@@ -30,6 +30,15 @@ typedef struct drt__figure {
                            the first marked by a disc, the last by a
                            triangle (an optimiser's transmitter path) */
   size_t n_track;
+  /* Optional: n_rays polylines (a ray tracer's paths) drawn over the scene
+   * in the colour of ray_db[i] on the scale, in order (the last on top):
+   * ray i joins points ray_start[i] .. ray_start[i + 1] - 1 of ray_points
+   * (x, y). With rays, db may be NULL: the map is then a plain light
+   * background. */
+  const double *ray_points;
+  const size_t *ray_start; /* n_rays + 1 offsets, in points */
+  const double *ray_db;
+  size_t n_rays;
 } drt__figure;
 
 /* Draws the figure and writes it to path atomically (temp file + rename),
