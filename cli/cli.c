@@ -21,6 +21,7 @@
 #include "cli_progress.h"
 #include "coordinate_range.h"
 #include "cli_options.h"
+#include "cli_paths.h"
 #include "cli_study.h"
 #include "drt2d.h"
 #include "drawing.h"
@@ -78,6 +79,7 @@ static const char *command_help[] = {
     "  map      render a power map (PNG figure and/or .npy array)\n"
     "  eval     received power at given points, as CSV\n"
     "  info     describe a scene and its path candidates\n"
+    "  paths    every path from the transmitters to one receiver point\n"
     "  devices  list OpenCL devices and the one --device auto picks\n"
     "  optimize place a transmitter by gradient ascent\n"
     "  study    random-scene convergence study, exact vs smoothed descent\n"
@@ -664,21 +666,6 @@ static void format_value(double value, int is_float, char out[DRT_NUMBER_CHARS])
   else drt__format_double(value, out);
 }
 
-/* Prints one CSV field, quoted (RFC 4180) when it holds a separator, a
- * quote or a line break: point names come from the scene file. */
-static void print_csv_field(const char *text) {
-  if (!text[strcspn(text, ",\"\r\n")]) {
-    fputs(text, stdout);
-    return;
-  }
-  putchar('"');
-  for (const char *p = text; *p; p++) {
-    if (*p == '"') putchar('"');
-    putchar(*p);
-  }
-  putchar('"');
-}
-
 /* The CSV header with one column a scene parameter; 0 on success. */
 static int print_scene_header(const drt_scene *scene,
                               const drt_trace_options *o, size_t count) {
@@ -691,7 +678,7 @@ static int print_scene_header(const drt_scene *scene,
       return -1;
     }
     putchar(',');
-    print_csv_field(name);
+    drt__cli_print_csv_field(name);
   }
   printf("\n");
   return 0;
@@ -1024,9 +1011,10 @@ static int run_command(int argc, char **argv) {
   if (drt__mpi_rank() > 0 && !(command & (CMD_MAP | CMD_EVAL))) return 0;
   if (strcmp(argv[1], "optimize") == 0)
     return drt__cli_optimize(argc - 1, argv + 1);
+  if (strcmp(argv[1], "paths") == 0) return drt__cli_paths(argc - 1, argv + 1);
   if (!command) {
     fprintf(stderr, "drt2d: unknown command '%s' (commands: map, eval, info, "
-            "devices, optimize, study; see 'drt2d --help')\n", argv[1]);
+            "paths, devices, optimize, study; see 'drt2d --help')\n", argv[1]);
     return DRT_EXIT_USAGE;
   }
   drt__cli_common common;

@@ -614,3 +614,18 @@ int drt__cli_stdout_error(void) {
   clearerr(stdout);
   return err;
 }
+
+/* Prints one CSV field, quoted (RFC 4180) when it holds a separator, a
+ * quote or a line break: point names come from the scene file. */
+void drt__cli_print_csv_field(const char *text) {
+  if (!text[strcspn(text, ",\"\r\n")]) {
+    fputs(text, stdout);
+    return;
+  }
+  putchar('"');
+  for (const char *p = text; *p; p++) {
+    if (*p == '"') putchar('"');
+    putchar(*p);
+  }
+  putchar('"');
+}

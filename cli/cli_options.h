@@ -125,6 +125,10 @@ void drt__cli_flush_stdout(void);
  * known); clears the stream's error flag. */
 int drt__cli_stdout_error(void);
 
+/* Prints one CSV field to stdout, quoted (RFC 4180) when it holds a
+ * separator, a quote or a line break (names come from scene files). */
+void drt__cli_print_csv_field(const char *text);
+
 /* Prints "drt2d: <what>: <last error>" for a failed library call. */
 void drt__cli_report(const char *what, drt_status status);
 

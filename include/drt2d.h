@@ -501,6 +501,46 @@ DRT_API drt_status drt_eval_points_scene_grad(drt_context *context,
                                               const double *xy, size_t n,
                                               double *out);
 
+/* One path of drt_trace_paths, from a transmitter of the scene to the
+ * receiver point through `order` objects. */
+typedef struct drt_path {
+  int transmitter;             /* its index in the scene */
+  int order;                   /* interactions k */
+  int objects[DRT_MAX_ORDER];  /* the objects' scene indices, in order */
+  double points[2 * (DRT_MAX_ORDER + 2)]; /* x, y of the transmitter, the
+                                             k interaction points, the
+                                             receiver */
+  double length;               /* scene units (metres in the radio model) */
+  double validity;             /* V, in (0, 1] */
+  /* The complex amplitude a at the receiver: in the radio model in
+   * sqrt(W), the field whose |a|^2 is the path's power (its phase
+   * e^(-j k L) included; the quantity's P_tx and antenna gains as in
+   * drt_eval_points); in the paper's model sqrt(R^k / (h^2 + L^2)), real. */
+  double amplitude_re, amplitude_im;
+  double power;                /* V |a|^2: watts, or the paper's power */
+  double delay;                /* L / c in seconds (radio model; else 0) */
+  /* Angle of departure (of the first segment, leaving the transmitter) and
+   * of arrival (pointing from the receiver back along the last segment),
+   * degrees counter-clockwise from +x, in (-180, 180]. */
+  double departure_deg, arrival_deg;
+  double iterations;           /* the solver's (0 for the image method) */
+} drt_path;
+
+/* Every path with V > 0 from every transmitter of the scene to the
+ * receiver at (rx_x, rx_y), over the options' orders, method, smoothing
+ * and model: the terms whose sum drt_eval_points returns there (the
+ * coherent sum adds V a of each transmitter's paths, then the powers; the
+ * incoherent and the paper's model add V |a|^2). On success *paths
+ * (released with drt_paths_free) holds *count paths, by transmitter,
+ * order, then candidate. Receiver maps only: options->vary must be
+ * DRT_VARY_RX; a device context only (not the ref evaluator). */
+DRT_API drt_status drt_trace_paths(drt_context *context,
+                                   const drt_scene *scene,
+                                   const drt_trace_options *options,
+                                   double rx_x, double rx_y, drt_path **paths,
+                                   size_t *count);
+DRT_API void drt_paths_free(drt_path *paths);
+
 /* Work done by the last evaluation on a context (written into *stats). */
 typedef struct drt_eval_stats {
   double paths;             /* (point x fixed endpoint x candidate) traced */

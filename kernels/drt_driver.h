@@ -274,6 +274,41 @@ __kernel void trace_pairs(DRT_TRACE_ARGS) {
                  slots, materials, wavenumber, wave_flags, 1);
 }
 
+#ifdef DRT_PATHS
+/* Every path on its own, for `drt2d paths` (a value program of one lane):
+ * work-item (i, f) traces candidate chunk + i from fixed endpoint f to
+ * the one moving endpoint, with the random starts of point 0 of a query
+ * (cell key cell_offset), and writes its record (drt_path_record) at
+ * partial + (f slots + i) DRT_PATH_RECORD(order). */
+__kernel void trace_paths(DRT_TRACE_ARGS) {
+  const int i = get_global_id(0), f = get_global_id(1);
+  const int c = chunk + i;
+  if ((ulong)i >= slots || c >= n_candidates || f >= n_fixed) return;
+  const drt_smoothing_params p = {mode, alpha};
+  const drt_scene_view sv =
+      drt_wave_view(segments, types, phis, n_objects, materials, wavenumber,
+                    wave_flags);
+  __global const int *cand = candidates + (size_t)c * order;
+  drt_interactions in;
+  drt_load_interactions(cand, order, segments, types, phis, &in);
+  const drt_vec2 tx = drt_v2(fixed[2 * f], fixed[2 * f + 1]);
+  const drt_vec2 rx =
+      drt_v2(drt_load_lanes(moving), drt_load_lanes(moving + n_cells));
+  drt_vec2 path[DRT_MAX_ORDER + 2];
+  const drt_u64 key = drt_path_key(order, (drt_u64)c, n_fixed, f);
+  uint steps = DRT_FIND_PATH(&in, tx, rx, seed, cell_offset, key, path);
+  drt_traced tp = {&in, path, cand, DRT_METHOD};
+  __global real *out =
+      partial + ((size_t)f * slots + (size_t)i) * DRT_PATH_RECORD(order);
+  drt_path_record(&tp, f, &sv, p, out);
+  out[4] = (real)steps;
+  for (int j = 0; j < order + 2; j++) {
+    out[5 + 2 * j] = path[j].x;
+    out[6 + 2 * j] = path[j].y;
+  }
+}
+#endif
+
 /* The culled trace (docs/method.md §13): the cells of a work-item share a
  * unit (item_unit[item]), whose candidates of this order are the rows in
  * its entries: unit_entries[2 u] is the unit's first entry in `entries`,

@@ -36,6 +36,11 @@ static const struct program_spec {
                                      LANES_OF_METHOD,
                                      {"trace", "reduce_chunks", NULL, NULL,
                                       NULL}},
+    [DRT__PROGRAM_PATHS] = {1, "-DDRT_ND=0 -DDRT_PATHS", LANES_ONE,
+                            {"trace_paths", NULL, NULL, NULL, NULL}},
+    [DRT__PROGRAM_RADIO_PATHS] = {1, "-DDRT_ND=0 -DDRT_RADIO -DDRT_PATHS",
+                                  LANES_ONE,
+                                  {"trace_paths", NULL, NULL, NULL, NULL}},
 };
 
 static const char *const method_sources[DRT_METHOD_COUNT] = {

@@ -19,14 +19,16 @@ typedef enum drt__program_kind {
   DRT__PROGRAM_STUDY_POWER,    /* study_power (image method only) */
   DRT__PROGRAM_RADIO_POWER,    /* the radio model's field or power */
   DRT__PROGRAM_RADIO_GRADIENT, /* and with d/d(moving x, y) */
+  DRT__PROGRAM_PATHS,          /* trace_paths: each path's record */
+  DRT__PROGRAM_RADIO_PATHS,    /* the same in the radio model */
   DRT__PROGRAM_KINDS
 } drt__program_kind;
 
 #define DRT__PROGRAM_MAX_KERNELS 5
 
 /* One built program and its kernels, in the table's order (kernel[0] is
- * the one launched over cells: trace, trace_scene, study_eval or
- * study_power; then reduce_chunks, trace_pairs, trace_culled and
+ * the one launched over cells: trace, trace_scene, trace_paths, study_eval
+ * or study_power; then reduce_chunks, trace_pairs, trace_culled and
  * reduce_culled where built; NULL where not). */
 typedef struct drt__program {
   cl_program program;

@@ -126,6 +126,8 @@ static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
     return drt__ref_eval_grad_pairs(scene, opt, xy, n, first, out, iterations);
   case DRT__EVAL_SCENE:
     return drt__ref_eval_scene_grad(scene, opt, xy, n, first, out, iterations);
+  case DRT__EVAL_PATHS: /* drt_trace_paths refuses the ref evaluator */
+    break;
   }
   return drt__fail(DRT_EINVAL, "evaluation of an unknown kind");
 }

@@ -134,6 +134,7 @@ static drt_status upload_candidates(drt__session *s) {
 size_t drt__eval_components(const drt_scene *scene,
                             const drt_trace_options *opt, drt__eval_kind kind) {
   if (kind == DRT__EVAL_POWER) return 1;
+  if (kind == DRT__EVAL_PATHS) return 0; /* records: paths.c */
   if (kind != DRT__EVAL_SCENE) return 3;
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                             : drt_scene_tx_count(scene);
@@ -224,7 +225,8 @@ static const drt__program_kind program_of_kind[] = {
     [DRT__EVAL_POWER] = DRT__PROGRAM_POWER,
     [DRT__EVAL_GRADIENT] = DRT__PROGRAM_GRADIENT,
     [DRT__EVAL_PAIRS] = DRT__PROGRAM_GRADIENT,
-    [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE};
+    [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE,
+    [DRT__EVAL_PATHS] = DRT__PROGRAM_PATHS};
 
 /* The program of a kind in the options' model: the radio model has values
  * and endpoint gradients so far (docs/method.md §14). */
@@ -232,6 +234,10 @@ static drt_status kind_program(const drt_trace_options *opt,
                                drt__eval_kind kind, drt__program_kind *out) {
   *out = program_of_kind[kind];
   if (opt->model != DRT_MODEL_RADIO) return DRT_OK;
+  if (kind == DRT__EVAL_PATHS) {
+    *out = DRT__PROGRAM_RADIO_PATHS;
+    return DRT_OK;
+  }
   if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_GRADIENT) {
     *out = kind == DRT__EVAL_POWER ? DRT__PROGRAM_RADIO_POWER
                                    : DRT__PROGRAM_RADIO_GRADIENT;
@@ -254,7 +260,8 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->n_orders = opt->order_max - opt->order_min + 1;
   s->components = drt__eval_components(scene, opt, kind);
   s->fields = opt->model == DRT_MODEL_RADIO ? 2 * s->components : s->components;
-  s->chunked = kind != DRT__EVAL_SCENE;
+  s->chunked = kind != DRT__EVAL_SCENE && kind != DRT__EVAL_PATHS;
+  s->trace_slots = s->chunked ? DRT_PARTIAL_SLOTS : s->components;
   drt__program_kind program;
   drt_status status = kind_program(opt, kind, &program);
   if (!status) status = drt__program_get(ctx, program, opt->method, &s->prog);
@@ -267,6 +274,10 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
     status = drt__session_open_culled(s);
   else if (!status)
     status = upload_candidates(s);
+  if (kind == DRT__EVAL_PATHS) {
+    if (status) drt__session_close(s);
+    return status;
+  }
   if (!status && !s->culler) s->capacity = tile_capacity(s);
   if (!status) status = create_work_buffers(s);
   if (status) drt__session_close(s);
@@ -311,7 +322,7 @@ drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
   cl_int n_obj = (cl_int)drt_scene_object_count(s->scene);
   cl_int vary_tx = s->opt->vary == DRT_VARY_TX, mode = s->opt->smoothing;
   cl_ulong seed = s->opt->seed;
-  cl_ulong slots = s->chunked ? DRT_PARTIAL_SLOTS : s->components;
+  cl_ulong slots = s->trace_slots;
   double alpha_d = s->opt->alpha;
   float alpha_f = (float)alpha_d;
   int is_double = s->ctx->precision == DRT_PRECISION_DOUBLE;

@@ -22,7 +22,8 @@ typedef enum drt__eval_kind {
   DRT__EVAL_POWER,    /* the power, summed over the fixed endpoints */
   DRT__EVAL_GRADIENT, /* and its derivatives by the moving endpoint */
   DRT__EVAL_PAIRS,    /* the same for each (point, fixed endpoint) pair */
-  DRT__EVAL_SCENE     /* and by every scene parameter (drt_scene_stride) */
+  DRT__EVAL_SCENE,    /* and by every scene parameter (drt_scene_stride) */
+  DRT__EVAL_PATHS     /* each path apart (paths.c): uploads only */
 } drt__eval_kind;
 
 /* Values a point of a kind: 1, 3, 3, or the scene-gradient layout's
@@ -43,6 +44,7 @@ typedef struct drt__session {
                         and imaginary parts of each (radio.h) */
   size_t capacity;   /* points a tile */
   int chunked;       /* candidates split into chunks, then reduced */
+  cl_ulong trace_slots; /* the cells kernels' `slots` argument */
   const drt__program *prog;
   cl_kernel kernel;  /* the one launched over cells */
   drt__candidates sets[DRT_MAX_ORDER + 1];
@@ -71,7 +73,9 @@ typedef struct drt__session {
 } drt__session;
 
 /* Builds the kind's program for the method if needed and uploads
- * everything. With DRT__EVAL_PAIRS, cell g of drt__session_eval is the
+ * everything. A DRT__EVAL_PATHS session uploads the scene, its
+ * transmitters and the whole enumeration and leaves moving, partial and
+ * iterations to its caller. With DRT__EVAL_PAIRS, cell g of drt__session_eval is the
  * scene's fixed endpoint g % n_fixed with the moving endpoint at its own xy
  * (the host repeats each point n_fixed times), traced alone. */
 drt_status drt__session_open(drt__session *s, drt_context *ctx,

@@ -55,6 +55,45 @@ DRT_FN drt_cnum drt_endpoint_radio(const drt_traced *tp, int vary_tx, int tx,
 }
 #endif
 
+#ifdef DRT_PATHS
+/* Reals in a path's record (drt_path_record) through k objects. */
+#define DRT_PATH_RECORD(k) (5 + 2 * ((k) + 2))
+
+/* A traced path's record for `drt2d paths` (value programs): its
+ * validity V, its contribution's real and imaginary parts, its length,
+ * then (written by the caller) the solver's iterations and the path's
+ * k + 2 points. The contribution is, in the radio model, the amplitude a
+ * from transmitter entry tx before the host's constant (drt_path_amplitude),
+ * so the path adds V a to the coherent field and V |a|^2 to the
+ * incoherent power; in the paper's model, the weight W (im 0), so it adds
+ * V W. A path with V = 0 records a zero contribution. */
+DRT_FN void drt_path_record(const drt_traced *tp, int tx,
+                            const drt_scene_view *sv, drt_smoothing_params p,
+                            DRT_GLOBAL real *out) {
+  drt_moves mv;
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_blocker b = drt_blocker_unknown();
+  drt_endpoint_tangents(tp, 0, &mv, dpath);
+  drt_num v = drt_path_validity(tp, dpath, &mv, sv, p, &b);
+  drt_num length = drt_length(tp->path, dpath, tp->in->k);
+  real re = 0, im = 0;
+  if (v.v > (real)0) {
+#ifdef DRT_RADIO
+    drt_cnum a = drt_path_amplitude(tp, dpath, sv, tx, length);
+    re = a.re.v;
+    im = a.im.v;
+#else
+    (void)tx;
+    re = drt_paper_weight(length, tp->in->k).v;
+#endif
+  }
+  out[0] = v.v > (real)0 ? v.v : (real)0;
+  out[1] = re;
+  out[2] = im;
+  out[3] = length.v;
+}
+#endif
+
 #ifdef DRT_MOVING_OBJECTS
 /* Index in that layout of direction dir of a path through objects cand
  * from fixed endpoint `fixed`, deciding obstruction object bm; -1 for
