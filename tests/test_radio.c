@@ -16,31 +16,7 @@
 #define DRT_ND 1
 #include "power/drt_radio.h"
 
-#define PI 3.14159265358979323846
-#define LIGHT 299792458.0
-#define EPS0 8.8541878128e-12
-
-static double lambda_of(double f) { return LIGHT / f; }
-
-/* P_tx (lambda / (4 pi))^2 in watts. */
-static double spread(double f, double dbm) {
-  double l = lambda_of(f) / (4 * PI);
-  return pow(10.0, (dbm - 30) / 10) * l * l;
-}
-
-static double complex eta_of(double eps_r, double sigma, double f) {
-  return eps_r - I * sigma / (2 * PI * f * EPS0);
-}
-
-/* The Recommendation's reflection coefficients, as written in §14. */
-static double complex gamma_te(double complex eta, double c) {
-  double complex w = csqrt(eta - (1 - c * c));
-  return (c - w) / (c + w);
-}
-static double complex gamma_tm(double complex eta, double c) {
-  double complex w = csqrt(eta - (1 - c * c));
-  return (eta * c - w) / (eta * c + w);
-}
+#include "radio_forms.h"
 
 static double complex kernel_gamma(double complex eta, double c, int tm,
                                    double *dre, double *dim) {

@@ -27,7 +27,6 @@
  * d_R is checked against the closed form dP/dR = k P / R of a case of
  * order k; the endpoint columns against drt_eval_points_grad. */
 #define _POSIX_C_SOURCE 200809L
-#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -303,21 +302,6 @@ START_TEST(ris_and_vertex_gradients_match_finite_differences) {
 }
 END_TEST
 
-/* Runs drt2d with stdout into a file; returns the exit code. */
-static int run_captured(char **argv, int argc, const char *path) {
-  fflush(stdout);
-  int saved = dup(STDOUT_FILENO);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ck_assert(saved >= 0 && fd >= 0);
-  dup2(fd, STDOUT_FILENO);
-  close(fd);
-  int rc = drt_cli_main(argc, argv);
-  fflush(stdout);
-  dup2(saved, STDOUT_FILENO);
-  close(saved);
-  return rc;
-}
-
 /* eval --wrt scene: a header naming every parameter, values that match
  * the library; --wrt with another value is a usage error. */
 START_TEST(cli_prints_named_columns) {
@@ -330,7 +314,7 @@ START_TEST(cli_prints_named_columns) {
   char *argv[] = {"drt2d", "eval", "--scene", "basic", "--points", points,
                   "--device", "ref", "--precision", "double", "--order", "0:2",
                   "--smoothing", "sigmoid", "--wrt", "scene"};
-  ck_assert_int_eq(run_captured(argv, 16, csv), 0);
+  ck_assert_int_eq(drt_test_cli_captured(csv, 16, argv), 0);
   char header[4096] = "", row[4096] = "";
   FILE *f = fopen(csv, "r");
   ck_assert(f && fgets(header, sizeof header, f) && fgets(row, sizeof row, f));
@@ -348,7 +332,7 @@ START_TEST(cli_prints_named_columns) {
   for (const char *p = row; *p; p++) commas += *p == ',';
   ck_assert_int_eq(commas, 5 + 7 * 4 + 3 - 1);
   argv[15] = "everything";
-  ck_assert_int_eq(run_captured(argv, 16, csv), DRT_EXIT_USAGE);
+  ck_assert_int_eq(drt_test_cli_captured(csv, 16, argv), DRT_EXIT_USAGE);
   unlink(points);
   unlink(csv);
 }
@@ -372,7 +356,7 @@ START_TEST(cli_quotes_point_names) {
   ck_assert_int_eq(fclose(f), 0);
   char *argv[] = {"drt2d", "eval", "--scene", (char *)scene, "--points",
                   (char *)points, "--device", "ref", "--wrt", "scene"};
-  ck_assert_int_eq(run_captured(argv, 10, csv), 0);
+  ck_assert_int_eq(drt_test_cli_captured(csv, 10, argv), 0);
   char header[4096] = "";
   f = fopen(csv, "r");
   ck_assert(f && fgets(header, sizeof header, f));

@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -53,6 +55,20 @@ int drt_test_cli(const char *first, ...) {
   va_end(args);
   fflush(stdout);
   return drt_cli_main(argc, argv);
+}
+
+int drt_test_cli_captured(const char *stdout_path, int argc, char **argv) {
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  int fd = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ck_assert(saved >= 0 && fd >= 0);
+  dup2(fd, STDOUT_FILENO);
+  close(fd);
+  int rc = drt_cli_main(argc, argv);
+  fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  return rc;
 }
 
 static char scratch_dir[64];

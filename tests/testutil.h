@@ -21,6 +21,9 @@ drt_context *drt_test_open_context(drt_device_kind device,
 /* Runs drt2d in-process with a NULL-terminated argument list (stdout
  * flushed first); returns its exit code. */
 int drt_test_cli(const char *first, ...);
+/* Runs drt2d in-process on argv (argv[0] "drt2d") with its standard
+ * output written into the file stdout_path; returns its exit code. */
+int drt_test_cli_captured(const char *stdout_path, int argc, char **argv);
 
 /* A fresh scratch directory (a checked fixture's setup) and its removal
  * (the teardown); drt_test_scratch(name) is a path inside it, valid for the
