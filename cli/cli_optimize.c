@@ -151,25 +151,13 @@ static int parse_own(drt__optimize_args *a, const char *name, const char *v) {
   return 0;
 }
 
-/* Long options: own ones numbered from 256, shared ones from 512. */
-static void make_longopts(struct option *longopts) {
-  int k = 0;
-  for (int i = 0; i < N_OWN; i++)
-    longopts[k++] = (struct option){own_options[i], required_argument, NULL,
-                                    256 + i};
-  for (int i = 0; i < N_SHARED; i++)
-    longopts[k++] = (struct option){shared_options[i], required_argument, NULL,
-                                    512 + i};
-  longopts[k++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
-  longopts[k++] = (struct option){"yes", no_argument, NULL, OPT_YES};
-  longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
-  longopts[k] = (struct option){0, 0, 0, 0};
-}
-
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, drt__optimize_args *a) {
+  static const struct option flags[] = {
+      {"quiet", no_argument, NULL, OPT_QUIET}, {"yes", no_argument, NULL, OPT_YES}};
   struct option longopts[N_OWN + N_SHARED + 4];
-  make_longopts(longopts);
+  drt__cli_longopts(longopts, own_options, N_OWN, shared_options, N_SHARED,
+                    flags, 2);
   optind = 0; /* full re-initialisation: the CLI may run more than once */
   opterr = 0;
   int opt, rc = 0;

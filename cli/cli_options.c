@@ -4,6 +4,7 @@
 #include "cli_options.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -628,4 +629,17 @@ void drt__cli_print_csv_field(const char *text) {
     putchar(*p);
   }
   putchar('"');
+}
+
+void drt__cli_longopts(struct option *out, const char *const *own, int n_own,
+                       const char *const *shared, int n_shared,
+                       const struct option *flags, int n_flags) {
+  int k = 0;
+  for (int i = 0; i < n_own; i++)
+    out[k++] = (struct option){own[i], required_argument, NULL, 256 + i};
+  for (int i = 0; i < n_shared; i++)
+    out[k++] = (struct option){shared[i], required_argument, NULL, 512 + i};
+  for (int i = 0; i < n_flags; i++) out[k++] = flags[i];
+  out[k++] = (struct option){"help", no_argument, NULL, 'h'};
+  out[k] = (struct option){0, 0, 0, 0};
 }

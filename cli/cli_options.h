@@ -125,6 +125,15 @@ void drt__cli_flush_stdout(void);
  * known); clears the stream's error flag. */
 int drt__cli_stdout_error(void);
 
+/* The long options of a command (getopt_long): its own, which take a
+ * value and return 256 + their index, the common ones it takes (512 +
+ * index), then its n_flags flags as given, "help" returning 'h', and the
+ * terminator: out holds n_own + n_shared + n_flags + 2 entries. */
+struct option;
+void drt__cli_longopts(struct option *out, const char *const *own, int n_own,
+                       const char *const *shared, int n_shared,
+                       const struct option *flags, int n_flags);
+
 /* Prints one CSV field to stdout, quoted (RFC 4180) when it holds a
  * separator, a quote or a line break (names come from scene files). */
 void drt__cli_print_csv_field(const char *text);
