@@ -108,15 +108,20 @@ static drt_status check_device_fits(const drt_context *ctx,
 static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
                            drt__eval_kind kind, const double *xy, size_t n,
                            size_t first, double *out, double *iterations) {
+  int tx_pairs = kind == DRT__EVAL_PAIRS && opt->vary == DRT_VARY_TX;
   if (opt->model == DRT_MODEL_RADIO && kind != DRT__EVAL_POWER &&
-      kind != DRT__EVAL_GRADIENT)
+      kind != DRT__EVAL_GRADIENT && !tx_pairs)
     return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
                      "--model paper", kind == DRT__EVAL_PAIRS
-                                           ? "per-pair evaluation (optimize)"
+                                           ? "per-pair evaluation of a "
+                                             "receiver map"
                                            : "scene gradients (--wrt scene)");
   if (opt->model == DRT_MODEL_RADIO)
     return drt__ref_eval_radio(scene, opt, xy, n, first,
-                               kind == DRT__EVAL_GRADIENT, out, iterations);
+                               kind == DRT__EVAL_POWER ? DRT__REF_RADIO_POWER
+                               : tx_pairs              ? DRT__REF_RADIO_PAIRS
+                                           : DRT__REF_RADIO_GRADIENT,
+                               out, iterations);
   switch (kind) {
   case DRT__EVAL_POWER:
     return drt__ref_eval(scene, opt, xy, n, first, out, iterations);
@@ -272,8 +277,9 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                            double *out) {
   int vary_tx = opt->vary == DRT_VARY_TX;
   size_t n_fixed = vary_tx ? drt_scene_rx_count(scene) : drt_scene_tx_count(scene);
+  /* A pair is one fixed endpoint already. */
   if (opt->model != DRT_MODEL_RADIO || opt->sum != DRT_SUM_COHERENT ||
-      n_fixed < 2 || ctx->is_ref)
+      n_fixed < 2 || ctx->is_ref || kind == DRT__EVAL_PAIRS)
     return evaluate_once(ctx, scene, opt, kind, source, data, n, out);
   size_t components = drt__eval_components(scene, opt, kind);
   double *part = malloc((n ? n : 1) * components * sizeof *part);

@@ -228,8 +228,10 @@ static const drt__program_kind program_of_kind[] = {
     [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE,
     [DRT__EVAL_PATHS] = DRT__PROGRAM_PATHS};
 
-/* The program of a kind in the options' model: the radio model has values
- * and endpoint gradients so far (docs/method.md §14). */
+/* The program of a kind in the options' model: the radio model has values,
+ * endpoint gradients and the pairs of a transmitter map (the optimiser's;
+ * a pair work-item of a receiver map would need each lane's transmitter
+ * entry) so far (docs/method.md §14). */
 static drt_status kind_program(const drt_trace_options *opt,
                                drt__eval_kind kind, drt__program_kind *out) {
   *out = program_of_kind[kind];
@@ -238,14 +240,16 @@ static drt_status kind_program(const drt_trace_options *opt,
     *out = DRT__PROGRAM_RADIO_PATHS;
     return DRT_OK;
   }
-  if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_GRADIENT) {
+  int tx_pairs = kind == DRT__EVAL_PAIRS && opt->vary == DRT_VARY_TX;
+  if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_GRADIENT || tx_pairs) {
     *out = kind == DRT__EVAL_POWER ? DRT__PROGRAM_RADIO_POWER
                                    : DRT__PROGRAM_RADIO_GRADIENT;
     return DRT_OK;
   }
   return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
                    "--model paper", kind == DRT__EVAL_PAIRS
-                                         ? "per-pair evaluation (optimize)"
+                                         ? "per-pair evaluation of a "
+                                           "receiver map"
                                          : "scene gradients (--wrt scene)");
 }
 

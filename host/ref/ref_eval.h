@@ -64,13 +64,20 @@ drt_status drt__ref_eval_scene_grad(const drt_scene *scene,
                                     size_t first_cell, double *out,
                                     double *iterations);
 
-/* The radio model (docs/method.md §14) at n points: watts (gradient = 0,
- * one value a point) or watts and W/m by the moving endpoint (3 a point),
- * summed over the fixed endpoints as powers (ref_radio.c). */
+/* What drt__ref_eval_radio computes at each point. */
+typedef enum drt__ref_radio_kind {
+  DRT__REF_RADIO_POWER,    /* watts, one value a point */
+  DRT__REF_RADIO_GRADIENT, /* watts and W/m by the moving endpoint */
+  DRT__REF_RADIO_PAIRS     /* the same for each pair, as ref_eval_grad_pairs */
+} drt__ref_radio_kind;
+
+/* The radio model (docs/method.md §14) at n points (or pairs), summed
+ * over the fixed endpoints as powers (ref_radio.c). */
 drt_status drt__ref_eval_radio(const drt_scene *scene,
                                const drt_trace_options *options,
                                const double *xy, size_t n, size_t first_cell,
-                               int gradient, double *out, double *iterations);
+                               drt__ref_radio_kind kind, double *out,
+                               double *iterations);
 
 /* The scene in the kernels' flat layout (4 coordinates, phi and type per
  * object), for the kernel headers compiled as C. */

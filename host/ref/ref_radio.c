@@ -201,18 +201,19 @@ static drt_cnum kernel_field(const drt_scene *scene,
   return drt_endpoint_radio(&tp, o->vary == DRT_VARY_TX, tx, &sv, p);
 }
 
-/* Watts and W/m at one moving point. */
+/* Watts and W/m at one moving point, from fixed endpoints f_first ..
+ * f_last - 1. */
 static void radio_gradient_at(const drt_scene *scene,
                               const drt__flat_scene *flat,
                               const drt_trace_options *o,
                               const drt__candidates *sets,
                               const double *materials, const double here[2],
-                              uint64_t cell, double out[3],
-                              double *iterations) {
+                              uint64_t cell, size_t f_first, size_t f_last,
+                              double out[3], double *iterations) {
   int vary_tx = o->vary == DRT_VARY_TX;
   size_t n_fixed = vary_tx ? drt_scene_rx_count(scene) : drt_scene_tx_count(scene);
   out[0] = out[1] = out[2] = 0;
-  for (size_t f = 0; f < n_fixed; f++) {
+  for (size_t f = f_first; f < f_last; f++) {
     const drt_point *fixed = vary_tx ? drt_scene_rx(scene, f) : drt_scene_tx(scene, f);
     const double there[2] = {fixed->x, fixed->y};
     double fields[6] = {0}, watts[3];
@@ -239,8 +240,11 @@ static void radio_gradient_at(const drt_scene *scene,
 
 drt_status drt__ref_eval_radio(const drt_scene *scene,
                                const drt_trace_options *o, const double *xy,
-                               size_t n, size_t first_cell, int gradient,
-                               double *out, double *iterations) {
+                               size_t n, size_t first_cell,
+                               drt__ref_radio_kind kind, double *out,
+                               double *iterations) {
+  int vary_tx = o->vary == DRT_VARY_TX;
+  size_t n_fixed = vary_tx ? drt_scene_rx_count(scene) : drt_scene_tx_count(scene);
   drt__candidates sets[DRT_MAX_ORDER + 1] = {{0}};
   int n_orders = o->order_max - o->order_min + 1;
   int *objects = NULL;
@@ -256,9 +260,14 @@ drt_status drt__ref_eval_radio(const drt_scene *scene,
   for (int i = 0; i < n_orders && !status; i++)
     status = drt__candidates_build(objects, n_objects, o->order_min + i, &sets[i]);
   for (size_t i = 0; i < n && !status; i++) {
-    if (gradient)
+    size_t g = first_cell + i; /* a pair: point g / n_fixed, endpoint g % n */
+    if (kind == DRT__REF_RADIO_PAIRS)
       radio_gradient_at(scene, &flat, o, sets, materials, xy + 2 * i,
-                        first_cell + i, out + 3 * i, iterations);
+                        g / n_fixed, g % n_fixed, g % n_fixed + 1,
+                        out + 3 * i, iterations);
+    else if (kind == DRT__REF_RADIO_GRADIENT)
+      radio_gradient_at(scene, &flat, o, sets, materials, xy + 2 * i, g, 0,
+                        n_fixed, out + 3 * i, iterations);
     else
       out[i] = radio_power_at(scene, o, sets, materials, xy + 2 * i,
                               first_cell + i, iterations);
