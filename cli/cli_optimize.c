@@ -20,8 +20,10 @@ static const char *const own_options[] = {
     "json",   "png",  "frames",      "frames-png", "grid",      "bbox",
     "db-range", "dpi", "max-minutes"};
 static const char *const shared_options[] = {
-    "scene", "tx",   "rx",     "order",  "method",
-    "only",  "seed", "device", "precision", "smoothing", "candidates"};
+    "scene",  "tx",        "rx",       "order",     "method",
+    "only",   "seed",      "device",   "precision", "smoothing",
+    "candidates", "model", "frequency", "tx-power", "sum",
+    "polarization", "material", "quantity"};
 #define N_OWN (int)(sizeof own_options / sizeof own_options[0])
 #define N_SHARED (int)(sizeof shared_options / sizeof shared_options[0])
 #define OPT_QUIET 'q'
@@ -32,7 +34,9 @@ static void print_help(void) {
   printf(
       "usage: drt2d optimize [OPTIONS]\n\n"
       "Places one transmitter by gradient ascent on an objective of the\n"
-      "receivers' normalised powers P_i / P0 (docs/method.md 10): Adam on the\n"
+      "receivers' normalised powers f_i (docs/method.md 10): P_i / P0 in the\n"
+      "paper's model, P_i / 1 mW in the radio model (so F in dB is dBm; the\n"
+      "moving transmitter is isotropic at --tx-power). Adam on the\n"
       "transmitter position, smoothing sharpness alpha raised geometrically\n"
       "from --alpha-start to --alpha-end over the steps. Prints one line per\n"
       "step: step, alpha, x, y, F exact, F smoothed, |grad F smoothed|.\n\n"
@@ -45,8 +49,8 @@ static void print_help(void) {
       "  --alpha-end A       alpha of the last step, > 0 (default 100)\n"
       "  --smoothing MODE    hard-sigmoid (default), sigmoid, or none: the\n"
       "                      exact objective, alpha unused\n"
-      "  --objective F       min (default), sum or softmin of P_i / P0\n"
-      "  --temperature T     softmin's T, in units of P / P0 (default 0.001)\n"
+      "  --objective F       min (default), sum or softmin of the f_i\n"
+      "  --temperature T     softmin's T, in units of f_i (default 0.001)\n"
       "  --quiet             print nothing but errors (and a progress bar\n"
       "                      on a terminal)\n"
       "  --max-minutes M     stop, before writing any file, if the descent\n"
@@ -55,8 +59,8 @@ static void print_help(void) {
       "  --yes               run whatever the estimate\n\n"
       "outputs:\n"
       "  --json FILE         settings, every step and the result\n"
-      "  --png FILE          transmitter map of the exact objective (dB rel.\n"
-      "                      P0; F = 0 at the bottom of the scale) with the\n"
+      "  --png FILE          transmitter map of the exact objective (in dB;\n"
+      "                      F = 0 at the bottom of the scale) with the\n"
       "                      receivers, the path, its start (disc) and end\n"
       "                      (triangle)\n"
       "  --frames-png FILE   strip of panels at evenly spaced steps, each the\n"
@@ -76,7 +80,11 @@ static void print_help(void) {
       "  --only TYPE         candidates use only wall, ris or vertex objects\n"
       "  --seed S            seed of mpt's random starts (default 0)\n"
       "  --device D          auto, cpu, gpu, ref or a device number\n"
-      "  --precision P       float (default) or double (default with ref)\n",
+      "  --precision P       float (default) or double (default with ref)\n"
+      "  --model M           paper or radio (default radio for scenes in\n"
+      "                      metres), with --frequency, --tx-power, --sum,\n"
+      "                      --polarization, --material and --quantity as\n"
+      "                      for 'drt2d map'\n",
       DRT_OPTIMIZE_MAX_FRAMES);
 }
 
@@ -208,7 +216,6 @@ static int check_args(drt__optimize_args *a) {
 static void init_args(drt__optimize_args *a) {
   memset(a, 0, sizeof *a);
   drt__cli_common_init(&a->common);
-  a->common.radio_default = 0; /* the radio model has no pair kernel yet */
   a->common.trace.smoothing = DRT_SMOOTHING_HARD_SIGMOID;
   drt_optimize_options_init(&a->opt);
   drt__cli_work_limit_init(&a->limit);
@@ -252,11 +259,14 @@ static void print_header(const drt__optimize_args *a, const drt_context *ctx,
 
 static double db_of(double f) { return 10.0 * log10(f); }
 
-static void print_result(const drt_optimize_result *r) {
-  printf("# start (%.9g, %.9g): F exact %.9g (%.2f dB); end (%.9g, %.9g): F "
-         "exact %.9g (%.2f dB); %d NaN gradient components\n",
-         r->start[0], r->start[1], r->f_start, db_of(r->f_start), r->tx[0],
-         r->tx[1], r->f_exact, db_of(r->f_exact), r->nan_gradients);
+static void print_result(const drt_optimize_result *r,
+                         const drt_trace_options *trace) {
+  const char *unit = drt__objective_db_unit(trace);
+  printf("# start (%.9g, %.9g): F exact %.9g (%.2f %s); end (%.9g, %.9g): F "
+         "exact %.9g (%.2f %s); %d NaN gradient components\n",
+         r->start[0], r->start[1], r->f_start, db_of(r->f_start), unit,
+         r->tx[0], r->tx[1], r->f_exact, db_of(r->f_exact), unit,
+         r->nan_gradients);
 }
 
 static int write_outputs(const drt__optimize_run *run) {
@@ -294,7 +304,7 @@ static int descend(drt__optimize_args *a, drt_context *ctx,
     drt__cli_report("optimize", status);
     rc = DRT_EXIT_FAILURE;
   } else {
-    if (!a->quiet) print_result(&run.result);
+    if (!a->quiet) print_result(&run.result, &a->common.trace);
     drt__cli_flush_stdout();
     rc = write_outputs(&run);
   }
@@ -309,7 +319,7 @@ static int check_figure_sizes(const drt__optimize_args *a) {
   drt__figure fig = {.nx = a->nx, .ny = a->ny,
                      .db_lo = a->db_given ? a->db_lo : -40.0,
                      .db_hi = a->db_given ? a->db_hi : 0.0,
-                     .unit = "objective, dB rel. P0"};
+                     .unit = "objective, dB path gain"}; /* the longest */
   memcpy(fig.bbox, a->bbox, sizeof fig.bbox);
   const char *names[] = {"png", "frames-png"};
   const char *paths[] = {a->png, a->frames_png};

@@ -17,6 +17,11 @@ const char *drt__objective_name(drt_objective objective) {
   return names[objective];
 }
 
+const char *drt__objective_db_unit(const drt_trace_options *trace) {
+  if (trace->model != DRT_MODEL_RADIO) return "dB rel. P0";
+  return trace->quantity == DRT_QUANTITY_PATH_GAIN ? "dB path gain" : "dBm";
+}
+
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -55,6 +60,8 @@ static cJSON *settings_json(const drt__optimize_run *run) {
   cJSON_AddNumberToObject(s, "alpha_end", o->alpha_end);
   cJSON_AddStringToObject(s, "smoothing", drt__smoothing_name(o->smoothing));
   cJSON_AddStringToObject(s, "objective", drt__objective_name(o->objective));
+  cJSON_AddStringToObject(s, "objective_db_unit",
+                          drt__objective_db_unit(&a->common.trace));
   cJSON_AddNumberToObject(s, "temperature", o->temperature);
   cJSON_AddNumberToObject(s, "order_min", a->common.trace.order_min);
   cJSON_AddNumberToObject(s, "order_max", a->common.trace.order_max);
@@ -129,7 +136,7 @@ drt_status drt__optimize_write_json(const drt__optimize_run *run) {
 /* Figures                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* The objective over the figures' grid, in dB rel. P0 (F = 0: -inf, drawn
+/* The objective over the figures' grid, in dB (F = 0: -inf, drawn
  * at the bottom of the scale); smoothing none gives the exact objective. */
 static drt_status objective_db(const drt__optimize_run *run,
                                drt_smoothing smoothing, double alpha,
@@ -179,6 +186,9 @@ static drt__figure make_figure(const drt__optimize_run *run, const double *db,
                                const double range[2], const double *track,
                                int last, const char *title) {
   const drt__optimize_args *a = run->args;
+  static char unit[48];
+  snprintf(unit, sizeof unit, "objective, %s",
+           drt__objective_db_unit(&a->common.trace));
   drt__figure fig = {
       .db = db, .nx = a->nx, .ny = a->ny,
       .db_lo = range[0], .db_hi = range[1],
@@ -186,7 +196,7 @@ static drt__figure make_figure(const drt__optimize_run *run, const double *db,
       .n_objects = drt_scene_object_count(run->scene),
       .rx = drt_scene_rx(run->scene, 0),
       .n_rx = drt_scene_rx_count(run->scene),
-      .title = title, .unit = "objective, dB rel. P0",
+      .title = title, .unit = unit,
       .track = track, .n_track = (size_t)last + 1};
   memcpy(fig.bbox, a->bbox, sizeof fig.bbox);
   return fig;
@@ -196,9 +206,11 @@ static drt_status no_memory(void) {
   return drt__fail(DRT_ENOMEM, "out of memory for the figure");
 }
 
-/* "-3.04 dB", or "F = 0" where there is no power at all. */
-static void db_text(double f, char out[32]) {
-  if (f > 0) snprintf(out, 32, "%.2f dB", 10.0 * log10(f));
+/* "-3.04 dB" (or dBm), or "F = 0" where there is no power at all. */
+static void db_text(const drt__optimize_run *run, double f, char out[32]) {
+  if (f > 0)
+    snprintf(out, 32, "%.2f %s", 10.0 * log10(f),
+             drt__objective_db_unit(&run->args->common.trace));
   else snprintf(out, 32, "F = 0");
 }
 
@@ -219,8 +231,8 @@ drt_status drt__optimize_write_png(const drt__optimize_run *run) {
     double range[2];
     colour_scale(a, db, cells, range);
     char title[256], from[32], to[32];
-    db_text(run->result.f_start, from);
-    db_text(run->result.f_exact, to);
+    db_text(run, run->result.f_start, from);
+    db_text(run, run->result.f_exact, to);
     snprintf(title, sizeof title, "%s objective (exact), %s descent: %s -> %s",
              drt__objective_name(a->opt.objective),
              a->opt.smoothing ? drt__smoothing_name(a->opt.smoothing) : "exact",
@@ -262,7 +274,7 @@ static drt_status write_frames(const drt__optimize_run *run, const double *db,
     int t = frame_step(i, a->frames, run->result.steps);
     const drt_optimize_step *s = &run->steps[t];
     char f[32];
-    db_text(a->opt.smoothing ? s->f_smoothed : s->f_exact, f);
+    db_text(run, a->opt.smoothing ? s->f_smoothed : s->f_exact, f);
     if (a->opt.smoothing)
       snprintf(titles[i], 128, "step %d, alpha %.3g: %s", t, s->alpha, f);
     else

@@ -555,12 +555,18 @@ DRT_API void drt_context_last_stats(const drt_context *context,
 /* ------------------------------------------------------------------------ */
 
 /* What the transmitter placement maximises over the receivers' normalised
- * powers f_i = P_i / P0. */
+ * powers f_i = P_i / drt_objective_unit(options): P_i / P0 in the paper's
+ * model, P_i / 1 mW in the radio model (so 10 log10 f_i is in dBm; the
+ * path gain's unit is 1, dB). */
 typedef enum drt_objective {
   DRT_OBJECTIVE_MIN = 0,     /* min_i f_i (the paper's) */
   DRT_OBJECTIVE_SUM = 1,     /* sum_i f_i */
   DRT_OBJECTIVE_SOFTMIN = 2, /* -T log sum_i exp(-f_i / T) */
 } drt_objective;
+
+/* The unit of the objective's powers: DRT_P0 (paper's model), 1e-3 W
+ * (radio model), or 1 (radio model, DRT_QUANTITY_PATH_GAIN). */
+DRT_API double drt_objective_unit(const drt_trace_options *options);
 
 /* Value and gradient of every (point, fixed endpoint) pair apart, where
  * drt_eval_points_grad sums over the fixed endpoints (the scene's
@@ -611,7 +617,7 @@ typedef struct drt_optimize_options {
   drt_smoothing smoothing; /* default DRT_SMOOTHING_HARD_SIGMOID; NONE
                               descends the exact objective, alpha unused */
   drt_objective objective; /* default DRT_OBJECTIVE_MIN */
-  double temperature; /* softmin's T in units of P / P0; default 1e-3 */
+  double temperature; /* softmin's T in units of f_i; default 1e-3 */
   double start[2];    /* where the transmitter starts; default NaN, NaN:
                          the scene's first transmitter */
   drt_optimize_callback on_step; /* may be NULL */
@@ -634,7 +640,8 @@ DRT_API drt_status
 drt_optimize_options_check(const drt_optimize_options *options);
 
 /* Adam on the transmitter position maximising the objective of the scene's
- * receivers' P_i / P0 (loss = -F), alpha raised geometrically step by step
+ * receivers' f_i (loss = -F; the radio model's moving transmitter is
+ * isotropic at the options' power), alpha raised geometrically step by step
  * (docs/method.md §10). trace gives orders, method and seed (its vary,
  * smoothing and alpha are replaced). Each step evaluates all receivers in
  * one launch: smoothed value and gradient, then the exact value (one launch

@@ -253,34 +253,21 @@ static int close_enough(double a, double b) {
 
 #define N_PAIR_POINTS 200
 
-/* Loop index: method (3) x smoothing (3). Pairs against (a) the summing
- * kernel, (b) the ref evaluator's pairs and (c) for IM and FPT, whose
- * paths need no random start, one-receiver scenes through the summing
- * kernel. */
-START_TEST(pairs_match_sums_ref_and_single_receivers) {
-  const int n_rx = 3, n = N_PAIR_POINTS;
-  drt_scene *scene = paper_scene(n_rx);
-  drt_trace_options o;
-  drt_trace_options_init(&o);
-  o.vary = DRT_VARY_TX;
-  o.order_min = 0;
-  o.order_max = 2;
-  o.method = (drt_method)(_i / 3);
-  o.smoothing = (drt_smoothing)(_i % 3);
-  o.alpha = 20;
-  drt__rng rng;
-  drt__rng_seed(&rng, 42 + (uint64_t)_i);
-  double xy[2 * N_PAIR_POINTS];
-  for (int k = 0; k < 2 * n; k++) xy[k] = drt__rng_uniform(&rng);
+/* The pairs of the n points xy against (a) the summing kernel, (b) the
+ * ref evaluator's pairs and (c), for IM and FPT, whose paths need no
+ * random start, one-receiver scenes through the summing kernel. */
+static void check_pairs(const drt_scene *scene, const drt_trace_options *o,
+                        const double *xy, int n) {
+  const int n_rx = (int)drt_scene_rx_count(scene);
   double *pairs = malloc(3 * n * n_rx * sizeof *pairs);
   double *ref = malloc(3 * n * n_rx * sizeof *ref);
   double *sums = malloc(3 * n * sizeof *sums);
   double *single = malloc(3 * n * sizeof *single);
-  DRT_CHECK_OK(drt_eval_pairs_grad(ctx, scene, &o, xy, n, pairs));
-  DRT_CHECK_OK(drt_eval_points_grad(ctx, scene, &o, xy, n, sums));
+  DRT_CHECK_OK(drt_eval_pairs_grad(ctx, scene, o, xy, n, pairs));
+  DRT_CHECK_OK(drt_eval_points_grad(ctx, scene, o, xy, n, sums));
   drt_context *ref_ctx = drt_test_open_context(DRT_DEVICE_REF,
                                                DRT_PRECISION_DOUBLE);
-  DRT_CHECK_OK(drt_eval_pairs_grad(ref_ctx, scene, &o, xy, n, ref));
+  DRT_CHECK_OK(drt_eval_pairs_grad(ref_ctx, scene, o, xy, n, ref));
   drt_context_destroy(ref_ctx);
   int nonzero = 0;
   for (int i = 0; i < n; i++)
@@ -299,9 +286,9 @@ START_TEST(pairs_match_sums_ref_and_single_receivers) {
                     total, sums[3 * i + c]);
     }
   ck_assert_int_gt(nonzero, n);
-  for (int f = 0; f < n_rx && o.method != DRT_METHOD_MPT; f++) {
+  for (int f = 0; f < n_rx && o->method != DRT_METHOD_MPT; f++) {
     drt_scene *one = one_receiver(scene, (size_t)f);
-    DRT_CHECK_OK(drt_eval_points_grad(ctx, one, &o, xy, n, single));
+    DRT_CHECK_OK(drt_eval_points_grad(ctx, one, o, xy, n, single));
     for (int i = 0; i < n; i++)
       for (int c = 0; c < 3; c++)
         ck_assert_msg(close_enough(pairs[3 * (i * n_rx + f) + c],
@@ -314,6 +301,114 @@ START_TEST(pairs_match_sums_ref_and_single_receivers) {
   free(ref);
   free(sums);
   free(single);
+}
+
+/* Loop index: method (3) x smoothing (3), on the paper's scene. */
+START_TEST(pairs_match_sums_ref_and_single_receivers) {
+  const int n = N_PAIR_POINTS;
+  drt_scene *scene = paper_scene(3);
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.vary = DRT_VARY_TX;
+  o.order_min = 0;
+  o.order_max = 2;
+  o.method = (drt_method)(_i / 3);
+  o.smoothing = (drt_smoothing)(_i % 3);
+  o.alpha = 20;
+  drt__rng rng;
+  drt__rng_seed(&rng, 42 + (uint64_t)_i);
+  double xy[2 * N_PAIR_POINTS];
+  for (int k = 0; k < 2 * n; k++) xy[k] = drt__rng_uniform(&rng);
+  check_pairs(scene, &o, xy, n);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
+/* A street of my own in metres: two facades, a metal panel, two
+ * receivers. */
+static drt_scene *radio_scene(void) {
+  drt_scene *scene;
+  DRT_CHECK_OK(drt_scene_create(&scene));
+  drt_object walls[] = {
+      {.type = DRT_OBJECT_WALL, .ax = 0, .ay = 0, .bx = 100, .by = 0,
+       .material = DRT_MATERIAL_CONCRETE},
+      {.type = DRT_OBJECT_WALL, .ax = 0, .ay = 16, .bx = 100, .by = 16,
+       .material = DRT_MATERIAL_BRICK},
+      {.type = DRT_OBJECT_WALL, .ax = 50, .ay = 2, .bx = 54, .by = 10,
+       .material = DRT_MATERIAL_METAL}};
+  for (int i = 0; i < 3; i++) DRT_CHECK_OK(drt_scene_add_object(scene, &walls[i]));
+  DRT_CHECK_OK(drt_scene_add_rx(scene, NULL, 40, 4));
+  DRT_CHECK_OK(drt_scene_add_rx(scene, NULL, 70, 12));
+  DRT_CHECK_OK(drt_scene_add_tx(scene, NULL, 10, 8));
+  return scene;
+}
+
+static drt_trace_options radio_options(void) {
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.model = DRT_MODEL_RADIO;
+  o.vary = DRT_VARY_TX;
+  o.smoothing = DRT_SMOOTHING_SIGMOID;
+  o.alpha = 5; /* 1/m */
+  return o;
+}
+
+/* The radio model's pairs, loop index method (3) x sum (2): each pair is
+ * one link, so the coherent sum's pairs add to the per-receiver powers
+ * the summing evaluation adds. */
+START_TEST(radio_pairs_match_sums_ref_and_single_receivers) {
+  enum { N = 40 };
+  drt_scene *scene = radio_scene();
+  drt_trace_options o = radio_options();
+  o.order_max = _i / 2 == DRT_METHOD_IM ? 2 : 1;
+  o.method = (drt_method)(_i / 2);
+  o.sum = (drt_sum)(_i % 2);
+  drt__rng rng;
+  drt__rng_seed(&rng, 77 + (uint64_t)_i);
+  double xy[2 * N];
+  for (int k = 0; k < N; k++) {
+    xy[2 * k] = 1 + 98 * drt__rng_uniform(&rng);
+    xy[2 * k + 1] = 0.5 + 15 * drt__rng_uniform(&rng);
+  }
+  check_pairs(scene, &o, xy, N);
+  /* A receiver map's pairs would need each lane's antenna: refused. */
+  double out[6];
+  o.vary = DRT_VARY_RX;
+  ck_assert_int_eq(drt_eval_pairs_grad(ctx, scene, &o, xy, 1, out),
+                   DRT_EUNSUPPORTED);
+  drt_scene_destroy(scene);
+}
+END_TEST
+
+/* A radio descent: F is min_i P_i / 1 mW (its dB are dBm), recorded at
+ * every step as drt_eval_points gives it; the smoothed gradient moves the
+ * transmitter (in the coherent field's fringes, not always uphill). */
+START_TEST(radio_descent_records_powers_in_milliwatts) {
+  drt_scene *scene = radio_scene();
+  drt_trace_options trace = radio_options();
+  drt_optimize_options oo;
+  drt_optimize_options_init(&oo);
+  oo.steps = 30;
+  oo.lr = 1; /* metres */
+  drt_optimize_step steps[31];
+  drt_optimize_result result;
+  DRT_CHECK_OK(drt_optimize_run(ctx, scene, &trace, &oo, steps, &result));
+  ck_assert(result.f_exact > 0 && result.f_start > 0);
+  ck_assert(hypot(result.tx[0] - 10, result.tx[1] - 8) > 1);
+  ck_assert(drt_objective_unit(&trace) == 1e-3);
+  trace.smoothing = DRT_SMOOTHING_NONE;
+  for (int t = 0; t <= result.steps; t += 10) {
+    double f = INFINITY;
+    for (size_t i = 0; i < 2; i++) {
+      drt_scene *one = one_receiver(scene, i);
+      double p;
+      DRT_CHECK_OK(drt_eval_points(ctx, one, &trace, steps[t].tx, 1, &p));
+      f = fmin(f, p / 1e-3);
+      drt_scene_destroy(one);
+    }
+    ck_assert_msg(close_enough(steps[t].f_exact, f), "step %d: %.17g vs %.17g",
+                  t, steps[t].f_exact, f);
+  }
   drt_scene_destroy(scene);
 }
 END_TEST
@@ -742,6 +837,9 @@ static Suite *optimize_suite(void) {
   tcase_add_checked_fixture(device, drt_test_scratch_create,
                             drt_test_scratch_remove);
   tcase_add_loop_test(device, pairs_match_sums_ref_and_single_receivers, 0, 9);
+  tcase_add_loop_test(device, radio_pairs_match_sums_ref_and_single_receivers,
+                      0, 6);
+  tcase_add_test(device, radio_descent_records_powers_in_milliwatts);
   tcase_add_test(device, paper_scenario_smoothed_reaches_global_maximum);
   tcase_add_test(device, paper_scenario_exact_never_moves);
   tcase_add_test(device, recorded_gradient_matches_finite_differences);

@@ -49,11 +49,16 @@ drt_status drt_optimize_options_check(const drt_optimize_options *o) {
   return DRT_OK;
 }
 
+double drt_objective_unit(const drt_trace_options *opt) {
+  if (opt->model != DRT_MODEL_RADIO) return DRT_P0;
+  return opt->quantity == DRT_QUANTITY_PATH_GAIN ? 1.0 : 1e-3;
+}
+
 /* Scratch of one objective evaluation over n receivers. */
 typedef struct objective_eval {
   size_t n;
   double *out; /* 3 n: the pairs' (P, dP/dx, dP/dy) */
-  double *f;   /* n: P_i / P0 */
+  double *f;   /* n: f_i = P_i / drt_objective_unit */
   double *df;  /* 2 n: its gradient */
 } objective_eval;
 
@@ -73,7 +78,7 @@ static void objective_eval_free(objective_eval *e) {
 }
 
 /* F and dF/dtx at tx: every receiver's power and gradient in one launch
- * (drt_eval_pairs_grad), normalised by P0, combined by the objective. */
+ * (drt_eval_pairs_grad), normalised, combined by the objective. */
 static drt_status objective_at(drt_context *ctx, const drt_scene *scene,
                                const drt_trace_options *opt,
                                const drt_optimize_options *o,
@@ -81,10 +86,11 @@ static drt_status objective_at(drt_context *ctx, const drt_scene *scene,
                                double *value, double grad[2]) {
   drt_status status = drt_eval_pairs_grad(ctx, scene, opt, tx, 1, e->out);
   if (status) return status;
+  double unit = drt_objective_unit(opt);
   for (size_t i = 0; i < e->n; i++) {
-    e->f[i] = e->out[3 * i] / DRT_P0;
-    e->df[2 * i] = e->out[3 * i + 1] / DRT_P0;
-    e->df[2 * i + 1] = e->out[3 * i + 2] / DRT_P0;
+    e->f[i] = e->out[3 * i] / unit;
+    e->df[2 * i] = e->out[3 * i + 1] / unit;
+    e->df[2 * i + 1] = e->out[3 * i + 2] / unit;
   }
   *value =
       drt__objective(o->objective, o->temperature, e->f, e->df, e->n, grad);
@@ -253,7 +259,7 @@ static int report_maps_progress(void *user, double done, double total) {
   return m->outer(m->outer_user, m->before + done, m->total);
 }
 
-/* maps[i * cells + k]: P_i / P0 at cell k, a transmitter map per receiver
+/* maps[i * cells + k]: f_i at cell k, a transmitter map per receiver
  * (the value kernels, which sum over receivers, get one at a time). */
 static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
@@ -274,7 +280,7 @@ static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
   }
   drt_context_set_progress(ctx, share.outer, share.outer_user);
   for (size_t k = 0; k < cells * drt_scene_rx_count(scene); k++)
-    maps[k] /= DRT_P0;
+    maps[k] /= drt_objective_unit(opt);
   return status;
 }
 
