@@ -44,6 +44,19 @@ class TraceOptions(ctypes.Structure):
                 ("quantity", ctypes.c_int)]
 
 
+class Path(ctypes.Structure):
+    _fields_ = [("transmitter", ctypes.c_int), ("order", ctypes.c_int),
+                ("objects", ctypes.c_int * 8),
+                ("points", ctypes.c_double * 20),
+                ("length", ctypes.c_double), ("validity", ctypes.c_double),
+                ("amplitude_re", ctypes.c_double),
+                ("amplitude_im", ctypes.c_double),
+                ("power", ctypes.c_double), ("delay", ctypes.c_double),
+                ("departure_deg", ctypes.c_double),
+                ("arrival_deg", ctypes.c_double),
+                ("iterations", ctypes.c_double)]
+
+
 class ContextOptions(ctypes.Structure):
     _fields_ = [("device", ctypes.c_int), ("index", ctypes.c_int),
                 ("precision", ctypes.c_int)]
@@ -187,6 +200,9 @@ _PROTOTYPES = {
                                     c_double_p]),
     "drt_map_objective": (_int, [_vp, _vp, _P(TraceOptions), _int,
                                  ctypes.c_double, _P(Grid), c_double_p]),
+    "drt_trace_paths": (_int, [_vp, _vp, _P(TraceOptions), ctypes.c_double,
+                               ctypes.c_double, _P(_P(Path)), _P(_size)]),
+    "drt_paths_free": (None, [_P(Path)]),
     "drt_scene_param_count": (_size, [_vp, _P(TraceOptions)]),
     "drt_scene_param_name": (_int, [_vp, _P(TraceOptions), _size, _str,
                                     _size]),

@@ -74,8 +74,9 @@ MODELS = {"paper": 0, "radio": 1}
 
 def model(value, radio=False):
     """The model's code: "paper" (default), or where radio is allowed
-    (Scene.map and Scene.eval) "radio" at the library's defaults: 3.5 GHz,
-    20 dBm, coherent sum, vertical polarisation, concrete walls."""
+    (Scene.map, eval, paths and optimize) "radio" at the library's
+    defaults: 3.5 GHz, 20 dBm, coherent sum, vertical polarisation,
+    concrete walls."""
     if value is None or value == "paper":
         return 0
     if value == "radio" and radio:

@@ -20,7 +20,9 @@ def optimize(scene, rx=None, tx=None, steps=100, lr=0.01, alpha_start=1.0,
              precision=None, device=None, context=None, model=None,
              progress=None, callback=None):
     """Adam on one transmitter maximising the objective of the receivers'
-    P_i / P0, alpha raised geometrically (as `drt2d optimize`).
+    f_i, alpha raised geometrically (as `drt2d optimize`): P_i / P0 with
+    model "paper" (default), P_i / 1 mW with "radio" (so 10 log10 F is in
+    dBm; the moving transmitter is isotropic at 20 dBm, 3.5 GHz).
 
     rx: receivers (n, 2) replacing the scene's; tx: the start (default the
     scene's first transmitter). callback(step_dict) is called after each
@@ -30,11 +32,12 @@ def optimize(scene, rx=None, tx=None, steps=100, lr=0.01, alpha_start=1.0,
     "start", "tx", "f_start", "f_exact", "nan_gradients", "n_steps"}."""
     if not isinstance(scene, Scene):
         raise InvalidArgument("scene: expected a drt2d.Scene")
-    _options.model(model)
+    code = _options.model(model, radio=True)
     if rx is not None:
         scene = scene.copy(receivers=rx)
     trace = _options.trace_options(order=order, method=method, only=only,
                                    seed=seed, vary="tx")
+    trace.model = code
     o = _lib.OptimizeOptions()
     lib.drt_optimize_options_init(o)
     o.steps = _options.integer("steps", steps, 1, 1_000_000)

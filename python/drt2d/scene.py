@@ -362,6 +362,45 @@ class Scene:
         return out
 
 
+    def paths(self, rx, order=(0, 1), method="im", smoothing="none",
+              alpha=100.0, precision=None, device=None, model=None,
+              only=None, seed=0, context=None):
+        """Every path with validity V > 0 from each transmitter to the
+        receiver point rx = (x, y), as a list of dicts by transmitter,
+        order and candidate: transmitter (index), order, objects (their
+        indices), points ((order + 2, 2): transmitter, interaction points,
+        receiver), length, validity, amplitude (complex: sqrt(W) with its
+        phase in the radio model, sqrt(R^k / (h^2 + L^2)) in the paper's),
+        power (V |a|^2), delay (s; radio model, else 0), aod_deg, aoa_deg
+        (degrees from +x; the arrival's pointing from the receiver back)
+        and iterations. The coherent power is, per transmitter,
+        |sum V a|^2; otherwise the powers add (docs/method.md 14)."""
+        xy = _point_array("rx", [rx])
+        options, ctx = self._prepare(
+            dict(order=order, method=method, smoothing=smoothing, alpha=alpha,
+                 vary="rx", only=only, seed=seed),
+            device, precision, context, model)
+        found = ctypes.POINTER(_lib.Path)()
+        count = ctypes.c_size_t()
+        ctx.call(lib.drt_trace_paths, self._handle, options, xy[0, 0],
+                 xy[0, 1], ctypes.byref(found), ctypes.byref(count))
+        try:
+            return [_path_dict(found[i]) for i in range(count.value)]
+        finally:
+            lib.drt_paths_free(found)
+
+
+def _path_dict(p):
+    k = p.order
+    return {"transmitter": p.transmitter, "order": k,
+            "objects": tuple(p.objects[:k]),
+            "points": np.array(p.points[:2 * (k + 2)]).reshape(k + 2, 2),
+            "length": p.length, "validity": p.validity,
+            "amplitude": complex(p.amplitude_re, p.amplitude_im),
+            "power": p.power, "delay": p.delay, "aod_deg": p.departure_deg,
+            "aoa_deg": p.arrival_deg, "iterations": p.iterations}
+
+
 def _add_points(handle, points, add_one, add_many):
     """Named points one by one; an (n, 2) array in one call."""
     if isinstance(points, np.ndarray):

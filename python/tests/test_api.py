@@ -222,3 +222,39 @@ def test_radio_model_matches_the_reference_evaluator():
     assert (on_ref[:, 0] > 0).all() and (on_ref[:, 0] < 0.1).all()
     with pytest.raises(drt2d.Unsupported, match="scene gradients"):
         scene.eval(points, model="radio", wrt="scene")
+
+
+def test_paths_add_up_to_eval():
+    # Walls in metres: a long floor, a facade and a slanted panel.
+    scene = drt2d.Scene(walls=[[-50, 0, 50, 0], [-50, 14, 50, 13],
+                               [10, 8, 13, 11]], transmitters=[[-20, 5]])
+    rx = (25.0, 4.0)
+    for model in ("paper", "radio"):
+        paths = scene.paths(rx, order=(0, 2), model=model, precision="double")
+        want = scene.eval([rx], order=(0, 2), model=model, precision="double")
+        field = sum(p["validity"] * p["amplitude"] for p in paths)
+        powers = sum(p["validity"] * abs(p["amplitude"]) ** 2 for p in paths)
+        got = abs(field) ** 2 if model == "radio" else powers
+        np.testing.assert_allclose(got, want[0], rtol=1e-9)
+        direct = [p for p in paths if p["order"] == 0]
+        assert len(direct) == 1 and len(paths) > 3
+        np.testing.assert_allclose(direct[0]["points"], [[-20, 5], rx])
+        np.testing.assert_allclose(direct[0]["length"], np.hypot(45, 1))
+        for p in paths:
+            assert p["points"].shape == (p["order"] + 2, 2)
+            assert len(p["objects"]) == p["order"] and 0 < p["validity"] <= 1
+    with pytest.raises(drt2d.Unsupported, match="ref"):
+        scene.paths(rx, device="ref")
+
+
+def test_radio_optimize_reports_milliwatts():
+    scene = drt2d.Scene(walls=[[0, 0, 100, 0], [0, 16, 100, 16]],
+                        transmitters=[[10, 8]],
+                        receivers=[[40, 4], [70, 12]])
+    run = drt2d.optimize(scene, steps=5, lr=1.0, model="radio",
+                         precision="double")
+    start = np.array(run["start"])
+    powers = [scene.copy(receivers=[r]).eval([start], model="radio",
+                                             vary="tx", precision="double")[0]
+              for r in scene.receivers]
+    np.testing.assert_allclose(run["f_start"], min(powers) / 1e-3, rtol=1e-9)
