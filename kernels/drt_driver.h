@@ -303,8 +303,8 @@ __kernel void trace_paths(DRT_TRACE_ARGS) {
   drt_path_record(&tp, f, &sv, p, out);
   out[4] = (real)steps;
   for (int j = 0; j < order + 2; j++) {
-    out[5 + 2 * j] = path[j].x;
-    out[6 + 2 * j] = path[j].y;
+    out[DRT_PATH_POINTS + 2 * j] = path[j].x;
+    out[DRT_PATH_POINTS + 2 * j + 1] = path[j].y;
   }
 }
 #endif

@@ -11,17 +11,13 @@
 #include "context_impl.h"
 #include "coordinate_range.h"
 #include "error.h"
+#include "power/drt_contribution.h" /* the record's layout */
 #include "radio.h"
 #include "session.h"
 
 /* Candidates a launch traces from every transmitter, at most: bounds the
  * record buffer (PATHS_BATCH_RECORDS records) whatever the scene. */
 #define PATHS_BATCH_RECORDS ((size_t)1 << 16)
-
-/* Reals a record of order k holds (DRT_PATH_RECORD in
- * kernels/power/drt_contribution.h): V, contribution re and im, length,
- * iterations, then the k + 2 points. */
-static size_t record_size(int k) { return 5 + 2 * ((size_t)k + 2); }
 
 /* The paths found so far, grown as they come. */
 typedef struct path_list {
@@ -55,7 +51,8 @@ static void path_of_record(const drt_trace_options *opt, const double *rec,
   p->transmitter = tx;
   p->order = k;
   if (k > 0) memcpy(p->objects, objects, (size_t)k * sizeof *objects);
-  memcpy(p->points, rec + 5, 2 * ((size_t)k + 2) * sizeof *p->points);
+  memcpy(p->points, rec + DRT_PATH_POINTS,
+         2 * ((size_t)k + 2) * sizeof *p->points);
   p->validity = rec[0];
   p->length = rec[3];
   p->iterations = rec[4];
@@ -79,7 +76,7 @@ static drt_status keep_paths(drt__session *s, const drt__candidates *set,
                              size_t first, size_t n, size_t batch,
                              void *raw, double *records, path_list *list) {
   drt_status status = DRT_OK;
-  size_t w = record_size(set->order), rs = drt__real_size(s->ctx);
+  size_t w = (size_t)DRT_PATH_RECORD(set->order), rs = drt__real_size(s->ctx);
   size_t values = (size_t)s->n_fixed * batch * w;
   DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->partial, CL_TRUE, 0,
                                    values * rs, raw, 0, NULL, NULL));
@@ -120,16 +117,14 @@ error:
 }
 
 /* The receiver point as the kernels read it, and the record buffer of
- * `batch` candidates from every transmitter at the highest order. */
+ * `values` reals. */
 static drt_status create_path_buffers(drt__session *s, double rx_x,
-                                      double rx_y, size_t batch) {
+                                      double rx_y, size_t values) {
   double xy[2] = {rx_x, rx_y};
-  size_t records = (size_t)s->n_fixed * batch *
-                   record_size(s->opt->order_max);
   drt_status status = drt__upload_reals(s->ctx, xy, 2, &s->moving);
   if (!status)
     status = drt__create_buffer(s->ctx, CL_MEM_WRITE_ONLY,
-                                records * drt__real_size(s->ctx), &s->partial);
+                                values * drt__real_size(s->ctx), &s->partial);
   /* The kernel's argument list has one; trace_paths writes none. */
   if (!status)
     status = drt__create_buffer(s->ctx, CL_MEM_READ_WRITE, sizeof(cl_uint),
@@ -176,8 +171,11 @@ drt_status drt_trace_paths(drt_context *ctx, const drt_scene *scene,
   size_t batch = PATHS_BATCH_RECORDS / (size_t)s.n_fixed;
   if (batch == 0) batch = 1;
   s.trace_slots = batch;
-  size_t values = (size_t)s.n_fixed * batch * record_size(opt->order_max);
-  status = create_path_buffers(&s, rx_x, rx_y, batch);
+  /* Records of `batch` candidates from every transmitter, at the highest
+   * order's size. */
+  size_t values =
+      (size_t)s.n_fixed * batch * (size_t)DRT_PATH_RECORD(opt->order_max);
+  status = create_path_buffers(&s, rx_x, rx_y, values);
   raw = malloc(values * drt__real_size(ctx));
   records = malloc(values * sizeof *records);
   if (!status && (!raw || !records))

@@ -49,7 +49,7 @@ drt_status drt_optimize_options_check(const drt_optimize_options *o) {
   return DRT_OK;
 }
 
-double drt_objective_unit(const drt_trace_options *opt) {
+double drt_power_reference(const drt_trace_options *opt) {
   if (opt->model != DRT_MODEL_RADIO) return DRT_P0;
   return opt->quantity == DRT_QUANTITY_PATH_GAIN ? 1.0 : 1e-3;
 }
@@ -58,7 +58,7 @@ double drt_objective_unit(const drt_trace_options *opt) {
 typedef struct objective_eval {
   size_t n;
   double *out; /* 3 n: the pairs' (P, dP/dx, dP/dy) */
-  double *f;   /* n: f_i = P_i / drt_objective_unit */
+  double *f;   /* n: f_i = P_i / drt_power_reference */
   double *df;  /* 2 n: its gradient */
 } objective_eval;
 
@@ -86,7 +86,7 @@ static drt_status objective_at(drt_context *ctx, const drt_scene *scene,
                                double *value, double grad[2]) {
   drt_status status = drt_eval_pairs_grad(ctx, scene, opt, tx, 1, e->out);
   if (status) return status;
-  double unit = drt_objective_unit(opt);
+  double unit = drt_power_reference(opt);
   for (size_t i = 0; i < e->n; i++) {
     e->f[i] = e->out[3 * i] / unit;
     e->df[2 * i] = e->out[3 * i + 1] / unit;
@@ -279,8 +279,9 @@ static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
     drt_scene_destroy(one);
   }
   drt_context_set_progress(ctx, share.outer, share.outer_user);
+  double unit = drt_power_reference(opt);
   for (size_t k = 0; k < cells * drt_scene_rx_count(scene); k++)
-    maps[k] /= drt_objective_unit(opt);
+    maps[k] /= unit;
   return status;
 }
 

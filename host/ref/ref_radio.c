@@ -269,8 +269,8 @@ drt_status drt__ref_eval_radio(const drt_scene *scene,
       radio_gradient_at(scene, &flat, o, sets, materials, xy + 2 * i, g, 0,
                         n_fixed, out + 3 * i, iterations);
     else
-      out[i] = radio_power_at(scene, o, sets, materials, xy + 2 * i,
-                              first_cell + i, iterations);
+      out[i] = radio_power_at(scene, o, sets, materials, xy + 2 * i, g,
+                              iterations);
   }
   for (int i = 0; i < n_orders; i++) drt__candidates_free(&sets[i]);
   free(objects);

@@ -55,10 +55,13 @@ DRT_FN drt_cnum drt_endpoint_radio(const drt_traced *tp, int vary_tx, int tx,
 }
 #endif
 
-#ifdef DRT_PATHS
-/* Reals in a path's record (drt_path_record) through k objects. */
-#define DRT_PATH_RECORD(k) (5 + 2 * ((k) + 2))
+/* A path's record (drt_path_record, trace_paths) through k objects:
+ * DRT_PATH_RECORD(k) reals, its k + 2 points (x, y) from DRT_PATH_POINTS;
+ * host/eval/paths.c reads it. */
+#define DRT_PATH_POINTS 5
+#define DRT_PATH_RECORD(k) (DRT_PATH_POINTS + 2 * ((k) + 2))
 
+#ifdef DRT_PATHS
 /* A traced path's record for `drt2d paths` (value programs): its
  * validity V, its contribution's real and imaginary parts, its length,
  * then (written by the caller) the solver's iterations and the path's
