@@ -288,36 +288,8 @@ static double seconds_now(void) {
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static int is_path_gain(const drt__cli_common *c) {
-  return c->trace.model == DRT_MODEL_RADIO &&
-         c->trace.quantity == DRT_QUANTITY_PATH_GAIN;
-}
-
-/* dB of the model's unit: relative to P0 in the paper's, dBm (1 mW) in
- * the radio model's, plain dB for the path gain (a ratio). */
-static double db_reference(const drt__cli_common *c) {
-  if (is_path_gain(c)) return 1.0;
-  return c->trace.model == DRT_MODEL_RADIO ? 1e-3 : DRT_P0;
-}
-
-/* The unit of a map's colour scale, and of its gradient's. */
-static const char *db_unit(const drt__cli_common *c, int gradient) {
-  if (c->trace.model != DRT_MODEL_RADIO)
-    return gradient ? "dB rel. P0 per unit length" : "dB rel. P0";
-  if (is_path_gain(c)) return gradient ? "dB(1/m), path gain" : "dB path gain";
-  return gradient ? "dB(mW/m)" : "dBm";
-}
-
 static void to_db(double *values, size_t n, double reference) {
   for (size_t i = 0; i < n; i++) values[i] = 10.0 * log10(values[i] / reference);
-}
-
-/* The largest finite value rounded up to 5 dB (0 for none). */
-static double db_top(const double *db, size_t n) {
-  double top = -INFINITY;
-  for (size_t i = 0; i < n; i++)
-    if (isfinite(db[i]) && db[i] > top) top = db[i];
-  return isfinite(top) ? 5.0 * ceil(top / 5.0) : 0;
 }
 
 static const char *scene_label(const drt__cli_common *c) {
@@ -375,11 +347,11 @@ static drt_status write_png(const char *path, double *power, const map_args *m,
            c->trace.order_max, mode);
   size_t n = (size_t)m->nx * m->ny;
   int radio = c->trace.model == DRT_MODEL_RADIO;
-  to_db(power, n, db_reference(c));
+  to_db(power, n, drt_power_reference(&c->trace));
   drt__figure fig;
-  figure_of_scene(&fig, power, m, scene, c, title, db_unit(c, 0));
+  figure_of_scene(&fig, power, m, scene, c, title, drt__cli_db_unit(&c->trace, 0));
   if (radio && !m->db_range_given) { /* the data's top, 100 dB deep */
-    fig.db_hi = db_top(power, n);
+    fig.db_hi = drt__cli_db_top(power, n);
     fig.db_lo = fig.db_hi - 100;
   }
   return drt__figure_write(&fig, path, m->dpi);
@@ -430,9 +402,9 @@ static drt_status write_grad_png(const char *path, const double *values,
     arrows[2 * i] = values[3 * i + 1];
     arrows[2 * i + 1] = values[3 * i + 2];
     db[i] = 10.0 * log10(hypot(arrows[2 * i], arrows[2 * i + 1]) /
-                         db_reference(c));
+                         drt_power_reference(&c->trace));
   }
-  top = db_top(db, n); /* a flat map: any scale shows it */
+  top = drt__cli_db_top(db, n); /* a flat map: any scale shows it */
   char title[256], mode[64];
   smoothing_label(c, mode);
   snprintf(title, sizeof title, "%s, gradient by %s, orders %d:%d, %s",
@@ -440,7 +412,7 @@ static drt_status write_grad_png(const char *path, const double *values,
            c->trace.order_min, c->trace.order_max, mode);
   int longer = m->nx > m->ny ? m->nx : m->ny;
   drt__figure fig;
-  figure_of_scene(&fig, db, m, scene, c, title, db_unit(c, 1));
+  figure_of_scene(&fig, db, m, scene, c, title, drt__cli_db_unit(&c->trace, 1));
   fig.db_lo = top - 60;
   fig.db_hi = top;
   fig.arrows = arrows;
@@ -696,7 +668,7 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
   } else {
     /* The radio model's power is in watts, its derivatives in W/m; the
      * path gain is a ratio, its derivatives in 1/m. */
-    if (is_path_gain(c)) printf("x,y,path_gain,dgdx,dgdy,path_gain_db\n");
+    if (drt__cli_path_gain(&c->trace)) printf("x,y,path_gain,dgdx,dgdy,path_gain_db\n");
     else printf("x,y,power,dpdx,dpdy%s\n", radio ? ",power_dbm" : "");
   }
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
@@ -711,7 +683,7 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
       printf(",%s", text);
     }
     if (radio && !wrt_scene) /* -inf where no path arrives */
-      printf(",%.9g", 10.0 * log10(out[width * i] / db_reference(c)));
+      printf(",%.9g", 10.0 * log10(out[width * i] / drt_power_reference(&c->trace)));
     printf("\n");
   }
   return 0;

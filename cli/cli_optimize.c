@@ -261,7 +261,7 @@ static double db_of(double f) { return 10.0 * log10(f); }
 
 static void print_result(const drt_optimize_result *r,
                          const drt_trace_options *trace) {
-  const char *unit = drt__objective_db_unit(trace);
+  const char *unit = drt__cli_db_unit(trace, 0);
   printf("# start (%.9g, %.9g): F exact %.9g (%.2f %s); end (%.9g, %.9g): F "
          "exact %.9g (%.2f %s); %d NaN gradient components\n",
          r->start[0], r->start[1], r->f_start, db_of(r->f_start), unit,

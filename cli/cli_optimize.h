@@ -43,10 +43,7 @@ drt_status drt__optimize_write_json(const drt__optimize_run *run);
 drt_status drt__optimize_write_png(const drt__optimize_run *run);
 drt_status drt__optimize_write_frames(const drt__optimize_run *run);
 
-/* Labels shared by the outputs: the objective's name, and the unit of
- * 10 log10 F (drt_objective_unit): "dB rel. P0", "dBm" or "dB path
- * gain". */
+/* Labels shared by the outputs. */
 const char *drt__objective_name(drt_objective objective);
-const char *drt__objective_db_unit(const drt_trace_options *trace);
 
 #endif

@@ -17,11 +17,6 @@ const char *drt__objective_name(drt_objective objective) {
   return names[objective];
 }
 
-const char *drt__objective_db_unit(const drt_trace_options *trace) {
-  if (trace->model != DRT_MODEL_RADIO) return "dB rel. P0";
-  return trace->quantity == DRT_QUANTITY_PATH_GAIN ? "dB path gain" : "dBm";
-}
-
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -61,7 +56,7 @@ static cJSON *settings_json(const drt__optimize_run *run) {
   cJSON_AddStringToObject(s, "smoothing", drt__smoothing_name(o->smoothing));
   cJSON_AddStringToObject(s, "objective", drt__objective_name(o->objective));
   cJSON_AddStringToObject(s, "objective_db_unit",
-                          drt__objective_db_unit(&a->common.trace));
+                          drt__cli_db_unit(&a->common.trace, 0));
   cJSON_AddNumberToObject(s, "temperature", o->temperature);
   cJSON_AddNumberToObject(s, "order_min", a->common.trace.order_min);
   cJSON_AddNumberToObject(s, "order_max", a->common.trace.order_max);
@@ -164,11 +159,7 @@ static void colour_scale(const drt__optimize_args *a, const double *db,
     range[1] = a->db_hi;
     return;
   }
-  double top = -INFINITY;
-  for (size_t k = 0; k < n; k++)
-    if (isfinite(db[k]) && db[k] > top) top = db[k];
-  if (!isfinite(top)) top = 0; /* F = 0 everywhere: any scale shows it */
-  range[1] = 5.0 * ceil(top / 5.0);
+  range[1] = drt__cli_db_top(db, n); /* F = 0 everywhere: 0, any scale */
   range[0] = range[1] - 40.0;
 }
 
@@ -188,7 +179,7 @@ static drt__figure make_figure(const drt__optimize_run *run, const double *db,
   const drt__optimize_args *a = run->args;
   static char unit[48];
   snprintf(unit, sizeof unit, "objective, %s",
-           drt__objective_db_unit(&a->common.trace));
+           drt__cli_db_unit(&a->common.trace, 0));
   drt__figure fig = {
       .db = db, .nx = a->nx, .ny = a->ny,
       .db_lo = range[0], .db_hi = range[1],
@@ -210,7 +201,7 @@ static drt_status no_memory(void) {
 static void db_text(const drt__optimize_run *run, double f, char out[32]) {
   if (f > 0)
     snprintf(out, 32, "%.2f %s", 10.0 * log10(f),
-             drt__objective_db_unit(&run->args->common.trace));
+             drt__cli_db_unit(&run->args->common.trace, 0));
   else snprintf(out, 32, "F = 0");
 }
 

@@ -643,3 +643,21 @@ void drt__cli_longopts(struct option *out, const char *const *own, int n_own,
   out[k++] = (struct option){"help", no_argument, NULL, 'h'};
   out[k] = (struct option){0, 0, 0, 0};
 }
+
+int drt__cli_path_gain(const drt_trace_options *t) {
+  return t->model == DRT_MODEL_RADIO && t->quantity == DRT_QUANTITY_PATH_GAIN;
+}
+
+const char *drt__cli_db_unit(const drt_trace_options *t, int gradient) {
+  if (t->model != DRT_MODEL_RADIO)
+    return gradient ? "dB rel. P0 per unit length" : "dB rel. P0";
+  if (drt__cli_path_gain(t)) return gradient ? "dB(1/m), path gain" : "dB path gain";
+  return gradient ? "dB(mW/m)" : "dBm";
+}
+
+double drt__cli_db_top(const double *db, size_t n) {
+  double top = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(db[i]) && db[i] > top) top = db[i];
+  return isfinite(top) ? 5.0 * ceil(top / 5.0) : 0;
+}

@@ -134,6 +134,15 @@ void drt__cli_longopts(struct option *out, const char *const *own, int n_own,
                        const char *const *shared, int n_shared,
                        const struct option *flags, int n_flags);
 
+/* The units of the model's dB figures: whether the radio model computes
+ * the path gain; the unit of 10 log10(P / drt_power_reference) for a map
+ * and of its gradient's ("dB rel. P0", "dBm", "dB path gain", ...); the
+ * largest finite of n dB values rounded up to 5 dB (0 for none), a colour
+ * scale's default top. */
+int drt__cli_path_gain(const drt_trace_options *trace);
+const char *drt__cli_db_unit(const drt_trace_options *trace, int gradient);
+double drt__cli_db_top(const double *db, size_t n);
+
 /* Prints one CSV field to stdout, quoted (RFC 4180) when it holds a
  * separator, a quote or a line break (names come from scene files). */
 void drt__cli_print_csv_field(const char *text);

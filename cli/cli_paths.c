@@ -130,17 +130,11 @@ static int is_radio(const drt__cli_common *c) {
   return c->trace.model == DRT_MODEL_RADIO;
 }
 static int is_path_gain(const drt__cli_common *c) {
-  return is_radio(c) && c->trace.quantity == DRT_QUANTITY_PATH_GAIN;
-}
-
-/* The power's dB reference: 1 mW, 1 (path gain), or the paper's P0. */
-static double db_reference(const drt__cli_common *c) {
-  if (is_path_gain(c)) return 1.0;
-  return is_radio(c) ? 1e-3 : DRT_P0;
+  return drt__cli_path_gain(&c->trace);
 }
 
 static double db_of(const drt__cli_common *c, double power) {
-  return 10.0 * log10(power / db_reference(c));
+  return 10.0 * log10(power / drt_power_reference(&c->trace));
 }
 
 static const char *power_name(const drt__cli_common *c) {
@@ -152,7 +146,7 @@ static const char *db_name(const drt__cli_common *c) {
                          : "power_db";
 }
 static const char *db_unit(const drt__cli_common *c) {
-  return is_path_gain(c) ? "dB path gain" : is_radio(c) ? "dBm" : "dB rel. P0";
+  return drt__cli_db_unit(&c->trace, 0);
 }
 
 /* The received power of the paths: coherent, the sum over transmitters of
@@ -344,14 +338,6 @@ static void free_rays(rays *r) {
   free(r->start);
 }
 
-/* The scale's top: the strongest path rounded up to 5 dB (0 for none). */
-static double strongest_db(const double *db, size_t n) {
-  double top = -INFINITY;
-  for (size_t i = 0; i < n; i++)
-    if (isfinite(db[i]) && db[i] > top) top = db[i];
-  return isfinite(top) ? 5.0 * ceil(top / 5.0) : 0;
-}
-
 static void figure_title(const paths_args *a, const double rx[2], size_t n,
                          double total, char title[160]) {
   const drt__cli_common *c = &a->common;
@@ -400,7 +386,7 @@ static int write_png(const paths_args *a, const drt_scene *scene,
   fig.ray_db = r.db;
   fig.n_rays = n;
   if (!a->db_given) {
-    fig.db_hi = strongest_db(r.db, n);
+    fig.db_hi = drt__cli_db_top(r.db, n); /* the strongest path */
     fig.db_lo = fig.db_hi - FIGURE_DB_SPAN;
   }
   drt_status status = drt__figure_write(&fig, a->png, a->dpi);

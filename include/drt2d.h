@@ -555,7 +555,7 @@ DRT_API void drt_context_last_stats(const drt_context *context,
 /* ------------------------------------------------------------------------ */
 
 /* What the transmitter placement maximises over the receivers' normalised
- * powers f_i = P_i / drt_objective_unit(options): P_i / P0 in the paper's
+ * powers f_i = P_i / drt_power_reference(options): P_i / P0 in the paper's
  * model, P_i / 1 mW in the radio model (so 10 log10 f_i is in dBm; the
  * path gain's unit is 1, dB). */
 typedef enum drt_objective {
@@ -564,9 +564,10 @@ typedef enum drt_objective {
   DRT_OBJECTIVE_SOFTMIN = 2, /* -T log sum_i exp(-f_i / T) */
 } drt_objective;
 
-/* The unit of the objective's powers: DRT_P0 (paper's model), 1e-3 W
- * (radio model), or 1 (radio model, DRT_QUANTITY_PATH_GAIN). */
-DRT_API double drt_objective_unit(const drt_trace_options *options);
+/* The power the model's dB are relative to, and the unit of the
+ * objective's f_i: DRT_P0 (paper's model), 1e-3 W (radio model: dBm), or
+ * 1 (radio model, DRT_QUANTITY_PATH_GAIN: a ratio). */
+DRT_API double drt_power_reference(const drt_trace_options *options);
 
 /* Value and gradient of every (point, fixed endpoint) pair apart, where
  * drt_eval_points_grad sums over the fixed endpoints (the scene's

@@ -395,7 +395,7 @@ START_TEST(radio_descent_records_powers_in_milliwatts) {
   DRT_CHECK_OK(drt_optimize_run(ctx, scene, &trace, &oo, steps, &result));
   ck_assert(result.f_exact > 0 && result.f_start > 0);
   ck_assert(hypot(result.tx[0] - 10, result.tx[1] - 8) > 1);
-  ck_assert(drt_objective_unit(&trace) == 1e-3);
+  ck_assert(drt_power_reference(&trace) == 1e-3);
   trace.smoothing = DRT_SMOOTHING_NONE;
   for (int t = 0; t <= result.steps; t += 10) {
     double f = INFINITY;
