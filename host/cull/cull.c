@@ -23,16 +23,18 @@
 #include "cull_geometry.h"
 #include "error.h"
 
-/* The segment test's tolerance (kernels/base/drt_geometry.h). */
+/* The segment test's tolerance (kernels/base/drt_geometry.h): relative
+ * in the paper's model, in metres in the radio model's. */
 #define SEGMENT_TOL 0.005
+#define SEGMENT_EPS_M 1e-3
 /* The sigmoid has no compact support: a test is taken as 0 where it is
  * below e^-36.9 < 1e-16, i.e. at alpha x below minus this, so a skipped
  * path adds less than 1e-16 of its power (and a skipped obstruction
  * changes V by less): far inside the contract's 1e-12, and below the
  * rounding of a double sum. */
 #define SIGMOID_TAIL 36.9
-/* Slack on every margin, in parameter units, for the kernels' rounding
- * in float. */
+/* Slack on every margin, in parameter units (a share of the segment), for
+ * the kernels' rounding in float. */
 #define ROUNDING_SLACK 1e-3
 
 static drt__pt sub(drt__pt a, drt__pt b) { return (drt__pt){a.x - b.x, a.y - b.y}; }
@@ -67,16 +69,24 @@ uint64_t drt__candidate_rank(const int *pos, int k, size_t n) {
   return rank;
 }
 
-/* Margins of the smoothing mode: where "u in [0, 1]" can be non-zero,
- * where a segment test can be non-zero (outer) and where it is surely 1
- * (inner), in parameter units. */
+/* Margins of the model and smoothing mode (docs/method.md §13): the
+ * smoothing's band where a test is neither surely 0 nor surely 1, the
+ * segment test's tolerance, and a relative slack for the kernels'
+ * rounding in float. The paper's tests are relative to each segment's
+ * length; the radio model's are in metres (its alpha in 1/m). */
 static void set_margins(drt__culler *c, const drt_trace_options *opt) {
   double band = 0;
   if (opt->smoothing == DRT_SMOOTHING_HARD_SIGMOID) band = 3 / opt->alpha;
   if (opt->smoothing == DRT_SMOOTHING_SIGMOID) band = SIGMOID_TAIL / opt->alpha;
-  c->on_margin = band + ROUNDING_SLACK;
-  c->outer = SEGMENT_TOL + band + ROUNDING_SLACK;
-  c->inner = -SEGMENT_TOL + band + ROUNDING_SLACK;
+  if (opt->model == DRT_MODEL_RADIO) {
+    c->on = (drt__margin){ROUNDING_SLACK, band};
+    c->outer = (drt__margin){ROUNDING_SLACK, SEGMENT_EPS_M + band};
+    c->inner = (drt__margin){ROUNDING_SLACK, band - SEGMENT_EPS_M};
+  } else {
+    c->on = (drt__margin){band + ROUNDING_SLACK, 0};
+    c->outer = (drt__margin){SEGMENT_TOL + band + ROUNDING_SLACK, 0};
+    c->inner = (drt__margin){-SEGMENT_TOL + band + ROUNDING_SLACK, 0};
+  }
 }
 
 static int fwd_grow(fwd_set *s, int k) {
@@ -131,7 +141,7 @@ static drt__pt centre(const drt__cset *s) {
 int drt__leg_blocked(const drt__culler *c, drt__grid_marks *marks,
                      const drt__cset *p, const drt__cset *q, int skip_a,
                      int skip_b) {
-  if (c->inner >= 0.5) return 0; /* no test is surely 1 */
+  if (c->inner.rel >= 0.5) return 0; /* no test is surely 1 */
   drt__pt line[2] = {centre(p), centre(q)};
   leg_query lq = {c, p, q, skip_a, skip_b};
   return drt__wall_grid_visit(&c->grid, marks, line, 2, blocks_leg, &lq);
@@ -151,7 +161,9 @@ static int extend(drt__culler *c, drt__grid_marks *marks, drt__pt source,
                   size_t e, int k, int q, fwd_set *to) {
   drt__seg wq = c->walls[c->objects[q]];
   int plain = !zero_length(wq) && (!from || from->plain[e]);
-  double lo = -c->on_margin, hi = 1 + c->on_margin;
+  double wall_len = hypot(wq.b.x - wq.a.x, wq.b.y - wq.a.y);
+  double on = wall_len > 0 ? drt__margin_share(c->on, wall_len) : 0;
+  double lo = -on, hi = 1 + on;
   drt__pt image_from = source;
   drt__cset set_from = {1, {source}};
   int last = -1;

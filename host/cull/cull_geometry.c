@@ -40,20 +40,31 @@ int drt__project_onto(drt__pt center, const drt__cset *set, drt__seg wall,
 }
 
 int drt__blocks_all(const drt__cset *p, const drt__cset *q, drt__seg wall,
-                    double inner) {
+                    drt__margin inner) {
   drt__pt t = sub(wall.b, wall.a);
-  if ((t.x == 0 && t.y == 0) || inner >= 0.5) return 0;
+  double len = hypot(t.x, t.y);
+  if (len == 0 || p->n < 1 || q->n < 1) return 0;
+  double wall_in = drt__margin_share(inner, len);
+  if (wall_in >= 0.5) return 0;
   /* Distances to the wall's line times |t|: only signs and ratios count. */
   double sp[4] = {0}, sq[4] = {0};
-  if (p->n < 1 || q->n < 1) return 0;
   for (int i = 0; i < p->n; i++) sp[i] = cross(t, sub(p->v[i], wall.a));
   for (int i = 0; i < q->n; i++) sq[i] = cross(t, sub(q->v[i], wall.a));
   /* Strictly apart on either side of the wall's line. */
-  double side = sp[0] > 0 ? 1 : -1;
-  for (int i = 0; i < p->n; i++)
+  double side = sp[0] > 0 ? 1 : -1, near_p = INFINITY, near_q = INFINITY;
+  for (int i = 0; i < p->n; i++) {
     if (!(side * sp[i] > 0)) return 0;
-  for (int i = 0; i < q->n; i++)
+    near_p = min2(near_p, fabs(sp[i]) / len);
+  }
+  for (int i = 0; i < q->n; i++) {
     if (!(side * sq[i] < 0)) return 0;
+    near_q = min2(near_q, fabs(sq[i]) / len);
+  }
+  /* Every leg crosses the line, so it is at least near_p + near_q long:
+   * that bounds the share of a positive inner.abs (a negative one only
+   * widens the range where the test is 1, and is left out). */
+  double leg_in = inner.rel + (inner.abs > 0 ? inner.abs / (near_p + near_q) : 0);
+  if (!(leg_in < 0.5)) return 0;
   for (int i = 0; i < p->n; i++)
     for (int j = 0; j < q->n; j++) {
       drt__pt leg = sub(q->v[j], p->v[i]);
@@ -61,8 +72,8 @@ int drt__blocks_all(const drt__cset *p, const drt__cset *q, drt__seg wall,
       if (d == 0) return 0;
       double along_wall = cross(sub(p->v[i], wall.a), leg) / d;
       double along_leg = fabs(sp[i]) / (fabs(sp[i]) + fabs(sq[j]));
-      if (!(along_wall >= inner && along_wall <= 1 - inner)) return 0;
-      if (!(along_leg >= inner && along_leg <= 1 - inner)) return 0;
+      if (!(along_wall >= wall_in && along_wall <= 1 - wall_in)) return 0;
+      if (!(along_leg >= leg_in && along_leg <= 1 - leg_in)) return 0;
     }
   return 1;
 }
@@ -154,10 +165,11 @@ static int separated(drt__seg s, const drt__pt *hull, int n, double tol) {
   return !(above && below);
 }
 
-int drt__segment_meets_hull(drt__seg s, const drt__pt *hull, int n) {
+int drt__segment_meets_hull(drt__seg s, const drt__pt *hull, int n,
+                            double reach) {
   double scale = fabs(s.a.x) + fabs(s.a.y) + fabs(s.b.x) + fabs(s.b.y);
   for (int i = 0; i < n; i++) scale += fabs(hull[i].x) + fabs(hull[i].y);
-  const double tol = 1e-9 * (scale + 1);
+  const double tol = 1e-9 * (scale + 1) + reach;
   if (n >= 3) return !separated(s, hull, n, tol);
   if (n == 1) return point_segment_distance(hull[0], s.a, s.b) <= tol;
   return segments_near(s.a, s.b, hull[0], hull[1], tol);
@@ -179,25 +191,27 @@ static void cell_range(const drt__wall_grid *g, double lo, double hi, int x,
   *last = clamp_index((hi - origin) / size, n);
 }
 
-/* A wall's box extended by `outer` of its length at both ends. */
-static void extended_box(drt__seg w, double outer, double box[4]) {
+/* A wall's box extended by `outer` at both ends and by outer.abs on
+ * every side (a zero-length wall: by outer.abs). */
+static void extended_box(drt__seg w, drt__margin outer, double box[4]) {
   drt__pt d = sub(w.b, w.a);
-  drt__pt a = {w.a.x - outer * d.x, w.a.y - outer * d.y};
-  drt__pt b = {w.b.x + outer * d.x, w.b.y + outer * d.y};
-  box[0] = min2(a.x, b.x);
-  box[1] = min2(a.y, b.y);
-  box[2] = max2(a.x, b.x);
-  box[3] = max2(a.y, b.y);
+  double len = hypot(d.x, d.y), e = len > 0 ? drt__margin_share(outer, len) : 0;
+  drt__pt a = {w.a.x - e * d.x, w.a.y - e * d.y};
+  drt__pt b = {w.b.x + e * d.x, w.b.y + e * d.y};
+  box[0] = min2(a.x, b.x) - outer.abs;
+  box[1] = min2(a.y, b.y) - outer.abs;
+  box[2] = max2(a.x, b.x) + outer.abs;
+  box[3] = max2(a.y, b.y) + outer.abs;
 }
 
 int drt__wall_grid_build(drt__wall_grid *g, const drt__seg *walls,
-                         const int *usable, size_t n, double outer) {
+                         const int *usable, size_t n, drt__margin outer) {
   memset(g, 0, sizeof *g);
   double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
   for (size_t i = 0; i < n; i++) {
     double box[4];
     if (!usable[i]) continue;
-    extended_box(walls[i], 0, box);
+    extended_box(walls[i], (drt__margin){0, 0}, box);
     lo[0] = min2(lo[0], box[0]);
     lo[1] = min2(lo[1], box[1]);
     hi[0] = max2(hi[0], box[2]);

@@ -24,7 +24,10 @@ struct drt__culler {
   int *obstructs;    /* whether the object can block (not a vertex) */
   int *all_blockers; /* every object that obstructs, increasing */
   size_t n_all_blockers;
-  double on_margin, outer, inner;
+  /* Where "u in [0, 1]" on an interaction's wall can be non-zero (on),
+   * where a segment test can be non-zero (outer) and where it is surely
+   * 1 (inner), from each segment's ends. */
+  drt__margin on, outer, inner;
   size_t chunk[DRT_MAX_ORDER + 1];
   drt__wall_grid grid;
   int n_src;

@@ -98,10 +98,13 @@ static int add_if_near(void *data, int wall) {
   list_query *q = data;
   if (q->seen[wall] || !q->c->obstructs[wall]) return 0;
   drt__seg w = q->c->walls[wall];
-  double e = q->c->outer, dx = w.b.x - w.a.x, dy = w.b.y - w.a.y;
+  double dx = w.b.x - w.a.x, dy = w.b.y - w.a.y, len = hypot(dx, dy);
+  double e = len > 0 ? drt__margin_share(q->c->outer, len) : 0;
   drt__seg extended = {{w.a.x - e * dx, w.a.y - e * dy},
                        {w.b.x + e * dx, w.b.y + e * dy}};
-  if (drt__segment_meets_hull(extended, q->hull, q->n_hull)) {
+  /* The hull extends each leg by outer.rel of its length; the metres of
+   * outer.abs beyond a leg's ends are the reach. */
+  if (drt__segment_meets_hull(extended, q->hull, q->n_hull, q->c->outer.abs)) {
     q->seen[wall] = 1;
     q->list[(*q->n)++] = wall;
   }
@@ -126,7 +129,7 @@ static size_t near_objects(const drt__culler *c, drt__grid_marks *marks,
   size_t n = 0;
   for (int j = 0; j <= k; j++) {
     drt__pt hull[16];
-    int n_hull = drt__leg_hull(&sets[j], &sets[j + 1], c->outer, hull);
+    int n_hull = drt__leg_hull(&sets[j], &sets[j + 1], c->outer.rel, hull);
     list_query q = {c, hull, n_hull, list, &n, seen};
     drt__wall_grid_visit(&c->grid, marks, hull, n_hull, add_if_near, &q);
   }

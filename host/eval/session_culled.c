@@ -11,6 +11,7 @@
 #include "cl_runtime.h"
 #include "context_impl.h"
 #include "error.h"
+#include "radio.h"
 #include "session.h"
 
 /* Points of a culled tile: the host culls a tile while the device waits,
@@ -24,9 +25,8 @@
 
 int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
                        drt__eval_kind kind) {
-  /* The radio model's tests in metres have no culling margins yet. */
   if (opt->candidates != DRT_CANDIDATES_VISIBLE ||
-      opt->method != DRT_METHOD_IM || opt->model != DRT_MODEL_PAPER ||
+      opt->method != DRT_METHOD_IM ||
       (kind != DRT__EVAL_POWER && kind != DRT__EVAL_GRADIENT))
     return 0;
   size_t n_cand = drt_scene_candidate_objects(scene, opt), obstructing = 0;
@@ -273,7 +273,10 @@ static drt_status run_group(drt__session *s, const unit_group *g,
   struct drt__tile_slot *slot = &s->slots[0];
   int *item_unit = malloc((g->cells / lanes + 1) * sizeof *item_unit);
   double *results = malloc(g->cells * s->components * sizeof *results);
-  if (!item_unit || !results) {
+  /* Radio programs return the field's parts, turned into powers here. */
+  int radio = s->fields != s->components;
+  double *fields = radio ? malloc(g->cells * s->fields * sizeof *fields) : results;
+  if (!item_unit || !results || !fields) {
     status = drt__fail(DRT_ENOMEM, "culling: out of memory");
     goto done;
   }
@@ -287,9 +290,10 @@ static drt_status run_group(drt__session *s, const unit_group *g,
   status = launch_group(s, g, d);
   if (status) goto done;
   DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0,
-                                   g->cells * s->components * rs,
+                                   g->cells * s->fields * rs,
                                    slot->results, 0, NULL, NULL));
-  drt__load_reals(s->ctx, slot->results, g->cells * s->components, results);
+  drt__load_reals(s->ctx, slot->results, g->cells * s->fields, fields);
+  if (radio) drt__radio_powers(s->opt, s->components, fields, g->cells, results);
   size_t cell = 0;
   for (size_t p = g->p0; p < g->p1;) {
     size_t end = piece_end(s, p, n);
@@ -305,6 +309,7 @@ done:
   if (d->item_unit) clReleaseMemObject(d->item_unit);
   d->item_unit = NULL;
   free(item_unit);
+  if (fields != results) free(fields);
   free(results);
   return status;
 }
