@@ -166,6 +166,7 @@ _PROTOTYPES = {
     "drt_scene_add_tx": (_int, [_vp, _str, ctypes.c_double, ctypes.c_double]),
     "drt_scene_add_rx": (_int, [_vp, _str, ctypes.c_double, ctypes.c_double]),
     "drt_scene_add_tx_points": (_int, [_vp, c_double_p, _size]),
+    "drt_scene_set_tx_antenna": (_int, [_vp, _size, _P(Antenna)]),
     "drt_scene_add_rx_points": (_int, [_vp, c_double_p, _size]),
     "drt_scene_clear_tx": (None, [_vp]),
     "drt_scene_clear_rx": (None, [_vp]),

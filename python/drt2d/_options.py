@@ -72,19 +72,16 @@ def only_bits(value):
 MODELS = {"paper": 0, "radio": 1}
 
 
-def model(value, radio=False):
-    """The model's code: "paper" (default), or where radio is allowed
-    (Scene.map, eval, paths and optimize) "radio" at the library's
+def model(value):
+    """The model's code: "paper" (default) or "radio" at the library's
     defaults: 3.5 GHz, 20 dBm, coherent sum, vertical polarisation,
     concrete walls."""
     if value is None or value == "paper":
         return 0
-    if value == "radio" and radio:
+    if value == "radio":
         return 1
-    allowed = "'paper' or 'radio'" if radio else "'paper' (the radio " \
-        "model has no gradients here yet)"
     raise InvalidArgument(f"model: invalid value {value!r} (expected "
-                          f"{allowed})")
+                          f"'paper' or 'radio')")
 
 
 def trace_options(order=(0, 1), method="im", smoothing="none", alpha=100.0,

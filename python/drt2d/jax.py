@@ -48,12 +48,15 @@ class _PairEvaluator:
     fixed one and the others move: one launch gives the power and its
     derivatives by the moving endpoints; a second, with the roles swapped
     (the shared endpoint moving, the others all fixed, each pair apart),
-    gives the derivatives by the shared one."""
+    gives the derivatives by the shared one. In the radio model the
+    shared endpoint is always the transmitter: its swapped launch is then
+    a transmitter map's pairs, the ones the radio model evaluates apart."""
 
     def __init__(self, scene, trace, context):
         self.objects = scene._object_tuples()
         self.trace = trace
         self.context = context
+        self.radio = trace.model != 0
 
     def __call__(self, tx, rx, grads):
         tx, rx = np.broadcast_arrays(np.asarray(tx, np.float64),
@@ -65,7 +68,7 @@ class _PairEvaluator:
         p = np.empty(len(tx))
         d_tx, d_rx = np.empty((len(tx), 2)), np.empty((len(tx), 2))
         n_tx = _distinct_rows(tx)
-        by_tx = n_tx == 1 or n_tx <= _distinct_rows(rx)
+        by_tx = self.radio or n_tx == 1 or n_tx <= _distinct_rows(rx)
         shared, moving = (tx, rx) if by_tx else (rx, tx)
         d_shared, d_moving = (d_tx, d_rx) if by_tx else (d_rx, d_tx)
         for point, rows in _groups(shared):
@@ -175,13 +178,16 @@ def received_power(tx, rx, scene, *, order=(0, 1), method="im",
     broadcast shape without the last axis, in their floating dtype.
 
     Options as Scene.map; precision "double" (or a double Context) gives
-    values and gradients to about 1e-12, "float" to about 1e-5."""
+    values and gradients to about 1e-12, "float" to about 1e-5. With
+    model="radio" the power is in watts (3.5 GHz, 20 dBm from an isotropic
+    antenna, coherent sum, vertical polarisation, walls of the scene's
+    materials or concrete)."""
     if not isinstance(scene, Scene):
         raise InvalidArgument("received_power: scene must be a drt2d.Scene")
-    _options.model(model)
     trace = _options.trace_options(order=order, method=method,
                                    smoothing=smoothing, alpha=alpha, only=only,
                                    seed=seed)
+    trace.model = _options.model(model)
     _check_trace(scene, trace)
     tx = jnp.asarray(tx)
     rx = jnp.asarray(rx)

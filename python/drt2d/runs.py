@@ -32,7 +32,7 @@ def optimize(scene, rx=None, tx=None, steps=100, lr=0.01, alpha_start=1.0,
     "start", "tx", "f_start", "f_exact", "nan_gradients", "n_steps"}."""
     if not isinstance(scene, Scene):
         raise InvalidArgument("scene: expected a drt2d.Scene")
-    code = _options.model(model, radio=True)
+    code = _options.model(model)
     if rx is not None:
         scene = scene.copy(receivers=rx)
     trace = _options.trace_options(order=order, method=method, only=only,

@@ -103,7 +103,8 @@ class Scene:
 
     @staticmethod
     def _build(objects, transmitters, receivers):
-        """A new scene handle: objects as (type, ax, ay, bx, by, phi),
+        """A new scene handle: objects as (type, ax, ay, bx, by, phi[,
+        material, eps_r, sigma, amplitude]),
         endpoints as [(name or None, x, y)] or an (n, 2) float64 array."""
         handle = ctypes.c_void_p()
         check(lib.drt_scene_create(ctypes.byref(handle)))
@@ -147,23 +148,32 @@ class Scene:
             self._handle = None
 
     def copy(self, transmitters=None, receivers=None):
-        """The same objects; the transmitters and receivers given replace
-        the scene's (None keeps them)."""
+        """The same objects (and materials); the transmitters and receivers
+        given replace the scene's (None keeps them, with their antennas)."""
         tx = self._points(lib.drt_scene_tx_count, lib.drt_scene_tx) \
             if transmitters is None else _named_points("transmitters",
                                                        transmitters)
         rx = self._points(lib.drt_scene_rx_count, lib.drt_scene_rx) \
             if receivers is None else _named_points("receivers", receivers)
-        return Scene._wrap(self._build(self._object_tuples(), tx, rx))
+        copy = Scene._wrap(self._build(self._object_tuples(), tx, rx))
+        if transmitters is None:
+            for i in range(lib.drt_scene_tx_count(self._handle)):
+                antenna = lib.drt_scene_tx(self._handle, i).contents.antenna
+                check(lib.drt_scene_set_tx_antenna(copy._handle, i,
+                                                   ctypes.byref(antenna)))
+        return copy
 
     # -- contents ---------------------------------------------------------
 
     def _object_tuples(self):
+        """Every object's fields in _lib.Object's order: type, ax, ay, bx,
+        by, phi, then the radio model's material, eps_r, sigma and
+        amplitude (so copies keep the materials)."""
         n = lib.drt_scene_object_count(self._handle)
         out = []
         for i in range(n):
             o = lib.drt_scene_object(self._handle, i).contents
-            out.append((o.type, o.ax, o.ay, o.bx, o.by, o.phi))
+            out.append(tuple(getattr(o, f) for f, _ in _lib.Object._fields_))
         return out
 
     def _points(self, count, get):
@@ -175,7 +185,7 @@ class Scene:
         return out
 
     def _objects_of(self, kind, columns):
-        rows = [o[1:] for o in self._object_tuples() if o[0] == kind]
+        rows = [o[1:6] for o in self._object_tuples() if o[0] == kind]
         return np.array(rows, dtype=np.float64).reshape(-1, 5)[:, columns]
 
     @property
@@ -264,7 +274,7 @@ class Scene:
     # -- computing --------------------------------------------------------
 
     def _prepare(self, trace, device, precision, context, model):
-        code = _options.model(model, radio=True)
+        code = _options.model(model)
         options = _options.trace_options(**trace)
         options.model = code
         check(lib.drt_trace_options_check(options, self._handle))
