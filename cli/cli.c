@@ -175,7 +175,10 @@ static void print_help(int command) {
            "                      _phi; v for a vertex, ax and ay), "
            "d_<tx name>_x, _y\n"
            "                      (the fixed endpoints) and d_R (reflection "
-           "coefficient)\n%s\n%s\n%s",
+           "coefficient;\n"
+           "                      in the radio model each transmitter's "
+           "d_<tx name>_azimuth\n"
+           "                      instead, per radian)\n%s\n%s\n%s",
            drt__cli_work_limit_help, common_help, device_help);
   else if (command == CMD_INFO)
     printf("usage: drt2d info [OPTIONS]\n\nObjects, transmitters, "

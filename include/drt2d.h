@@ -472,15 +472,17 @@ DRT_API drt_status drt_map_compute_grad(drt_context *context,
 /* Scene parameters, in this order: each object's coordinates in file order
  * (a wall's ax, ay, bx, by; a RIS's also phi; a vertex's ax, ay), the x
  * and y of each fixed endpoint (the transmitters, or with DRT_VARY_TX the
- * receivers), then the reflection coefficient R. Named "d_<o>_<coord>"
- * with <o> the object's type letter (w wall, r ris, v vertex) and index
- * (as in `drt2d info`: "d_w3_ax", "d_r4_phi"), "d_<point name>_x", and
- * "d_R". drt_scene_param_count is their number, which depends on
- * options->vary only. */
+ * receivers), then in the paper's model the reflection coefficient R, in
+ * the radio model (receiver maps) each transmitter's azimuth in radians.
+ * Named "d_<o>_<coord>" with <o> the object's type letter (w wall, r ris,
+ * v vertex) and index (as in `drt2d info`: "d_w3_ax", "d_r4_phi"),
+ * "d_<point name>_x", "d_R" and "d_<tx name>_azimuth".
+ * drt_scene_param_count is their number, which depends on options->vary
+ * and options->model only. */
 DRT_API size_t drt_scene_param_count(const drt_scene *scene,
                                      const drt_trace_options *options);
 /* A buffer of this many bytes holds any parameter name with its NUL. */
-#define DRT_PARAM_NAME_SIZE 40
+#define DRT_PARAM_NAME_SIZE 48
 /* Writes the name of parameter `index` (0 .. drt_scene_param_count - 1)
  * into name, NUL-terminated, cut to size - 1 bytes when longer (never with
  * size >= DRT_PARAM_NAME_SIZE). */

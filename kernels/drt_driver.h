@@ -94,7 +94,9 @@ DRT_FN void drt_trace_path(const drt_interactions *in,
   drt_vec2 path[DRT_MAX_ORDER + 2];
   sink->steps += DRT_FIND_PATH(in, tx, rx, ep->seed, ep->cell, key, path);
   drt_traced tp = {in, path, cand, DRT_METHOD};
-#ifdef DRT_MOVING_OBJECTS
+#if defined(DRT_MOVING_OBJECTS) && defined(DRT_RADIO)
+  drt_scene_radio(&tp, ep->vary_tx, f, ep->n_fixed, sv, p, sink->out);
+#elif defined(DRT_MOVING_OBJECTS)
   drt_scene_power(&tp, ep->vary_tx, f, sv, p, sink->out);
 #elif defined(DRT_RADIO)
   drt_cnum field = drt_endpoint_radio(&tp, ep->vary_tx, ep->vary_tx ? -1 : f,

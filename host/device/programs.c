@@ -42,6 +42,10 @@ static const struct program_spec {
     [DRT__PROGRAM_RADIO_PATHS] = {1, "-DDRT_ND=0 -DDRT_RADIO -DDRT_PATHS",
                                   LANES_ONE,
                                   {"trace_paths", NULL, NULL, NULL, NULL}},
+    [DRT__PROGRAM_RADIO_SCENE] = {1,
+                                  "-DDRT_ND=2 -DDRT_MOVING_OBJECTS -DDRT_RADIO",
+                                  LANES_ONE,
+                                  {"trace_scene", NULL, NULL, NULL, NULL}},
 };
 
 static const char *const method_sources[DRT_METHOD_COUNT] = {

@@ -21,6 +21,7 @@ typedef enum drt__program_kind {
   DRT__PROGRAM_RADIO_GRADIENT, /* and with d/d(moving x, y) */
   DRT__PROGRAM_PATHS,          /* trace_paths: each path's record */
   DRT__PROGRAM_RADIO_PATHS,    /* the same in the radio model */
+  DRT__PROGRAM_RADIO_SCENE,    /* trace_scene in the radio model */
   DRT__PROGRAM_KINDS
 } drt__program_kind;
 

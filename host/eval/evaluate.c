@@ -9,6 +9,7 @@
 #include "coordinate_range.h"
 #include "base/drt_cl_compat.h"
 #include "error.h"
+#include "gradients/drt_moves.h" /* the scene-gradient layout */
 #include "ref_eval.h"
 #include "session.h"
 
@@ -268,6 +269,23 @@ static drt_status one_fixed_scene(const drt_scene *scene, int vary_tx,
   return status;
 }
 
+/* Adds the result of fixed endpoint f evaluated alone (`alone`: one
+ * point's values, `width` of them) into the whole scene's (`whole`); a
+ * scene gradient's endpoint and azimuth slots move to f's place in the
+ * layout of drt_radio_scene_stride. */
+static void add_alone(const double *alone, size_t width, drt__eval_kind kind,
+                      int n_objects, int n_fixed, int f, double *whole) {
+  if (kind != DRT__EVAL_SCENE) {
+    for (size_t c = 0; c < width; c++) whole[c] += alone[c];
+    return;
+  }
+  int endpoints = 4 + DRT_SG_PER_OBJECT * n_objects; /* the first's x */
+  for (int c = 0; c < endpoints; c++) whole[c] += alone[c];
+  for (int c = 0; c < 2; c++) whole[endpoints + 2 * f + c] += alone[endpoints + c];
+  whole[drt_scene_stride(n_objects, n_fixed) + f] +=
+      alone[drt_scene_stride(n_objects, 1)];
+}
+
 /* As evaluate_once. The radio model's coherent sum adds each fixed
  * endpoint's field apart, then their powers: with several, one evaluation
  * each, summed here. */
@@ -282,6 +300,7 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
       n_fixed < 2 || ctx->is_ref || kind == DRT__EVAL_PAIRS)
     return evaluate_once(ctx, scene, opt, kind, source, data, n, out);
   size_t components = drt__eval_components(scene, opt, kind);
+  int n_objects = (int)drt_scene_object_count(scene);
   double *part = malloc((n ? n : 1) * components * sizeof *part);
   if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
   memset(out, 0, n * components * sizeof *out);
@@ -289,9 +308,12 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   for (size_t f = 0; f < n_fixed && !status; f++) {
     drt_scene *alone = NULL;
     status = one_fixed_scene(scene, vary_tx, f, &alone);
+    size_t width = status ? 0 : drt__eval_components(alone, opt, kind);
     if (!status)
       status = evaluate_once(ctx, alone, opt, kind, source, data, n, part);
-    for (size_t i = 0; i < n * components && !status; i++) out[i] += part[i];
+    for (size_t i = 0; i < n && !status; i++)
+      add_alone(part + width * i, width, kind, n_objects, (int)n_fixed,
+                (int)f, out + components * i);
     drt_scene_destroy(alone);
   }
   free(part);

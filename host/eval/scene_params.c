@@ -16,9 +16,9 @@
 static const char *const coord_names[DRT_SG_PER_OBJECT] = {"ax", "ay", "bx",
                                                            "by", "phi"};
 
-/* The longest names: "d_<point name>_x" and "d_r<index>_phi" (an index
- * of up to 20 digits), each with its NUL. */
-_Static_assert(2 + sizeof((drt_point *)0)->name - 1 + 2 + 1 <=
+/* The longest names: "d_<point name>_azimuth" and "d_r<index>_phi" (an
+ * index of up to 20 digits), each with its NUL. */
+_Static_assert(2 + sizeof((drt_point *)0)->name - 1 + 8 + 1 <=
                        DRT_PARAM_NAME_SIZE &&
                    2 + 1 + 20 + 1 + 3 + 1 <= DRT_PARAM_NAME_SIZE,
                "DRT_PARAM_NAME_SIZE must hold every parameter name");
@@ -42,9 +42,18 @@ static const drt_point *fixed_point(const drt_scene *scene,
                                 : drt_scene_tx(scene, f);
 }
 
+/* The parameters after the objects' and the fixed endpoints': R in the
+ * paper's model; in the radio model each fixed transmitter's azimuth (a
+ * receiver map's), none in a transmitter map (its receivers have none,
+ * its moving transmitter is isotropic). */
+static size_t model_params(const drt_scene *scene, const drt_trace_options *o) {
+  if (o->model != DRT_MODEL_RADIO) return 1;
+  return o->vary == DRT_VARY_TX ? 0 : fixed_count(scene, o);
+}
+
 size_t drt_scene_param_count(const drt_scene *scene,
                              const drt_trace_options *options) {
-  size_t count = 2 * fixed_count(scene, options) + 1;
+  size_t count = 2 * fixed_count(scene, options) + model_params(scene, options);
   for (size_t o = 0; o < drt_scene_object_count(scene); o++)
     count += (size_t)object_params(drt_scene_object(scene, o)->type);
   return count;
@@ -52,7 +61,8 @@ size_t drt_scene_param_count(const drt_scene *scene,
 
 /* Walks the parameters in order: calls visit with each one's index into
  * the kernels' layout and what names it (object o and coordinate c; or
- * fixed endpoint f and axis c; or R), stopping when visit returns 1. */
+ * fixed endpoint f and axis c, c = 2 its azimuth; or R), stopping when
+ * visit returns 1. */
 typedef int (*param_visitor)(void *data, size_t slot, size_t object,
                              size_t fixed, int c);
 #define NONE ((size_t)-1)
@@ -65,11 +75,18 @@ static void visit_params(const drt_scene *scene, const drt_trace_options *opt,
     for (int c = 0; c < coords; c++)
       if (visit(data, 3 + DRT_SG_PER_OBJECT * o + (size_t)c, o, NONE, c)) return;
   }
-  for (size_t f = 0; f < fixed_count(scene, opt); f++)
+  size_t n_fixed = fixed_count(scene, opt);
+  for (size_t f = 0; f < n_fixed; f++)
     for (int c = 0; c < 2; c++)
       if (visit(data, 4 + DRT_SG_PER_OBJECT * n + 2 * f + (size_t)c, NONE, f, c))
         return;
-  visit(data, 3 + DRT_SG_PER_OBJECT * n, NONE, NONE, 0);
+  if (opt->model != DRT_MODEL_RADIO) {
+    visit(data, 3 + DRT_SG_PER_OBJECT * n, NONE, NONE, 0);
+    return;
+  }
+  size_t azimuth = (size_t)drt_scene_stride((int)n, (int)n_fixed);
+  for (size_t f = 0; f < model_params(scene, opt); f++)
+    if (visit(data, azimuth + f, NONE, f, 2)) return;
 }
 
 /* Collects the slots of every parameter. */
@@ -102,8 +119,9 @@ static int name_param(void *data, size_t slot, size_t object, size_t fixed,
              type_letter(drt_scene_object(q->scene, object)->type), object,
              coord_names[c]);
   else if (fixed != NONE)
-    snprintf(q->name, q->size, "d_%s_%c",
-             fixed_point(q->scene, q->opt, fixed)->name, c ? 'y' : 'x');
+    snprintf(q->name, q->size, "d_%s_%s",
+             fixed_point(q->scene, q->opt, fixed)->name,
+             c == 2 ? "azimuth" : c ? "y" : "x");
   else
     snprintf(q->name, q->size, "d_R");
   return 1;

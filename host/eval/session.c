@@ -138,8 +138,10 @@ size_t drt__eval_components(const drt_scene *scene,
   if (kind != DRT__EVAL_SCENE) return 3;
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
                                             : drt_scene_tx_count(scene);
-  return (size_t)drt_scene_stride((int)drt_scene_object_count(scene),
-                                  (int)n_fixed);
+  int n_objects = (int)drt_scene_object_count(scene);
+  if (opt->model == DRT_MODEL_RADIO)
+    return (size_t)drt_radio_scene_stride(n_objects, (int)n_fixed);
+  return (size_t)drt_scene_stride(n_objects, (int)n_fixed);
 }
 
 /* Candidates per chunk of a set of `count` (see DRT_CHUNK_CANDIDATES). */
@@ -175,7 +177,7 @@ static size_t tile_capacity(const drt__session *s) {
     size_t cells = DRT_PARTIAL_SLOTS / tile_chunks(s) / 16 * 16;
     return cells < DRT_TILE_CELLS ? cells : DRT_TILE_CELLS;
   }
-  size_t points = DRT_SCENE_TILE_BYTES / (s->components * drt__real_size(s->ctx));
+  size_t points = DRT_SCENE_TILE_BYTES / (s->fields * drt__real_size(s->ctx));
   if (points > DRT_SCENE_TILE_POINTS) points = DRT_SCENE_TILE_POINTS;
   return points ? points : 1;
 }
@@ -228,10 +230,9 @@ static const drt__program_kind program_of_kind[] = {
     [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE,
     [DRT__EVAL_PATHS] = DRT__PROGRAM_PATHS};
 
-/* The program of a kind in the options' model: the radio model has values,
- * endpoint gradients and the pairs of a transmitter map (the optimiser's;
- * a pair work-item of a receiver map would need each lane's transmitter
- * entry) so far (docs/method.md §14). */
+/* The program of a kind in the options' model: the radio model has every
+ * kind but the pairs of a receiver map (a pair work-item would need each
+ * lane's transmitter entry; docs/method.md §14). */
 static drt_status kind_program(const drt_trace_options *opt,
                                drt__eval_kind kind, drt__program_kind *out) {
   *out = program_of_kind[kind];
@@ -240,17 +241,18 @@ static drt_status kind_program(const drt_trace_options *opt,
     *out = DRT__PROGRAM_RADIO_PATHS;
     return DRT_OK;
   }
+  if (kind == DRT__EVAL_SCENE) {
+    *out = DRT__PROGRAM_RADIO_SCENE;
+    return DRT_OK;
+  }
   int tx_pairs = kind == DRT__EVAL_PAIRS && opt->vary == DRT_VARY_TX;
   if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_GRADIENT || tx_pairs) {
     *out = kind == DRT__EVAL_POWER ? DRT__PROGRAM_RADIO_POWER
                                    : DRT__PROGRAM_RADIO_GRADIENT;
     return DRT_OK;
   }
-  return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
-                   "--model paper", kind == DRT__EVAL_PAIRS
-                                         ? "per-pair evaluation of a "
-                                           "receiver map"
-                                         : "scene gradients (--wrt scene)");
+  return drt__fail(DRT_EUNSUPPORTED, "the radio model has no per-pair "
+                   "evaluation of a receiver map yet: use --model paper");
 }
 
 drt_status drt__session_open(drt__session *s, drt_context *ctx,
@@ -265,7 +267,7 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->components = drt__eval_components(scene, opt, kind);
   s->fields = opt->model == DRT_MODEL_RADIO ? 2 * s->components : s->components;
   s->chunked = kind != DRT__EVAL_SCENE && kind != DRT__EVAL_PATHS;
-  s->trace_slots = s->chunked ? DRT_PARTIAL_SLOTS : s->components;
+  s->trace_slots = s->chunked ? DRT_PARTIAL_SLOTS : s->fields;
   drt__program_kind program;
   drt_status status = kind_program(opt, kind, &program);
   if (!status) status = drt__program_get(ctx, program, opt->method, &s->prog);

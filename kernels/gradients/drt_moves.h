@@ -25,9 +25,21 @@ DRT_FN int drt_scene_stride(int n_objects, int n_fixed) {
   return 4 + DRT_SG_PER_OBJECT * n_objects + 2 * n_fixed;
 }
 
-/* Directions of one path of order k. */
+/* Directions of one path of order k: in the radio model one more, the
+ * turn of the transmitter's antenna (its azimuth). */
 DRT_FN int drt_scene_directions(int k) {
+#ifdef DRT_RADIO
+  return DRT_SG_ENDPOINTS + DRT_SG_PER_OBJECT * k + DRT_SG_BLOCKER + 1;
+#else
   return DRT_SG_ENDPOINTS + DRT_SG_PER_OBJECT * k + DRT_SG_BLOCKER;
+#endif
+}
+
+/* The radio model's scene-gradient layout: the paper's (whose R slot
+ * stays 0), then each fixed endpoint's azimuth, for the field's real
+ * part; the same again for its imaginary part. */
+DRT_FN int drt_radio_scene_stride(int n_objects, int n_fixed) {
+  return drt_scene_stride(n_objects, n_fixed) + n_fixed;
 }
 
 /* The moves along the DRT_ND directions of one block: the endpoints; with
@@ -36,6 +48,8 @@ DRT_FN int drt_scene_directions(int k) {
  * the deciding obstruction object's ends p3, p4. */
 typedef struct drt_moves {
   drt_tangent tx, rx;
+  real turn[DRT_ND_SLOTS]; /* the fixed transmitter's boresight turns (the
+                              radio model's last scene direction) */
 #ifdef DRT_MOVING_OBJECTS
   drt_tangent a[DRT_MAX_ORDER], t[DRT_MAX_ORDER], n[DRT_MAX_ORDER];
   drt_tangent phi[DRT_MAX_ORDER];
@@ -87,8 +101,9 @@ DRT_FN void drt_moves_fill(const drt_interactions *in, int vary_tx, int first,
     int endpoint = dir < DRT_SG_ENDPOINTS;
     mv->tx.d[i] = endpoint && on_tx ? drt_axis(dir % 2) : zero;
     mv->rx.d[i] = endpoint && !on_tx ? drt_axis(dir % 2) : zero;
-#ifdef DRT_MOVING_OBJECTS
     int k = in->k, objects_end = DRT_SG_ENDPOINTS + DRT_SG_PER_OBJECT * k;
+    mv->turn[i] = dir == objects_end + DRT_SG_BLOCKER && !vary_tx ? 1 : 0;
+#ifdef DRT_MOVING_OBJECTS
     mv->p3.d[i] = mv->p4.d[i] = zero;
     for (int j = 0; j < k; j++)
       mv->a[j].d[i] = mv->t[j].d[i] = mv->n[j].d[i] = mv->phi[j].d[i] = zero;

@@ -82,7 +82,7 @@ DRT_FN void drt_path_record(const drt_traced *tp, int tx,
   real re = 0, im = 0;
   if (v.v > (real)0) {
 #ifdef DRT_RADIO
-    drt_cnum a = drt_path_amplitude(tp, dpath, sv, tx, length);
+    drt_cnum a = drt_path_amplitude(tp, dpath, &mv, sv, tx, length);
     re = a.re.v;
     im = a.im.v;
 #else
@@ -144,6 +144,44 @@ DRT_FN void drt_scene_power(const drt_traced *tp, int vary_tx, int fixed,
     }
   }
 }
+
+#ifdef DRT_RADIO
+/* The radio model's counterpart (drt_radio_scene_stride's layout, `stride`
+ * values a part): the path's field (coherent) or power (incoherent, im 0)
+ * with its derivatives by every scene parameter, the real parts from
+ * out[0], the imaginary from out[stride]. The last direction turns the
+ * fixed transmitter's antenna; its slot follows the paper's layout. */
+DRT_FN void drt_scene_radio(const drt_traced *tp, int vary_tx, int fixed,
+                            int n_fixed, const drt_scene_view *sv,
+                            drt_smoothing_params p, DRT_GLOBAL real *out) {
+  drt_moves mv;
+  drt_tangent dpath[DRT_MAX_ORDER + 2];
+  drt_blocker b = drt_blocker_unknown();
+  const int directions = drt_scene_directions(tp->in->k);
+  const int stride = drt_radio_scene_stride(sv->n_objects, n_fixed);
+  const int turn = directions - 1;
+  for (int first = 0; first < directions; first += DRT_ND) {
+    drt_moves_fill(tp->in, vary_tx, first, &mv);
+    drt_path_tangents(tp->method, tp->in, tp->path, &mv, dpath);
+    drt_cnum f = drt_path_radio(tp, dpath, &mv, sv, p, &b, vary_tx ? -1 : fixed);
+    if (first == 0) {
+      if (f.re.v == (real)0 && f.im.v == (real)0) return; /* V = 0 */
+      out[0] += f.re.v;
+      out[stride] += f.im.v;
+    }
+    for (int i = 0; i < DRT_ND; i++) {
+      int dir = first + i, slot = -1;
+      if (dir < turn)
+        slot = drt_scene_slot(tp, dir, fixed, (int)b.m, sv->n_objects);
+      else if (dir == turn && !vary_tx)
+        slot = drt_scene_stride(sv->n_objects, n_fixed) + fixed;
+      if (slot < 0) continue;
+      out[slot] += f.re.d[i];
+      out[stride + slot] += f.im.d[i];
+    }
+  }
+}
+#endif
 #endif
 
 #endif

@@ -102,11 +102,15 @@ DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
       u.d[i] = du / tt;
     }
 #ifdef DRT_RADIO
-    /* In metres: u |t| >= 0 and (1 - u) |t| >= 0 (|t| fixed here). */
-    lreal len = sqrt(tt);
-    u.v *= len;
-    for (int i = 0; i < DRT_ND; i++) u.d[i] *= len;
-    on = drt_num_and(on, drt_num_within_lanes(u, 0, len, p));
+    /* In metres: u |t| >= 0 and (1 - u) |t| >= 0, |t| moving with the
+     * object where objects move (d|t| = t . dt / |t|). */
+    drt_num len = drt_num_const(sqrt(tt));
+    DRT_IF_MOVING(for (int i = 0; i < DRT_ND && moves; i++) len.d[i] =
+                      drt_sel(flat, 0, drt_dot(t, mv->t[j].d[i]) / len.v);)
+    drt_num along = drt_num_const(u.v * len.v);
+    for (int i = 0; i < DRT_ND; i++) along.d[i] = u.d[i] * len.v + u.v * len.d[i];
+    on = drt_num_and(on, drt_num_and(drt_num_compare(along, drt_num_const(0), 0, p),
+                                     drt_num_compare(len, along, 0, p)));
 #else
     on = drt_num_and(on, drt_num_within(u, 0, 1, p));
 #endif
@@ -213,18 +217,24 @@ DRT_FN drt_num drt_segments_meet_num(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
    * with the path segment, and t |B| likewise for the fixed wall. */
   lreal la = drt_norm(A), lb = drt_norm(B);
   drt_num len_a = drt_num_const(la + DRT_SEGMENT_EPS);
+  drt_num len_b = drt_num_const(lb + DRT_SEGMENT_EPS);
   lreal safe_la = drt_sel(la == (real)0, 1, la);
+  DRT_IF_MOVING(lreal safe_lb = drt_sel(lb == (real)0, 1, lb);)
   for (int i = 0; i < DRT_ND; i++) {
     len_a.d[i] = drt_dot(A, drt_sub(d2->d[i], d1->d[i])) / safe_la;
+    /* B = p3 - p4 moves with the blocker where objects move. */
+    DRT_IF_MOVING(len_b.d[i] =
+                      drt_dot(B, drt_sub(mv->p3.d[i], mv->p4.d[i])) / safe_lb;)
     ta.d[i] = ta.d[i] * la + ta.v * len_a.d[i];
-    tb.d[i] *= lb;
+    tb.d[i] = tb.d[i] * lb + tb.v * len_b.d[i];
   }
   ta.v *= la;
   tb.v *= lb;
   drt_num meet = drt_num_and(
       drt_num_and(drt_num_compare(ta, drt_num_const(-DRT_SEGMENT_EPS), 0, p),
                   drt_num_compare(len_a, ta, 0, p)),
-      drt_num_within_lanes(tb, -DRT_SEGMENT_EPS, lb + DRT_SEGMENT_EPS, p));
+      drt_num_and(drt_num_compare(tb, drt_num_const(-DRT_SEGMENT_EPS), 0, p),
+                  drt_num_compare(len_b, tb, 0, p)));
 #else
   const real lo = -DRT_SEGMENT_TOL, hi = (real)1 + DRT_SEGMENT_TOL;
   drt_num meet = drt_num_and(drt_num_within(ta, lo, hi, p),
@@ -385,13 +395,15 @@ DRT_FN drt_num drt_path_power(const drt_traced *tp, const drt_tangent *dpath,
  * isotropic transmitter at the options' power, as a moving one). */
 DRT_FN drt_cnum drt_path_amplitude(const drt_traced *tp,
                                    const drt_tangent *dpath,
+                                   const drt_moves *mv,
                                    const drt_scene_view *sv, int tx,
                                    drt_num length) {
-  drt_cnum product =
-      drt_interaction_product(tp->in, tp->cand, tp->path, dpath, &sv->wave);
+  drt_cnum product = drt_interaction_product(tp->in, tp->cand, tp->path,
+                                             dpath, mv, &sv->wave);
   DRT_GLOBAL const real *entry =
       tx < 0 ? 0 : sv->wave.materials + 4 * (sv->n_objects + tx);
-  product = drt_cnum_scale(product, drt_antenna_factor(tp->path, dpath, entry));
+  product = drt_cnum_scale(product,
+                           drt_antenna_factor(tp->path, dpath, mv, entry));
   return drt_cnum_mul(product, drt_spherical_phase(length, sv->wave.k));
 }
 
@@ -405,7 +417,7 @@ DRT_FN drt_cnum drt_path_radio(const drt_traced *tp, const drt_tangent *dpath,
   drt_cnum zero = {drt_num_const(0), drt_num_const(0)};
   if (!DRT_ANY(v.v > (real)0)) return zero;
   drt_num length = drt_length(tp->path, dpath, tp->in->k);
-  return drt_path_field(v, drt_path_amplitude(tp, dpath, sv, tx, length),
+  return drt_path_field(v, drt_path_amplitude(tp, dpath, mv, sv, tx, length),
                         &sv->wave);
 }
 

@@ -9,6 +9,7 @@
 #include "base/drt_cl_compat.h"
 #include "base/drt_geometry.h"
 #include "base/drt_num.h"
+#include "gradients/drt_moves.h"
 #include "paths/drt_interactions.h"
 #include "paths/drt_laws.h"
 
@@ -141,10 +142,12 @@ DRT_FN drt_cnum drt_fresnel(drt_num c, drt_cx eta, int horizontal) {
 }
 
 /* cos(theta) = |i . n| at interaction j (path point j + 1), i the unit
- * incoming direction, with dc = sign(i . n) (di . n). */
+ * incoming direction, with dc = sign(i . n) (di . n + i . dn), the wall's
+ * normal turning only where objects move. */
 DRT_FN drt_num drt_incidence_cos(const drt_interactions *in,
                                  const drt_vec2 *path,
-                                 const drt_tangent *dpath, int j) {
+                                 const drt_tangent *dpath,
+                                 const drt_moves *mv, int j) {
   drt_vec2 from = path[j], at = path[j + 1];
   drt_vec2 i = drt_normalize(drt_sub(at, from));
   lreal in_n = drt_dot(i, in->n[j]);
@@ -153,8 +156,11 @@ DRT_FN drt_num drt_incidence_cos(const drt_interactions *in,
   for (int d = 0; d < DRT_ND; d++) {
     drt_vec2 di = drt_unit_turn(from, at,
                                 drt_sub(dpath[j + 1].d[d], dpath[j].d[d]));
-    c.d[d] = sign * drt_dot(di, in->n[j]);
+    lreal dc = drt_dot(di, in->n[j]);
+    DRT_IF_MOVING(dc += drt_dot(i, mv->n[j].d[d]);)
+    c.d[d] = sign * dc;
   }
+  (void)mv;
   return c;
 }
 
@@ -164,6 +170,7 @@ DRT_FN drt_cnum drt_interaction_product(const drt_interactions *in,
                                         DRT_GLOBAL const int *cand,
                                         const drt_vec2 *path,
                                         const drt_tangent *dpath,
+                                        const drt_moves *mv,
                                         const drt_wave *wave) {
   drt_cnum a = drt_cnum_one();
   for (int j = 0; j < in->k; j++) {
@@ -172,7 +179,7 @@ DRT_FN drt_cnum drt_interaction_product(const drt_interactions *in,
       a = drt_cnum_scale(a, drt_num_const(mat[2]));
       continue;
     }
-    drt_num c = drt_incidence_cos(in, path, dpath, j);
+    drt_num c = drt_incidence_cos(in, path, dpath, mv, j);
     drt_cx eta = drt_cx_make(mat[0], mat[1]);
     a = drt_cnum_mul(a, drt_fresnel(c, eta, wave->flags & DRT_WAVE_HORIZONTAL));
   }
@@ -190,10 +197,12 @@ DRT_FN drt_cnum drt_interaction_product(const drt_interactions *in,
  * power's (entry: drt__radio_table's 4 values; NULL: isotropic, 1), with
  * its tangents. phi is the departure angle from the boresight b of the
  * first segment d = P1 - P0, atan2(b x d, b . d), so dphi = (d x dd) /
- * |d|^2. Sector: G_dB = 8 - min(12 (phi / 65 deg)^2, 30) and sqrt(G) =
- * 10^(G_dB / 20); on the floor the factor is flat. */
+ * |d|^2 - dturn (a boresight turned by dturn). Sector: G_dB = 8 -
+ * min(12 (phi / 65 deg)^2, 30) and sqrt(G) = 10^(G_dB / 20); on the floor
+ * the factor is flat. */
 DRT_FN drt_num drt_antenna_factor(const drt_vec2 *path,
                                   const drt_tangent *dpath,
+                                  const drt_moves *mv,
                                   DRT_GLOBAL const real *entry) {
   if (!entry) return drt_num_const(1);
   drt_num f = drt_num_const(entry[3]);
@@ -210,7 +219,7 @@ DRT_FN drt_num drt_antenna_factor(const drt_vec2 *path,
   dd2 = drt_sel(dd2 == (real)0, 1, dd2);
   for (int i = 0; i < DRT_ND; i++) {
     drt_vec2 dd = drt_sub(dpath[1].d[i], dpath[0].d[i]);
-    lreal dphi = (d.x * dd.y - d.y * dd.x) / dd2;
+    lreal dphi = (d.x * dd.y - d.y * dd.x) / dd2 - mv->turn[i];
     lreal dloss = (real)24 * x * dphi / DRT_SECTOR_WIDTH;
     f.d[i] = drt_sel(floor, 0, -f.v * DRT_DB_TO_FIELD * dloss);
   }

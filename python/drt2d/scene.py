@@ -254,10 +254,12 @@ class Scene:
     def save(self, path):
         check(lib.drt_scene_save_json(self._handle, os.fsencode(path)))
 
-    def param_names(self, vary="rx"):
+    def param_names(self, vary="rx", model=None):
         """Names of the scene parameters of eval(..., wrt="scene"), in the
-        order of its columns after the first three."""
+        order of its columns after the first three (the radio model has
+        each transmitter's d_<name>_azimuth in place of d_R)."""
         options = _options.trace_options(vary=vary)
+        options.model = _options.model(model)
         n = lib.drt_scene_param_count(self._handle, options)
         buf = ctypes.create_string_buffer(64)
         names = []

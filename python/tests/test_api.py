@@ -220,8 +220,13 @@ def test_radio_model_matches_the_reference_evaluator():
     np.testing.assert_allclose(on_device, on_ref, rtol=1e-9, atol=0)
     # Watts at 20 dBm and 3.5 GHz: below the free-space power at 1 cm.
     assert (on_ref[:, 0] > 0).all() and (on_ref[:, 0] < 0.1).all()
-    with pytest.raises(drt2d.Unsupported, match="scene gradients"):
-        scene.eval(points, model="radio", wrt="scene")
+    # Scene gradients: the same power and endpoint gradient, then every
+    # wall's and the transmitter's coordinates and its azimuth.
+    full = scene.eval(points, model="radio", order=(0, 2), precision="double",
+                      wrt="scene")
+    names = scene.param_names(model="radio")
+    assert full.shape == (3, 3 + len(names)) and names[-1] == "d_tx0_azimuth"
+    np.testing.assert_allclose(full[:, :3], on_device, rtol=1e-9, atol=0)
 
 
 def test_paths_add_up_to_eval():
