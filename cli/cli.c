@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "cli_metric.h"
 #include "cli_mpi.h"
 #include "cli_optimize.h"
 #include "cli_points.h"
@@ -52,6 +53,8 @@ static const struct cli_option {
     {"model", CMD_TRACE},   {"frequency", CMD_TRACE}, {"tx-power", CMD_TRACE},
     {"sum", CMD_TRACE},     {"polarization", CMD_TRACE},
     {"material", CMD_TRACE}, {"quantity", CMD_TRACE},
+    {"metric", CMD_MAP | CMD_EVAL}, {"bandwidth", CMD_MAP | CMD_EVAL},
+    {"noise-figure", CMD_MAP | CMD_EVAL}, {"threshold-db", CMD_MAP | CMD_EVAL},
 };
 #define N_CLI_OPTIONS (int)(sizeof cli_options / sizeof cli_options[0])
 #define OPT_HELP 'h'
@@ -70,6 +73,7 @@ typedef struct map_args {
   const char *points;
   int wrt_scene; /* eval --wrt scene: derivatives by every scene parameter */
   drt__cli_work_limit limit; /* --yes, --max-minutes, --quiet */
+  drt__cli_network network;  /* --metric and its receiver */
 } map_args;
 
 static const char *command_help[] = {
@@ -127,7 +131,7 @@ static const char *device_help =
     "                      from 'drt2d devices'\n"
     "  --precision P       float (default) or double (default with ref)\n";
 
-static void print_help(int command) {
+static void print_command_help(int command) {
   if (command == CMD_MAP)
     printf("usage: drt2d map [OPTIONS] --png FILE|--npy FILE\n\n"
            "Power over a grid of receiver (or transmitter) positions.\n\n"
@@ -155,8 +159,12 @@ static void print_help(int command) {
            "                      unit length (60 dB below its maximum), "
            "with arrows\n"
            "  --dpi N             pixels per inch of .png figures (default "
-           "72, one a point)\n%s\n%s\n%s",
-           drt__cli_work_limit_help, common_help, device_help);
+           "72, one a point)\n%s"
+           "                      (per-transmitter metrics: --npy holds the "
+           "SINR in dB,\n"
+           "                      the server's index, -1 for none, or "
+           "coverage 1/0)\n",
+           drt__cli_network_help);
   else if (command == CMD_EVAL)
     printf("usage: drt2d eval [OPTIONS] --points FILE|-\n\n"
            "Received power at points read one 'x y' pair per line ('#' "
@@ -178,8 +186,12 @@ static void print_help(int command) {
            "coefficient;\n"
            "                      in the radio model each transmitter's "
            "d_<tx name>_azimuth\n"
-           "                      instead, per radian)\n%s\n%s\n%s",
-           drt__cli_work_limit_help, common_help, device_help);
+           "                      instead, per radian)\n%s"
+           "                      (per-transmitter metrics: columns "
+           "power_<tx name> in W,\n"
+           "                      then sinr_db, server (index, -1 for "
+           "none), covered)\n",
+           drt__cli_network_help);
   else if (command == CMD_INFO)
     printf("usage: drt2d info [OPTIONS]\n\nObjects, transmitters, "
            "receivers, bounding box and candidate counts.\n\n%s",
@@ -189,6 +201,15 @@ static void print_help(int command) {
            "devices, numbered for --device N.\n");
   else
     printf("%s", command_help[0]);
+}
+
+/* The help of `command`. Its parts are flushed one by one: each fits the
+ * stream's buffer, so a failed write is seen with its errno. */
+static void print_help(int command) {
+  print_command_help(command);
+  if (command != CMD_MAP && command != CMD_EVAL) return;
+  drt__cli_flush_stdout();
+  printf("%s\n%s\n%s", drt__cli_work_limit_help, common_help, device_help);
 }
 
 static int usage_error(const char *command, const char *message,
@@ -202,6 +223,8 @@ static int parse_map_option(map_args *m, const char *name, const char *value,
                             drt_vary *vary) {
   int limit = drt__cli_work_limit_option(&m->limit, name, value);
   if (limit) return limit < 0 ? -1 : 0;
+  int network = drt__cli_network_option(&m->network, name, value);
+  if (network) return network < 0 ? -1 : 0;
   if (strcmp(name, "grid") == 0) return drt__parse_grid(name, value, &m->nx, &m->ny);
   if (strcmp(name, "bbox") == 0) {
     m->bbox_given = 1;
@@ -458,16 +481,103 @@ static drt_status write_outputs(double *values, int gradient,
   return status;
 }
 
+/* What a map computes a cell: its power, with its gradient, or each
+ * transmitter's power apart (a per-transmitter metric). */
+typedef enum map_values { MAP_POWER, MAP_GRADIENT, MAP_PER_TX } map_values;
+
+static drt_status compute_grid(drt_context *ctx, const drt_scene *scene,
+                               const drt_trace_options *o, const drt_grid *grid,
+                               map_values values, double *share) {
+  if (values == MAP_PER_TX) return drt_map_compute_per_tx(ctx, scene, o, grid, share);
+  return values == MAP_GRADIENT ? drt_map_compute_grad(ctx, scene, o, grid, share)
+                                : drt_map_compute(ctx, scene, o, grid, share);
+}
+
+static drt_status compute_points(drt_context *ctx, const drt_scene *scene,
+                                 const drt_trace_options *o, const double *xy,
+                                 size_t n, map_values values, double *share) {
+  if (values == MAP_PER_TX) return drt_eval_points_per_tx(ctx, scene, o, xy, n, share);
+  return values == MAP_GRADIENT ? drt_eval_points_grad(ctx, scene, o, xy, n, share)
+                                : drt_eval_points(ctx, scene, o, xy, n, share);
+}
+
+/* A per-transmitter metric's figure: SINR in dB from -10 to 40 dB (the
+ * range of a cell's modulation and coding; or --db-range), the best
+ * server as one colour a transmitter, coverage as covered or not, its
+ * share in the title. */
+static drt_status write_metric_png(const char *path, const double *values,
+                                   const map_args *m, const drt_scene *scene,
+                                   const drt__cli_common *c) {
+  size_t n = (size_t)m->nx * m->ny, t = drt_scene_tx_count(scene);
+  drt__cli_metric metric = m->network.metric;
+  const char *names[DRT_FIGURE_MAX_CLASSES];
+  char mode[64], title[320], share[64] = "";
+  smoothing_label(c, mode);
+  if (metric == DRT__METRIC_COVERAGE) {
+    double covered = 0;
+    for (size_t i = 0; i < n; i++) covered += values[i];
+    snprintf(share, sizeof share, " %.1f %% at SINR >= %g dB,",
+             100 * covered / (double)n, m->network.options.threshold_db);
+  }
+  snprintf(title, sizeof title, "%s, %s,%s orders %d:%d, %s", scene_label(c),
+           drt__cli_metric_name(&m->network), share, c->trace.order_min,
+           c->trace.order_max, mode);
+  drt__figure fig;
+  figure_of_scene(&fig, values, m, scene, c, title,
+                  drt__cli_metric_unit(&m->network));
+  if (metric == DRT__METRIC_SINR && !m->db_range_given) {
+    fig.db_lo = -10;
+    fig.db_hi = 40;
+  } else if (metric == DRT__METRIC_BEST_SERVER) { /* t checked by run_map */
+    for (size_t j = 0; j < t && j < DRT_FIGURE_MAX_CLASSES; j++)
+      names[j] = drt_scene_tx(scene, j)->name;
+    fig.class_names = names;
+    fig.n_classes = (int)t;
+  } else if (metric == DRT__METRIC_COVERAGE) {
+    static const uint32_t grey_green[2] = {0xbdbdbd, 0x2ca02c};
+    names[0] = "not covered";
+    names[1] = "covered";
+    fig.class_names = names;
+    fig.n_classes = 2;
+    fig.class_rgb = grey_green;
+  }
+  return drt__figure_write(&fig, path, m->dpi);
+}
+
+/* A per-transmitter metric's outputs from the cells' powers (t a cell). */
+static drt_status write_metric_outputs(const double *power, size_t t,
+                                       const drt_context *ctx,
+                                       const drt_scene *scene,
+                                       const drt__cli_common *c,
+                                       const map_args *m) {
+  size_t n = (size_t)m->nx * m->ny;
+  double *values = malloc(n * sizeof *values);
+  if (!values) return report_no_memory(m->png ? m->png : m->npy);
+  drt__cli_metric_values(&m->network, power, n, t, values);
+  int as_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  size_t shape[2] = {(size_t)m->ny, (size_t)m->nx};
+  drt_status status = DRT_OK;
+  if (m->npy) {
+    status = drt__npy_write(m->npy, values, shape, 2, as_float);
+    if (status) drt__cli_report("--npy", status);
+  }
+  if (!status && m->png) {
+    status = write_metric_png(m->png, values, m, scene, c);
+    if (status) drt__cli_report("--png", status);
+  }
+  free(values);
+  return status;
+}
+
 /* This rank's cells [first, first + count) of the map, into share (width
  * values a cell): the whole map in one call, or across processes the
  * share's grid points, keyed by their cells. */
 static drt_status compute_share(drt_context *ctx, const drt_scene *scene,
                                 const drt__cli_common *c, const drt_grid *grid,
-                                int gradient, size_t first, size_t count,
+                                map_values values, size_t first, size_t count,
                                 double *share) {
   if (count == drt_grid_point_count(grid))
-    return gradient ? drt_map_compute_grad(ctx, scene, &c->trace, grid, share)
-                    : drt_map_compute(ctx, scene, &c->trace, grid, share);
+    return compute_grid(ctx, scene, &c->trace, grid, values, share);
   double *xy = malloc((count ? count : 1) * 2 * sizeof *xy);
   if (!xy) return DRT_ENOMEM;
   for (size_t i = 0; i < count; i++) {
@@ -477,9 +587,7 @@ static drt_status compute_share(drt_context *ctx, const drt_scene *scene,
   }
   drt_trace_options o = c->trace;
   o.first_key = first;
-  drt_status status =
-      gradient ? drt_eval_points_grad(ctx, scene, &o, xy, count, share)
-               : drt_eval_points(ctx, scene, &o, xy, count, share);
+  drt_status status = compute_points(ctx, scene, &o, xy, count, values, share);
   free(xy);
   return status;
 }
@@ -490,7 +598,7 @@ typedef struct map_share {
   const drt_scene *scene;
   const drt__cli_common *c;
   drt_grid grid;
-  int gradient;
+  map_values kind;
   size_t first, count;
   double *values;
 } map_share;
@@ -498,18 +606,18 @@ typedef struct map_share {
 static drt_status run_map_share(void *data, drt__mpi_progress *progress) {
   (void)progress; /* reported through the context */
   map_share *m = data;
-  return compute_share(m->ctx, m->scene, m->c, &m->grid, m->gradient,
-                       m->first, m->count, m->values);
+  return compute_share(m->ctx, m->scene, m->c, &m->grid, m->kind, m->first,
+                       m->count, m->values);
 }
 
 /* This rank's share of the map, with progress; 1 when it went well. */
 static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
                                  const drt__cli_common *c, map_args *m,
-                                 int gradient, size_t first, size_t count,
+                                 map_values kind, size_t first, size_t count,
                                  double *share) {
   map_share work = {ctx, scene, c,
                     {m->nx, m->ny, {m->bbox[0], m->bbox[1], m->bbox[2], m->bbox[3]}},
-                    gradient, first, count, share};
+                    kind, first, count, share};
   drt__share job = {.command = "map", .unit = "cells", .limit = &m->limit,
                     .total = (double)drt_grid_point_count(&work.grid),
                     .count = count, .ctx = ctx, .allocated = share != NULL,
@@ -523,7 +631,13 @@ static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
 static int compute_and_write(drt_context *ctx, drt_scene *scene,
                              drt__cli_common *c, map_args *m) {
   int gradient = m->grad || m->grad_png;
-  size_t width = gradient ? 3 : 1, cells = (size_t)m->nx * (size_t)m->ny;
+  map_values kind = drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
+                    : gradient                          ? MAP_GRADIENT
+                                                        : MAP_POWER;
+  size_t width = kind == MAP_PER_TX     ? drt_scene_tx_count(scene)
+                 : kind == MAP_GRADIENT ? 3
+                                        : 1;
+  size_t cells = (size_t)m->nx * (size_t)m->ny;
   size_t first, count;
   drt__mpi_share(cells, &first, &count);
   int root = drt__mpi_rank() == 0, shared = drt__mpi_size() > 1;
@@ -535,8 +649,7 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
             (cells * width * sizeof *values) >> 20, m->nx, m->ny);
   double start = seconds_now();
   int ok = (!root || values) &&
-           compute_with_progress(ctx, scene, c, m, gradient, first, count,
-                                 share);
+           compute_with_progress(ctx, scene, c, m, kind, first, count, share);
   int rc = DRT_EXIT_FAILURE;
   if (drt__mpi_agree(ok) && drt__mpi_gather(share, values, cells,
                                             width * sizeof *share) == 0) {
@@ -547,7 +660,9 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
     double elapsed = seconds_now() - start;
     if (!root) rc = 0;
     else if (!drt__cli_assert_finite("map", "cell", values, cells, width) &&
-             !write_outputs(values, gradient, ctx, scene, c, m)) {
+             !(kind == MAP_PER_TX
+                   ? write_metric_outputs(values, width, ctx, scene, c, m)
+                   : write_outputs(values, gradient, ctx, scene, c, m))) {
       report_work(ctx, m->nx, m->ny, elapsed, paths, iterations);
       rc = 0;
     }
@@ -583,6 +698,23 @@ static int check_figure_sizes(const map_args *m) {
   return drt__cli_check_figure_sizes(&fig, names, paths, panels, 2, m->dpi);
 }
 
+/* --metric against the options and the scene, before any work. */
+static int check_map_metric(const map_args *m, drt__cli_common *c,
+                            const drt_scene *scene) {
+  size_t t = drt_scene_tx_count(scene);
+  if (drt__cli_metric_prepare(&m->network, &c->trace, m->grad || m->grad_png,
+                              "map", t))
+    return -1;
+  if (m->network.metric == DRT__METRIC_BEST_SERVER && m->png &&
+      t > DRT_FIGURE_MAX_CLASSES) {
+    fprintf(stderr, "drt2d map: --png: a best-server figure tells at most %d "
+            "transmitters apart, not %zu (--npy holds any number)\n",
+            DRT_FIGURE_MAX_CLASSES, t);
+    return -1;
+  }
+  return 0;
+}
+
 static int run_map(drt__cli_common *c, map_args *m) {
   if (!m->png && !m->npy && !m->grad_png)
     return usage_error("map", "nothing to write: give --png FILE, --npy "
@@ -601,6 +733,8 @@ static int run_map(drt__cli_common *c, map_args *m) {
   drt_status status = drt_trace_options_check(&c->trace, scene);
   if (status) {
     drt__cli_report("options", status);
+    rc = DRT_EXIT_USAGE;
+  } else if (check_map_metric(m, c, scene)) {
     rc = DRT_EXIT_USAGE;
   } else if (drt__cli_check_scene_range(c, scene) ||
              (m->bbox_given &&
@@ -692,6 +826,44 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
   return 0;
 }
 
+/* The CSV of eval --metric: x, y, each transmitter's power (W) in a
+ * column power_<name>, then the metric's columns: sinr_db and server (the
+ * strongest transmitter's index, -1 for none), with coverage also
+ * covered (1 or 0); best-server has server alone. */
+static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
+                             const drt__cli_network *network, const double *xy,
+                             const double *power, size_t n) {
+  size_t t = drt_scene_tx_count(scene);
+  drt__cli_metric metric = network->metric;
+  printf("x,y");
+  for (size_t j = 0; j < t; j++) {
+    char column[64];
+    snprintf(column, sizeof column, "power_%s", drt_scene_tx(scene, j)->name);
+    putchar(',');
+    drt__cli_print_csv_field(column);
+  }
+  printf("%s,server%s\n", metric == DRT__METRIC_BEST_SERVER ? "" : ",sinr_db",
+         metric == DRT__METRIC_COVERAGE ? ",covered" : "");
+  int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  for (size_t i = 0; i < n; i++) {
+    char text[DRT_NUMBER_CHARS];
+    drt__format_double(xy[2 * i], text);
+    printf("%s,", text);
+    drt__format_double(xy[2 * i + 1], text);
+    printf("%s", text);
+    for (size_t j = 0; j < t; j++) {
+      format_value(power[t * i + j], is_float, text);
+      printf(",%s", text);
+    }
+    drt__cli_point_metrics pm = drt__cli_metric_point(network, power + t * i, t);
+    if (metric != DRT__METRIC_BEST_SERVER) printf(",%.9g", pm.sinr_db);
+    printf(",%d", pm.server);
+    if (metric == DRT__METRIC_COVERAGE) printf(",%d", pm.covered);
+    printf("\n");
+  }
+  return 0;
+}
+
 /* The points of --points on every rank: rank 0 reads them (standard input
  * reaches it alone) and sends them on. 0, or the exit code of a bad file
  * on every rank (rank 0 has said why). */
@@ -722,7 +894,7 @@ typedef struct eval_work {
   drt_context *ctx;
   const drt_scene *scene;
   drt_trace_options trace; /* keyed from the share's first point */
-  int wrt_scene;
+  int wrt_scene, per_tx;
   const double *xy;        /* the share's points */
   size_t count;
   double *values;
@@ -731,6 +903,9 @@ typedef struct eval_work {
 static drt_status run_eval_share(void *data, drt__mpi_progress *progress) {
   (void)progress; /* reported through the context */
   eval_work *e = data;
+  if (e->per_tx)
+    return drt_eval_points_per_tx(e->ctx, e->scene, &e->trace, e->xy, e->count,
+                                  e->values);
   return e->wrt_scene ? drt_eval_points_scene_grad(e->ctx, e->scene, &e->trace,
                                                    e->xy, e->count, e->values)
                       : drt_eval_points_grad(e->ctx, e->scene, &e->trace,
@@ -743,8 +918,9 @@ static int eval_share(drt_context *ctx, const drt_scene *scene,
                       const drt__cli_common *c, const map_args *m,
                       const double *xy, size_t n, size_t first, size_t count,
                       double *share) {
-  eval_work work = {ctx, scene, c->trace, m->wrt_scene, xy + 2 * first, count,
-                    share};
+  eval_work work = {ctx,   scene, c->trace, m->wrt_scene,
+                    drt__cli_metric_per_tx(&m->network), xy + 2 * first,
+                    count, share};
   work.trace.first_key = first;
   drt__share job = {.command = "eval", .unit = "points", .limit = &m->limit,
                     .total = (double)n, .count = count, .ctx = ctx,
@@ -761,6 +937,10 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
     drt__cli_report("options", status);
     return DRT_EXIT_USAGE;
   }
+  size_t t = drt_scene_tx_count(scene);
+  if (drt__cli_metric_prepare(&m->network, &c->trace, m->wrt_scene, "eval", t))
+    return DRT_EXIT_USAGE;
+  int per_tx = drt__cli_metric_per_tx(&m->network);
   int rc = drt__cli_check_scene_range(c, scene);
   if (rc) return rc;
   double *xy = NULL;
@@ -770,7 +950,9 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
     free(xy);
     return rc;
   }
-  size_t width = 3 + (m->wrt_scene ? drt_scene_param_count(scene, &c->trace) : 0);
+  size_t width = per_tx ? t
+                        : 3 + (m->wrt_scene ? drt_scene_param_count(scene, &c->trace)
+                                            : 0);
   size_t first, count;
   drt__mpi_share(n, &first, &count);
   int root = drt__mpi_rank() == 0, shared = drt__mpi_size() > 1;
@@ -785,7 +967,9 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
       drt__mpi_gather(share, out, n, width * sizeof *share) == 0) {
     if (!root) rc = 0;
     else if (!drt__cli_assert_finite("eval", "point", out, n, width) &&
-             !print_eval(ctx, scene, c, m->wrt_scene, xy, out, n, width))
+             !(per_tx ? print_eval_metric(ctx, scene, &m->network, xy, out, n)
+                      : print_eval(ctx, scene, c, m->wrt_scene, xy, out, n,
+                                   width)))
       rc = 0;
   }
   if (shared) free(share);
@@ -997,6 +1181,7 @@ static int run_command(int argc, char **argv) {
   map_args m = {
       .nx = 300, .ny = 300, .db_lo = -50, .db_hi = 5, .dpi = DRT_FIGURE_DPI};
   drt__cli_work_limit_init(&m.limit);
+  drt__cli_network_init(&m.network);
   int rc = parse_args(argc - 1, argv + 1, argv[1], command, &common, &m);
   if (rc >= 0) return rc;
   if (drt__cli_stop_before_work && (command == CMD_INFO || command == CMD_DEVICES))

@@ -255,9 +255,9 @@ static int parse_candidates(const char *text, drt_candidates *candidates) {
 }
 
 /* One of n names, by index into *value. */
-static int parse_choice(const char *option, const char *text,
-                        const char *const *names, int n, const char *want,
-                        int *value) {
+int drt__parse_choice(const char *option, const char *text,
+                      const char *const *names, int n, const char *want,
+                      int *value) {
   for (int i = 0; i < n; i++)
     if (strcmp(text, names[i]) == 0) {
       *value = i;
@@ -276,17 +276,17 @@ static int parse_radio_option(drt__cli_common *c, const char *name,
   int choice = 0, rc = 0;
   drt_trace_options *o = &c->trace;
   if (strcmp(name, "model") == 0) {
-    rc = parse_choice(name, value, models, 2, "paper or radio", &choice);
+    rc = drt__parse_choice(name, value, models, 2, "paper or radio", &choice);
     if (!rc) o->model = (drt_model)choice;
     c->model_given = 1;
   } else if (strcmp(name, "sum") == 0) {
-    rc = parse_choice(name, value, sums, 2, "coherent or incoherent", &choice);
+    rc = drt__parse_choice(name, value, sums, 2, "coherent or incoherent", &choice);
     if (!rc) o->sum = (drt_sum)choice;
   } else if (strcmp(name, "polarization") == 0) {
-    rc = parse_choice(name, value, pols, 2, "vertical or horizontal", &choice);
+    rc = drt__parse_choice(name, value, pols, 2, "vertical or horizontal", &choice);
     if (!rc) o->polarization = (drt_polarization)choice;
   } else if (strcmp(name, "quantity") == 0) {
-    rc = parse_choice(name, value, quantities, 2, "power or path-gain",
+    rc = drt__parse_choice(name, value, quantities, 2, "power or path-gain",
                       &choice);
     if (!rc) o->quantity = (drt_quantity)choice;
   } else if (strcmp(name, "frequency") == 0) {

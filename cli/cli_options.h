@@ -44,6 +44,11 @@ int drt__parse_range(const char *option, const char *text, double *lo,
                      double *hi);
 /* A figure resolution in dots per inch (drawing.h's range). */
 int drt__parse_dpi(const char *option, const char *text, double *dpi);
+/* The index of text among names[0..n) into *value; else prints that the
+ * option wants `want` and returns -1. */
+int drt__parse_choice(const char *option, const char *text,
+                      const char *const *names, int n, const char *want,
+                      int *value);
 
 /* Handles one common option (by name, without "--"); returns 1 if it was
  * one and parsed, 0 if not a common option, -1 on a bad value. */

@@ -553,6 +553,48 @@ DRT_API void drt_context_last_stats(const drt_context *context,
                                     drt_eval_stats *stats);
 
 /* ------------------------------------------------------------------------ */
+/* Network metrics (docs/method.md §15)                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Received power from each transmitter of the scene apart, at n receiver
+ * points: writes n * t values, t = drt_scene_tx_count(scene), the power
+ * at point i from transmitter j at power[i t + j] (each transmitter's
+ * sum as drt_eval_points forms it: coherent within a transmitter). A
+ * receiver map's: options->vary must be DRT_VARY_RX. */
+DRT_API drt_status drt_eval_points_per_tx(drt_context *context,
+                                          const drt_scene *scene,
+                                          const drt_trace_options *options,
+                                          const double *xy, size_t n,
+                                          double *power);
+/* The same over a grid: power[(r nx + c) t + j] at grid point (r, c). */
+DRT_API drt_status drt_map_compute_per_tx(drt_context *context,
+                                          const drt_scene *scene,
+                                          const drt_trace_options *options,
+                                          const drt_grid *grid, double *power);
+
+/* The receiver's noise and the coverage threshold. */
+typedef struct drt_network_options {
+  double bandwidth;       /* Hz; default 20e6 */
+  double noise_figure_db; /* dB; default 7 */
+  double threshold_db;    /* coverage: SINR at or above it, dB; default 0 */
+} drt_network_options;
+
+DRT_API void drt_network_options_init(drt_network_options *options);
+/* DRT_EINVAL naming the option when a value is out of range (bandwidth
+ * finite > 0, noise figure finite >= 0, threshold finite). */
+DRT_API drt_status drt_network_options_check(const drt_network_options *options);
+/* The noise power k_B T B F in watts, T = 290 K. */
+DRT_API double drt_noise_power(const drt_network_options *options);
+
+/* From n points' powers by transmitter (t a point, drt_eval_points_per_tx's
+ * layout, watts): server[i], the index of the strongest transmitter (the
+ * first of equals; -1 where none arrives), and sinr[i] = S / (I + N), S
+ * its power, I the sum of the others', N = noise (linear; 0 where none
+ * arrives). Either output may be NULL. */
+DRT_API void drt_network_metrics(const double *power, size_t n, size_t t,
+                                 double noise, int *server, double *sinr);
+
+/* ------------------------------------------------------------------------ */
 /* Optimisation (docs/method.md §10)                                        */
 /* ------------------------------------------------------------------------ */
 

@@ -320,6 +320,35 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   return status;
 }
 
+/* Each transmitter's power apart at n receiver points: out[i t + j], t
+ * transmitters (drt_eval_points_per_tx). */
+static drt_status evaluate_per_tx(drt_context *ctx, const drt_scene *scene,
+                                  const drt_trace_options *opt,
+                                  point_source source, const void *data,
+                                  size_t n, double *out) {
+  if (opt->vary != DRT_VARY_RX)
+    return drt__fail(DRT_EINVAL, "per-transmitter powers are a receiver "
+                     "map's: use --vary rx");
+  size_t t = drt_scene_tx_count(scene);
+  if (t == 0) return drt__fail(DRT_EINVAL, "the scene has no transmitter");
+  if (n > SIZE_MAX / sizeof(double) / t)
+    return drt__fail(DRT_ETOOBIG, "%zu points x %zu transmitters overflow",
+                     n, t);
+  double *part = malloc((n ? n : 1) * sizeof *part);
+  if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
+  drt_status status = DRT_OK;
+  for (size_t j = 0; j < t && !status; j++) {
+    drt_scene *alone = NULL;
+    status = one_fixed_scene(scene, 0, j, &alone);
+    if (!status)
+      status = evaluate(ctx, alone, opt, DRT__EVAL_POWER, source, data, n, part);
+    for (size_t i = 0; i < n && !status; i++) out[i * t + j] = part[i];
+    drt_scene_destroy(alone);
+  }
+  free(part);
+  return status;
+}
+
 drt_status drt__evaluate_points(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 drt__eval_kind kind, const double *xy, size_t n,
@@ -334,6 +363,15 @@ drt_status drt_eval_points(drt_context *ctx, const drt_scene *scene,
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   return evaluate(ctx, scene, opt, DRT__EVAL_POWER, copy_points, xy, n, power);
+}
+
+drt_status drt_eval_points_per_tx(drt_context *ctx, const drt_scene *scene,
+                                  const drt_trace_options *opt,
+                                  const double *xy, size_t n, double *power) {
+  drt__clear_error();
+  drt_status status = drt_trace_options_check(opt, scene);
+  if (status) return status;
+  return evaluate_per_tx(ctx, scene, opt, copy_points, xy, n, power);
 }
 
 drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
@@ -389,9 +427,10 @@ static drt_status check_grid(const drt_grid *g) {
   return DRT_OK;
 }
 
+/* A map of the kind; per_tx: each transmitter's power apart. */
 static drt_status map(drt_context *ctx, const drt_scene *scene,
                       const drt_trace_options *opt, const drt_grid *grid,
-                      drt__eval_kind kind, double *out) {
+                      drt__eval_kind kind, int per_tx, double *out) {
   drt_status status = check_grid(grid);
   if (!status) status = drt_trace_options_check(opt, scene);
   if (status) return status;
@@ -399,7 +438,10 @@ static drt_status map(drt_context *ctx, const drt_scene *scene,
   status = grid_axes_init(&axes, grid);
   if (status) return status;
   size_t total = (size_t)grid->nx * (size_t)grid->ny;
-  status = evaluate(ctx, scene, opt, kind, grid_points, &axes, total, out);
+  status = per_tx ? evaluate_per_tx(ctx, scene, opt, grid_points, &axes,
+                                    total, out)
+                  : evaluate(ctx, scene, opt, kind, grid_points, &axes, total,
+                             out);
   free(axes.xs);
   free(axes.ys);
   return status;
@@ -409,12 +451,19 @@ drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, const drt_grid *grid,
                            double *power) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, power);
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, 0, power);
+}
+
+drt_status drt_map_compute_per_tx(drt_context *ctx, const drt_scene *scene,
+                                  const drt_trace_options *opt,
+                                  const drt_grid *grid, double *power) {
+  drt__clear_error();
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, 1, power);
 }
 
 drt_status drt_map_compute_grad(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *out) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, DRT__EVAL_GRADIENT, out);
+  return map(ctx, scene, opt, grid, DRT__EVAL_GRADIENT, 0, out);
 }

@@ -108,7 +108,8 @@ static drt_status check_grid(const drt__figure *f, const char *path) {
   drt_status status = check_axis(path, "x", f->bbox[0], f->bbox[2], f->nx);
   if (status == DRT_OK)
     status = check_axis(path, "y", f->bbox[1], f->bbox[3], f->ny);
-  if (status == DRT_OK && !(isfinite(f->db_hi - f->db_lo) && f->db_lo < f->db_hi))
+  if (status == DRT_OK && !f->n_classes &&
+      !(isfinite(f->db_hi - f->db_lo) && f->db_lo < f->db_hi))
     status = drt__fail(DRT_EINVAL,
                        "%s: colour scale [%g, %g] dB must be finite with "
                        "db_lo < db_hi",
@@ -133,6 +134,12 @@ static drt_status check_figure(const drt__figure *f, const char *path) {
       (!f->ray_points || !f->ray_start || !f->ray_db))
     status = drt__fail(DRT_EINVAL, "%s: figure has %zu rays but no arrays",
                        path, f->n_rays);
+  if (status == DRT_OK && (f->n_classes < 0 ||
+                           f->n_classes > DRT_FIGURE_MAX_CLASSES ||
+                           (f->n_classes && !f->class_names)))
+    status = drt__fail(DRT_EINVAL, "%s: a categorical map draws 1 to %d "
+                       "named classes, not %d", path, DRT_FIGURE_MAX_CLASSES,
+                       f->n_classes);
   return status;
 }
 
@@ -281,6 +288,19 @@ static void place_map(cairo_t *cr, layout *l, const drt__figure *f,
   }
 }
 
+/* A categorical map's legend: a tick at each class's block, labelled with
+ * its name, over the range [-0.5, n - 0.5]. */
+static void class_ticks(cairo_t *cr, const drt__figure *f, ticks *out) {
+  out->n = 0;
+  out->label_width = 0;
+  for (int i = 0; i < f->n_classes && i < MAX_TICKS; i++) {
+    out->value[i] = f->n_classes - 1 - i; /* the first class on top */
+    drt__text_clean(f->class_names[i], out->label[i], sizeof out->label[0]);
+    out->label_width = fmax(out->label_width, drt__text_width(cr, out->label[i]));
+    out->n++;
+  }
+}
+
 static void make_layout(cairo_t *cr, const drt__figure *f, layout *l) {
   memset(l, 0, sizeof *l);
   int longer = f->nx > f->ny ? f->nx : f->ny;
@@ -307,7 +327,8 @@ static void make_layout(cairo_t *cr, const drt__figure *f, layout *l) {
   transform *t = &l->to_points;
   axis_ticks(cr, l, t->x0, t->dx, f->nx, map_w, 0, &l->x_ticks);
   axis_ticks(cr, l, t->y0, t->dy, f->ny, map_h, 1, &l->y_ticks);
-  fit_ticks(cr, l, f->db_lo, f->db_hi, map_h, 1, &l->db_ticks);
+  if (f->n_classes) class_ticks(cr, f, &l->db_ticks);
+  else fit_ticks(cr, l, f->db_lo, f->db_hi, map_h, 1, &l->db_ticks);
   place_map(cr, l, f, map_w, map_h);
   t->left = l->map.x0;
   t->bottom = l->map.y1;
@@ -434,6 +455,25 @@ static void make_colour_table(colour_table table) {
   }
 }
 
+/* A categorical map's colours: distinct hues that read on white and
+ * beside the scene's light walls, then grey for "no class". */
+static const uint32_t class_colours[DRT_FIGURE_MAX_CLASSES] = {
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b,
+    0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf, 0x393b79, 0x637939,
+    0x8c6d31, 0x843c39, 0x7b4173, 0x3182bd};
+#define NO_CLASS_COLOUR 0x404040
+
+/* Class i's colour: the figure's own, else the palette's. */
+static uint32_t colour_of_class(const drt__figure *f, int i) {
+  return f->class_rgb ? f->class_rgb[i] : class_colours[i];
+}
+
+static uint32_t class_colour(const drt__figure *f, double value) {
+  if (!(value >= 0) || value >= f->n_classes || value != floor(value))
+    return NO_CLASS_COLOUR;
+  return colour_of_class(f, (int)value);
+}
+
 /* NaN, -inf and anything below the range get the lowest colour. */
 static int colour_index(double db, double lo, double hi) {
   double t = (db - lo) / (hi - lo);
@@ -488,7 +528,8 @@ static drt_status paint_map(cairo_t *cr, const layout *l, const drt__figure *f,
     uint32_t *line = words + (size_t)(f->ny - 1 - r) * stride; /* north up */
     const double *values = f->db + (size_t)r * f->nx;
     for (int c = 0; c < f->nx; c++)
-      line[c] = table[colour_index(values[c], f->db_lo, f->db_hi)];
+      line[c] = f->n_classes ? class_colour(f, values[c])
+                             : table[colour_index(values[c], f->db_lo, f->db_hi)];
   }
   paint_raster(cr, raster, l->map, f->nx, f->ny);
   cairo_surface_destroy(raster);
@@ -496,14 +537,17 @@ static drt_status paint_map(cairo_t *cr, const layout *l, const drt__figure *f,
 }
 
 static drt_status paint_colour_bar(cairo_t *cr, const layout *l,
+                                   const drt__figure *f,
                                    const colour_table table,
                                    const char *path) {
   uint32_t *words;
-  int stride;
-  cairo_surface_t *raster = new_raster(1, 256, &words, &stride);
+  int stride, rows = f->n_classes ? f->n_classes : 256;
+  cairo_surface_t *raster = new_raster(1, rows, &words, &stride);
   if (!raster) return drt__fail(DRT_ENOMEM, "%s: out of memory", path);
-  for (int i = 0; i < 256; i++) words[(size_t)i * stride] = table[255 - i];
-  paint_raster(cr, raster, l->bar, 1, 256);
+  for (int i = 0; i < rows; i++)
+    words[(size_t)i * stride] =
+        f->n_classes ? colour_of_class(f, i) : table[255 - i];
+  paint_raster(cr, raster, l->bar, 1, rows);
   cairo_surface_destroy(raster);
   frame_rect(cr, l->bar, l->line);
   return DRT_OK;
@@ -548,8 +592,10 @@ static void draw_colour_bar_axis(cairo_t *cr, const layout *l,
                                  const drt__figure *f) {
   double s = l->text, outside = l->bar.x1 + l->line;
   double h = l->bar.y1 - l->bar.y0;
+  double lo = f->n_classes ? -0.5 : f->db_lo;
+  double hi = f->n_classes ? f->n_classes - 0.5 : f->db_hi;
   for (int i = 0; i < l->db_ticks.n; i++) {
-    double t = (l->db_ticks.value[i] - f->db_lo) / (f->db_hi - f->db_lo);
+    double t = (l->db_ticks.value[i] - lo) / (hi - lo);
     double y = l->bar.y0 + (1.0 - t) * h;
     fill_rect(cr, (rect){outside, y - 0.5 * l->line, outside + l->tick,
                          y + 0.5 * l->line}, BLACK);
@@ -790,7 +836,7 @@ static drt_status render(cairo_t *cr, const layout *l, const drt__figure *f,
   frame_rect(cr, l->map, l->line);
   draw_x_axis(cr, l);
   draw_y_axis(cr, l);
-  status = paint_colour_bar(cr, l, table, path);
+  status = paint_colour_bar(cr, l, f, table, path);
   if (status != DRT_OK) return status;
   draw_colour_bar_axis(cr, l, f);
   draw_title(cr, l, f->title);

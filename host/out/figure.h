@@ -39,7 +39,16 @@ typedef struct drt__figure {
   const size_t *ray_start; /* n_rays + 1 offsets, in points */
   const double *ray_db;
   size_t n_rays;
+  /* Optional: a categorical map. db then holds class indices 0 ..
+   * n_classes - 1 (anything else, NaN included: no class, drawn grey),
+   * each drawn in its own colour, and the colour bar becomes a legend of
+   * class_names; db_lo and db_hi are ignored. */
+  const char *const *class_names;
+  int n_classes; /* at most DRT_FIGURE_MAX_CLASSES */
+  const uint32_t *class_rgb; /* optional: each class's 0xRRGGBB */
 } drt__figure;
+
+#define DRT_FIGURE_MAX_CLASSES 16
 
 /* Draws the figure and writes it to path atomically (temp file + rename),
  * in the format its extension names (drawing.h); dpi sets a PNG's pixels
