@@ -481,13 +481,43 @@ static drt_status write_outputs(double *values, int gradient,
   return status;
 }
 
-/* What a map computes a cell: its power, with its gradient, or each
- * transmitter's power apart (a per-transmitter metric). */
-typedef enum map_values { MAP_POWER, MAP_GRADIENT, MAP_PER_TX } map_values;
+/* What a map computes a cell: its power, with its gradient, each
+ * transmitter's power apart (a per-transmitter metric), or those and
+ * each transmitter's delay moments (drt__cli_metric_width). */
+typedef enum map_values {
+  MAP_POWER, MAP_GRADIENT, MAP_PER_TX, MAP_DELAYS
+} map_values;
+
+/* Each of n points' t powers, then its 3 t delay moments, into share. */
+static drt_status compute_delays(drt_context *ctx, const drt_scene *scene,
+                                 const drt_trace_options *o, const double *xy,
+                                 const drt_grid *grid, size_t n,
+                                 double *share) {
+  size_t t = drt_scene_tx_count(scene);
+  double *power = malloc((n ? n : 1) * t * sizeof *power);
+  double *moments = malloc((n ? n : 1) * 3 * t * sizeof *moments);
+  drt_status status = power && moments ? DRT_OK : DRT_ENOMEM;
+  if (!status)
+    status = grid ? drt_map_compute_per_tx(ctx, scene, o, grid, power)
+                  : drt_eval_points_per_tx(ctx, scene, o, xy, n, power);
+  if (!status)
+    status = grid ? drt_map_compute_delay_moments(ctx, scene, o, grid, moments)
+                  : drt_eval_points_delay_moments(ctx, scene, o, xy, n, moments);
+  for (size_t i = 0; i < n && !status; i++) {
+    memcpy(share + 4 * t * i, power + t * i, t * sizeof *share);
+    memcpy(share + 4 * t * i + t, moments + 3 * t * i, 3 * t * sizeof *share);
+  }
+  free(power);
+  free(moments);
+  return status;
+}
 
 static drt_status compute_grid(drt_context *ctx, const drt_scene *scene,
                                const drt_trace_options *o, const drt_grid *grid,
                                map_values values, double *share) {
+  if (values == MAP_DELAYS)
+    return compute_delays(ctx, scene, o, NULL, grid,
+                          drt_grid_point_count(grid), share);
   if (values == MAP_PER_TX) return drt_map_compute_per_tx(ctx, scene, o, grid, share);
   return values == MAP_GRADIENT ? drt_map_compute_grad(ctx, scene, o, grid, share)
                                 : drt_map_compute(ctx, scene, o, grid, share);
@@ -496,15 +526,37 @@ static drt_status compute_grid(drt_context *ctx, const drt_scene *scene,
 static drt_status compute_points(drt_context *ctx, const drt_scene *scene,
                                  const drt_trace_options *o, const double *xy,
                                  size_t n, map_values values, double *share) {
+  if (values == MAP_DELAYS) return compute_delays(ctx, scene, o, xy, NULL, n, share);
   if (values == MAP_PER_TX) return drt_eval_points_per_tx(ctx, scene, o, xy, n, share);
   return values == MAP_GRADIENT ? drt_eval_points_grad(ctx, scene, o, xy, n, share)
                                 : drt_eval_points(ctx, scene, o, xy, n, share);
 }
 
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The 99th percentile of the finite values, rounded up to 5: a scale's
+ * top that a few outlying cells do not flatten; 1 if none is > 0. */
+static double top_percentile(const double *values, size_t n) {
+  double *finite = malloc((n ? n : 1) * sizeof *finite);
+  size_t k = 0;
+  for (size_t i = 0; finite && i < n; i++)
+    if (isfinite(values[i])) finite[k++] = values[i];
+  double top = 0;
+  if (k) {
+    qsort(finite, k, sizeof *finite, by_value);
+    top = 5 * ceil(finite[(size_t)(0.99 * (double)(k - 1))] / 5);
+  }
+  free(finite);
+  return top > 0 ? top : 1;
+}
+
 /* A per-transmitter metric's figure: SINR in dB from -10 to 40 dB (the
  * range of a cell's modulation and coding; or --db-range), the best
  * server as one colour a transmitter, coverage as covered or not, its
- * share in the title. */
+ * share in the title, the delay spread in ns up to its 99th percentile. */
 static drt_status write_metric_png(const char *path, const double *values,
                                    const map_args *m, const drt_scene *scene,
                                    const drt__cli_common *c) {
@@ -528,6 +580,9 @@ static drt_status write_metric_png(const char *path, const double *values,
   if (metric == DRT__METRIC_SINR && !m->db_range_given) {
     fig.db_lo = -10;
     fig.db_hi = 40;
+  } else if (metric == DRT__METRIC_DELAY_SPREAD && !m->db_range_given) {
+    fig.db_lo = 0; /* NaN (no server) is drawn as 0 */
+    fig.db_hi = top_percentile(values, n);
   } else if (metric == DRT__METRIC_BEST_SERVER) { /* t checked by run_map */
     for (size_t j = 0; j < t && j < DRT_FIGURE_MAX_CLASSES; j++)
       names[j] = drt_scene_tx(scene, j)->name;
@@ -631,10 +686,13 @@ static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
 static int compute_and_write(drt_context *ctx, drt_scene *scene,
                              drt__cli_common *c, map_args *m) {
   int gradient = m->grad || m->grad_png;
-  map_values kind = drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
-                    : gradient                          ? MAP_GRADIENT
-                                                        : MAP_POWER;
-  size_t width = kind == MAP_PER_TX     ? drt_scene_tx_count(scene)
+  map_values kind = drt__cli_metric_delays(&m->network)   ? MAP_DELAYS
+                    : drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
+                    : gradient                            ? MAP_GRADIENT
+                                                          : MAP_POWER;
+  size_t t = drt_scene_tx_count(scene);
+  size_t width = kind == MAP_DELAYS || kind == MAP_PER_TX
+                     ? drt__cli_metric_width(&m->network, t)
                  : kind == MAP_GRADIENT ? 3
                                         : 1;
   size_t cells = (size_t)m->nx * (size_t)m->ny;
@@ -660,8 +718,8 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
     double elapsed = seconds_now() - start;
     if (!root) rc = 0;
     else if (!drt__cli_assert_finite("map", "cell", values, cells, width) &&
-             !(kind == MAP_PER_TX
-                   ? write_metric_outputs(values, width, ctx, scene, c, m)
+             !(kind == MAP_PER_TX || kind == MAP_DELAYS
+                   ? write_metric_outputs(values, t, ctx, scene, c, m)
                    : write_outputs(values, gradient, ctx, scene, c, m))) {
       report_work(ctx, m->nx, m->ny, elapsed, paths, iterations);
       rc = 0;
@@ -829,12 +887,15 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
 /* The CSV of eval --metric: x, y, each transmitter's power (W) in a
  * column power_<name>, then the metric's columns: sinr_db and server (the
  * strongest transmitter's index, -1 for none), with coverage also
- * covered (1 or 0); best-server has server alone. */
+ * covered (1 or 0); best-server has server alone, delay-spread server and
+ * delay_spread_ns. */
 static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
                              const drt__cli_network *network, const double *xy,
-                             const double *power, size_t n) {
+                             const double *values, size_t n) {
   size_t t = drt_scene_tx_count(scene);
+  size_t width = drt__cli_metric_width(network, t);
   drt__cli_metric metric = network->metric;
+  int delays = drt__cli_metric_delays(network);
   printf("x,y");
   for (size_t j = 0; j < t; j++) {
     char column[64];
@@ -842,8 +903,10 @@ static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
     putchar(',');
     drt__cli_print_csv_field(column);
   }
-  printf("%s,server%s\n", metric == DRT__METRIC_BEST_SERVER ? "" : ",sinr_db",
-         metric == DRT__METRIC_COVERAGE ? ",covered" : "");
+  int sinr = metric == DRT__METRIC_SINR || metric == DRT__METRIC_COVERAGE;
+  printf("%s,server%s%s\n", sinr ? ",sinr_db" : "",
+         metric == DRT__METRIC_COVERAGE ? ",covered" : "",
+         delays ? ",delay_spread_ns" : "");
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n; i++) {
     char text[DRT_NUMBER_CHARS];
@@ -851,14 +914,17 @@ static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
     printf("%s,", text);
     drt__format_double(xy[2 * i + 1], text);
     printf("%s", text);
+    const double *v = values + width * i;
     for (size_t j = 0; j < t; j++) {
-      format_value(power[t * i + j], is_float, text);
+      format_value(v[j], is_float, text);
       printf(",%s", text);
     }
-    drt__cli_point_metrics pm = drt__cli_metric_point(network, power + t * i, t);
-    if (metric != DRT__METRIC_BEST_SERVER) printf(",%.9g", pm.sinr_db);
+    drt__cli_point_metrics pm =
+        drt__cli_metric_point(network, v, delays ? v + t : NULL, t);
+    if (sinr) printf(",%.9g", pm.sinr_db);
     printf(",%d", pm.server);
     if (metric == DRT__METRIC_COVERAGE) printf(",%d", pm.covered);
+    if (delays) printf(",%.9g", pm.delay_spread_ns);
     printf("\n");
   }
   return 0;
@@ -894,7 +960,8 @@ typedef struct eval_work {
   drt_context *ctx;
   const drt_scene *scene;
   drt_trace_options trace; /* keyed from the share's first point */
-  int wrt_scene, per_tx;
+  int wrt_scene;
+  map_values per_tx;       /* MAP_PER_TX or MAP_DELAYS for --metric */
   const double *xy;        /* the share's points */
   size_t count;
   double *values;
@@ -903,9 +970,9 @@ typedef struct eval_work {
 static drt_status run_eval_share(void *data, drt__mpi_progress *progress) {
   (void)progress; /* reported through the context */
   eval_work *e = data;
-  if (e->per_tx)
-    return drt_eval_points_per_tx(e->ctx, e->scene, &e->trace, e->xy, e->count,
-                                  e->values);
+  if (e->per_tx != MAP_POWER)
+    return compute_points(e->ctx, e->scene, &e->trace, e->xy, e->count,
+                          e->per_tx, e->values);
   return e->wrt_scene ? drt_eval_points_scene_grad(e->ctx, e->scene, &e->trace,
                                                    e->xy, e->count, e->values)
                       : drt_eval_points_grad(e->ctx, e->scene, &e->trace,
@@ -918,9 +985,11 @@ static int eval_share(drt_context *ctx, const drt_scene *scene,
                       const drt__cli_common *c, const map_args *m,
                       const double *xy, size_t n, size_t first, size_t count,
                       double *share) {
-  eval_work work = {ctx,   scene, c->trace, m->wrt_scene,
-                    drt__cli_metric_per_tx(&m->network), xy + 2 * first,
-                    count, share};
+  map_values per_tx = drt__cli_metric_delays(&m->network)   ? MAP_DELAYS
+                      : drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
+                                                            : MAP_POWER;
+  eval_work work = {ctx,    scene, c->trace, m->wrt_scene,
+                    per_tx, xy + 2 * first, count, share};
   work.trace.first_key = first;
   drt__share job = {.command = "eval", .unit = "points", .limit = &m->limit,
                     .total = (double)n, .count = count, .ctx = ctx,
@@ -950,7 +1019,7 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
     free(xy);
     return rc;
   }
-  size_t width = per_tx ? t
+  size_t width = per_tx ? drt__cli_metric_width(&m->network, t)
                         : 3 + (m->wrt_scene ? drt_scene_param_count(scene, &c->trace)
                                             : 0);
   size_t first, count;

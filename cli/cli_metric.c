@@ -10,15 +10,16 @@
 
 #include "cli_options.h"
 
-static const char *const metric_names[] = {"power", "path-gain", "sinr",
-                                           "best-server", "coverage"};
+static const char *const metric_names[] = {
+    "power", "path-gain", "sinr", "best-server", "coverage", "delay-spread"};
 
 const char drt__cli_network_help[] =
     "  --metric M          power (default), path-gain, sinr (of the serving\n"
     "                      transmitter, dB), best-server (the strongest\n"
-    "                      transmitter) or coverage (SINR at or above\n"
-    "                      --threshold-db); sinr and coverage need the radio\n"
-    "                      model\n"
+    "                      transmitter), coverage (SINR at or above\n"
+    "                      --threshold-db) or delay-spread (the serving\n"
+    "                      transmitter's RMS delay spread, ns); all but\n"
+    "                      best-server need the radio model\n"
     "  --bandwidth HZ      receiver bandwidth of the noise k T B F (default "
     "20e6)\n"
     "  --noise-figure DB   receiver noise figure F (default 7)\n"
@@ -53,8 +54,9 @@ int drt__cli_network_option(drt__cli_network *n, const char *name,
   drt_network_options *o = &n->options;
   if (strcmp(name, "metric") == 0) {
     int choice;
-    if (drt__parse_choice(name, value, metric_names, 5,
-                          "power, path-gain, sinr, best-server or coverage",
+    if (drt__parse_choice(name, value, metric_names, 6,
+                          "power, path-gain, sinr, best-server, coverage or "
+                          "delay-spread",
                           &choice))
       return -1;
     n->metric = (drt__cli_metric)choice;
@@ -73,6 +75,14 @@ int drt__cli_network_option(drt__cli_network *n, const char *name,
 
 int drt__cli_metric_per_tx(const drt__cli_network *n) {
   return n->metric >= DRT__METRIC_SINR;
+}
+
+int drt__cli_metric_delays(const drt__cli_network *n) {
+  return n->metric == DRT__METRIC_DELAY_SPREAD;
+}
+
+size_t drt__cli_metric_width(const drt__cli_network *n, size_t t) {
+  return drt__cli_metric_delays(n) ? 4 * t : t;
 }
 
 int drt__cli_metric_prepare(const drt__cli_network *n, drt_trace_options *trace,
@@ -101,28 +111,39 @@ int drt__cli_metric_prepare(const drt__cli_network *n, drt_trace_options *trace,
 }
 
 drt__cli_point_metrics drt__cli_metric_point(const drt__cli_network *n,
-                                              const double *power, size_t t) {
+                                              const double *power,
+                                              const double *moments, size_t t) {
   drt__cli_point_metrics m;
   double sinr;
   drt_network_metrics(power, 1, t, drt_noise_power(&n->options), &m.server,
                       &sinr);
   m.sinr_db = 10 * log10(sinr); /* -inf where nothing arrives */
   m.covered = m.server >= 0 && m.sinr_db >= n->options.threshold_db;
+  m.delay_spread_ns = m.server >= 0 && moments
+                          ? 1e9 * drt_delay_spread(moments + 3 * m.server)
+                          : NAN;
   return m;
 }
 
-void drt__cli_metric_values(const drt__cli_network *n, const double *power,
+void drt__cli_metric_values(const drt__cli_network *n, const double *values,
                             size_t count, size_t t, double *out) {
+  size_t width = drt__cli_metric_width(n, t);
+  int delays = drt__cli_metric_delays(n);
   for (size_t i = 0; i < count; i++) {
-    drt__cli_point_metrics m = drt__cli_metric_point(n, power + i * t, t);
+    const double *v = values + i * width;
+    drt__cli_point_metrics m =
+        drt__cli_metric_point(n, v, delays ? v + t : NULL, t);
     out[i] = n->metric == DRT__METRIC_SINR          ? m.sinr_db
              : n->metric == DRT__METRIC_BEST_SERVER ? m.server
-                                                    : m.covered;
+             : n->metric == DRT__METRIC_COVERAGE    ? m.covered
+                                                    : m.delay_spread_ns;
   }
 }
 
 const char *drt__cli_metric_unit(const drt__cli_network *n) {
-  return n->metric == DRT__METRIC_SINR ? "SINR (dB)" : "";
+  return n->metric == DRT__METRIC_SINR           ? "SINR (dB)"
+         : n->metric == DRT__METRIC_DELAY_SPREAD ? "delay spread (ns)"
+                                                 : "";
 }
 
 const char *drt__cli_metric_name(const drt__cli_network *n) {

@@ -13,7 +13,8 @@ typedef enum drt__cli_metric {
   DRT__METRIC_PATH_GAIN,   /* the same as --quantity path-gain */
   DRT__METRIC_SINR,        /* S / (I + N) of the serving transmitter, dB */
   DRT__METRIC_BEST_SERVER, /* the strongest transmitter */
-  DRT__METRIC_COVERAGE     /* SINR at or above --threshold-db */
+  DRT__METRIC_COVERAGE,    /* SINR at or above --threshold-db */
+  DRT__METRIC_DELAY_SPREAD /* the serving transmitter's RMS delay spread */
 } drt__cli_metric;
 
 typedef struct drt__cli_network {
@@ -29,8 +30,10 @@ void drt__cli_network_init(drt__cli_network *n);
  * other option. */
 int drt__cli_network_option(drt__cli_network *n, const char *name,
                             const char *value);
-/* Whether the metric is formed from each transmitter's power apart. */
+/* Whether the metric is formed from each transmitter's power apart, and
+ * whether also from its delay moments. */
 int drt__cli_metric_per_tx(const drt__cli_network *n);
+int drt__cli_metric_delays(const drt__cli_network *n);
 /* The metric against the trace and the scene's n_tx transmitters: SINR
  * and coverage need the radio model (the noise is in watts), every
  * per-transmitter metric a receiver map, a transmitter and no gradient;
@@ -38,19 +41,24 @@ int drt__cli_metric_per_tx(const drt__cli_network *n);
  * `command`. */
 int drt__cli_metric_prepare(const drt__cli_network *n, drt_trace_options *trace,
                             int gradient, const char *command, size_t n_tx);
-/* One point's metrics from its t powers (watts): the SINR in dB (-inf
- * where nothing arrives), the server's index (-1 there) and whether the
- * SINR reaches --threshold-db. */
+/* One point's metrics from its t powers (watts) and, for the delay
+ * spread, the t transmitters' delay moments (3 each; else NULL): the SINR
+ * in dB (-inf where nothing arrives), the server's index (-1 there),
+ * whether the SINR reaches --threshold-db, the server's delay spread in
+ * ns (NaN where nothing arrives). */
 typedef struct drt__cli_point_metrics {
-  double sinr_db;
+  double sinr_db, delay_spread_ns;
   int server, covered;
 } drt__cli_point_metrics;
 drt__cli_point_metrics drt__cli_metric_point(const drt__cli_network *n,
-                                              const double *power, size_t t);
-/* The metric per point from t powers a point (watts, point-major): SINR
- * in dB (-inf where nothing arrives), the server's index (-1 where
- * nothing arrives), coverage 1 or 0. */
-void drt__cli_metric_values(const drt__cli_network *n, const double *power,
+                                              const double *power,
+                                              const double *moments, size_t t);
+/* Values a point of a per-transmitter metric: t powers, and with the
+ * delay spread 3 t moments after them. */
+size_t drt__cli_metric_width(const drt__cli_network *n, size_t t);
+/* The metric per point from drt__cli_metric_width values a point: SINR
+ * in dB, the server's index, coverage 1 or 0, the delay spread in ns. */
+void drt__cli_metric_values(const drt__cli_network *n, const double *values,
                             size_t count, size_t t, double *out);
 /* The figure's colour-bar label, and the metric's name. */
 const char *drt__cli_metric_unit(const drt__cli_network *n);

@@ -572,6 +572,25 @@ DRT_API drt_status drt_map_compute_per_tx(drt_context *context,
                                           const drt_trace_options *options,
                                           const drt_grid *grid, double *power);
 
+/* Each transmitter's delay moments at n receiver points (the radio
+ * model): moments[(i t + j) 3 + m] = sum over transmitter j's paths p of
+ * V_p |a_p|^2 tau_p^m, tau_p = L_p / c, for m = 0, 1, 2 (W, W s, W s^2:
+ * the paths' powers as an incoherent sum, whatever options->sum says). */
+DRT_API drt_status drt_eval_points_delay_moments(drt_context *context,
+                                                 const drt_scene *scene,
+                                                 const drt_trace_options *options,
+                                                 const double *xy, size_t n,
+                                                 double *moments);
+/* The same over a grid: moments[((r nx + c) t + j) 3 + m]. */
+DRT_API drt_status drt_map_compute_delay_moments(drt_context *context,
+                                                 const drt_scene *scene,
+                                                 const drt_trace_options *options,
+                                                 const drt_grid *grid,
+                                                 double *moments);
+/* The RMS delay spread sqrt(m2 / m0 - (m1 / m0)^2) in seconds of one
+ * transmitter's three moments; 0 where m0 = 0 (no path). */
+DRT_API double drt_delay_spread(const double moments[3]);
+
 /* The receiver's noise and the coverage threshold. */
 typedef struct drt_network_options {
   double bandwidth;       /* Hz; default 20e6 */

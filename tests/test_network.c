@@ -66,21 +66,28 @@ static void street_points(uint64_t seed, double *xy, int n) {
 }
 
 /* Each transmitter's power at (x, y) from its paths alone: coherent
- * |sum V a|^2 in the radio model's coherent sum, else sum V |a|^2. */
+ * |sum V a|^2 in the radio model's coherent sum, else sum V |a|^2; and
+ * its delay moments sum V |a|^2 tau^m, m = 0, 1, 2 (moments may be
+ * NULL). */
 static void powers_from_paths(const drt_scene *scene,
                               const drt_trace_options *o, double x, double y,
-                              double *power) {
+                              double *power, double *moments) {
   size_t t = drt_scene_tx_count(scene), count;
   drt_path *paths;
   DRT_CHECK_OK(drt_trace_paths(ctx, scene, o, x, y, &paths, &count));
   double complex field[8] = {0};
+  double sums[8][3] = {{0}};
   for (size_t j = 0; j < t; j++) power[j] = 0;
   for (size_t i = 0; i < count; i++) {
     const drt_path *p = &paths[i];
     field[p->transmitter] +=
         p->validity * (p->amplitude_re + I * p->amplitude_im);
     power[p->transmitter] += p->power;
+    for (int m = 0; m < 3; m++)
+      sums[p->transmitter][m] += p->power * pow(p->delay, m);
   }
+  for (size_t j = 0; j < t && moments; j++)
+    for (int m = 0; m < 3; m++) moments[3 * j + m] = sums[j][m];
   int coherent = o->model == DRT_MODEL_RADIO && o->sum == DRT_SUM_COHERENT;
   for (size_t j = 0; j < t && coherent; j++) {
     double a = cabs(field[j]);
@@ -109,9 +116,30 @@ static int close_to(double a, double b, double rtol) {
   return fabs(a - b) <= rtol * fmax(fabs(a), fabs(b));
 }
 
-/* Per-transmitter powers, server and SINR at random points against the
- * paths, both sums and exact/smoothed in the radio model; the server in
- * the paper's model. */
+/* The RMS delay spread written out plainly from the paths' powers and
+ * delays, the mean subtracted first. */
+static double serial_spread(const drt_scene *scene, const drt_trace_options *o,
+                            double x, double y, int tx) {
+  size_t count;
+  drt_path *paths;
+  DRT_CHECK_OK(drt_trace_paths(ctx, scene, o, x, y, &paths, &count));
+  double total = 0, mean = 0, var = 0;
+  for (size_t i = 0; i < count; i++)
+    if (paths[i].transmitter == tx) {
+      total += paths[i].power;
+      mean += paths[i].power * paths[i].delay;
+    }
+  mean /= total;
+  for (size_t i = 0; i < count; i++)
+    if (paths[i].transmitter == tx)
+      var += paths[i].power * (paths[i].delay - mean) * (paths[i].delay - mean);
+  drt_paths_free(paths);
+  return sqrt(var / total);
+}
+
+/* Per-transmitter powers, server, SINR and delay spread at random points
+ * against the paths, both sums and exact/smoothed in the radio model;
+ * the server in the paper's model. */
 START_TEST(metrics_match_the_paths) {
   drt_scene *scene = three_cells();
   const size_t t = 3;
@@ -134,13 +162,23 @@ START_TEST(metrics_match_the_paths) {
     }
   DRT_CHECK_OK(drt_eval_points_per_tx(ctx, scene, &o, xy, N_POINTS, power));
   DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, N_POINTS, total));
-  int server[N_POINTS], interfered = 0, served = 0;
+  int radio = o.model == DRT_MODEL_RADIO;
+  double moments[9 * N_POINTS];
+  ck_assert_int_eq(drt_eval_points_delay_moments(ctx, scene, &o, xy, N_POINTS,
+                                                 moments),
+                   radio ? DRT_OK : DRT_EUNSUPPORTED);
+  int server[N_POINTS], interfered = 0, served = 0, spread_seen = 0;
   double sinr[N_POINTS];
   drt_network_metrics(power, N_POINTS, t, noise, server, sinr);
   for (int i = 0; i < N_POINTS; i++) {
-    double want[3], sum = 0, want_sinr;
+    double want[3], sum = 0, want_sinr, want_moments[9];
     int want_server, arriving = 0;
-    powers_from_paths(scene, &o, xy[2 * i], xy[2 * i + 1], want);
+    powers_from_paths(scene, &o, xy[2 * i], xy[2 * i + 1], want, want_moments);
+    for (int k = 0; k < 9 && radio; k++)
+      ck_assert_msg(close_to(moments[9 * i + k], want_moments[k], 1e-9) ||
+                        moments[9 * i + k] == want_moments[k],
+                    "point %d moment %d: %.17g, paths %.17g", i, k,
+                    moments[9 * i + k], want_moments[k]);
     for (size_t j = 0; j < t; j++) {
       ck_assert_msg(close_to(power[t * i + j], want[j], 1e-9) ||
                         power[t * i + j] == want[j],
@@ -157,12 +195,27 @@ START_TEST(metrics_match_the_paths) {
     served += want_server >= 0;
     ck_assert_msg(close_to(sinr[i], want_sinr, 1e-9) || sinr[i] == want_sinr,
                   "point %d: SINR %.17g, serial %.17g", i, sinr[i], want_sinr);
+    if (radio && want_server >= 0) {
+      const double *own = moments + 9 * i + 3 * want_server;
+      double spread = drt_delay_spread(own);
+      double plain = serial_spread(scene, &o, xy[2 * i], xy[2 * i + 1],
+                                   want_server);
+      /* From moments the variance is m2/m0 - mean^2, a difference of
+       * squares near mean^2: rounding leaves about sqrt(eps) of the mean
+       * delay (1.5e-15 s at 100 ns) where the spread is 0. */
+      double floor = 3e-8 * own[1] / own[0];
+      ck_assert_msg(fabs(spread - plain) <= 1e-6 * plain + floor,
+                    "point %d: delay spread %.17g s, serial %.17g s", i,
+                    spread, plain);
+      spread_seen += plain > 1e-9; /* a nanosecond: more than one path */
+    }
   }
   printf("case %d (%s): %d of %d points served, %d with interference\n", _i,
          o.model == DRT_MODEL_RADIO ? "radio" : "paper", served, N_POINTS,
          interfered);
   ck_assert_int_gt(served, N_POINTS / 2); /* not a vacuous comparison */
   ck_assert_int_gt(interfered, 0);
+  if (radio) ck_assert_int_gt(spread_seen, N_POINTS / 2);
   drt_scene_destroy(scene);
 }
 END_TEST
@@ -235,19 +288,21 @@ START_TEST(cli_metrics_match_the_library) {
   char scene_path[4096], png[4096];
   snprintf(scene_path, sizeof scene_path, "%s", drt_test_scratch("cells.json"));
   DRT_CHECK_OK(drt_scene_save_json(scene, scene_path));
-  const char *metrics[] = {"sinr", "best-server", "coverage"};
+  const char *metrics[] = {"sinr", "best-server", "coverage", "delay-spread"};
   enum { NX = 17, NY = 9 };
   drt_grid grid = {NX, NY, {0, 0, 160, 18}};
   double *power = malloc(3 * NX * NY * sizeof *power);
+  double *moments = malloc(9 * NX * NY * sizeof *moments);
   drt_trace_options o;
   drt_trace_options_init(&o);
   o.model = DRT_MODEL_RADIO;
   o.order_max = 2;
   DRT_CHECK_OK(drt_map_compute_per_tx(ctx, scene, &o, &grid, power));
+  DRT_CHECK_OK(drt_map_compute_delay_moments(ctx, scene, &o, &grid, moments));
   drt_network_options net;
   drt_network_options_init(&net);
   net.threshold_db = 10;
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 4; k++) {
     const char *npy = drt_test_scratch("metric.npy");
     ck_assert_int_eq(drt_test_cli("map", "--scene", scene_path, "--grid",
                                   "17x9", "--bbox", "0,0,160,18", "--order",
@@ -262,8 +317,15 @@ START_TEST(cli_metrics_match_the_library) {
     drt_network_metrics(power, NX * NY, 3, drt_noise_power(&net), server, sinr);
     for (int i = 0; i < NX * NY; i++) {
       double db = 10 * log10(sinr[i]);
-      double want = k == 0 ? db : k == 1 ? server[i] : (server[i] >= 0 && db >= 10);
-      ck_assert_msg(values[i] == want || close_to(values[i], want, 1e-9),
+      double spread = server[i] < 0 ? NAN
+                                    : 1e9 * drt_delay_spread(moments + 9 * i +
+                                                             3 * server[i]);
+      double want = k == 0   ? db
+                    : k == 1 ? server[i]
+                    : k == 2 ? (server[i] >= 0 && db >= 10)
+                             : spread;
+      ck_assert_msg(values[i] == want || close_to(values[i], want, 1e-9) ||
+                        (isnan(values[i]) && isnan(want)),
                     "%s cell %d: %.17g, library %.17g", metrics[k], i,
                     values[i], want);
     }
@@ -321,6 +383,7 @@ START_TEST(cli_metrics_match_the_library) {
                    2);
   ck_assert(!drt_test_exists(png));
   free(power);
+  free(moments);
   drt_scene_destroy(scene);
 }
 END_TEST

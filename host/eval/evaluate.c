@@ -10,6 +10,7 @@
 #include "base/drt_cl_compat.h"
 #include "error.h"
 #include "gradients/drt_moves.h" /* the scene-gradient layout */
+#include "radio.h" /* DRT__LIGHT_SPEED */
 #include "ref_eval.h"
 #include "session.h"
 
@@ -112,11 +113,12 @@ static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
   int tx_pairs = kind == DRT__EVAL_PAIRS && opt->vary == DRT_VARY_TX;
   if (opt->model == DRT_MODEL_RADIO && kind != DRT__EVAL_POWER &&
       kind != DRT__EVAL_GRADIENT && !tx_pairs)
-    return drt__fail(DRT_EUNSUPPORTED, "the radio model has no %s yet: use "
-                     "--model paper", kind == DRT__EVAL_PAIRS
-                                           ? "per-pair evaluation of a "
-                                             "receiver map"
-                                           : "scene gradients (--wrt scene)");
+    return drt__fail(DRT_EUNSUPPORTED, "the ref evaluator has no %s in the "
+                     "radio model: use an OpenCL device",
+                     kind == DRT__EVAL_PAIRS ? "per-pair evaluation of a "
+                                               "receiver map"
+                     : kind == DRT__EVAL_SCENE ? "scene gradients (--wrt scene)"
+                                               : "delay spread");
   if (opt->model == DRT_MODEL_RADIO)
     return drt__ref_eval_radio(scene, opt, xy, n, first,
                                kind == DRT__EVAL_POWER ? DRT__REF_RADIO_POWER
@@ -133,6 +135,8 @@ static drt_status ref_tile(const drt_scene *scene, const drt_trace_options *opt,
   case DRT__EVAL_SCENE:
     return drt__ref_eval_scene_grad(scene, opt, xy, n, first, out, iterations);
   case DRT__EVAL_PATHS: /* drt_trace_paths refuses the ref evaluator */
+  case DRT__EVAL_TIMES_L: /* the radio model's, refused above */
+  case DRT__EVAL_TIMES_L2:
     break;
   }
   return drt__fail(DRT_EINVAL, "evaluation of an unknown kind");
@@ -349,6 +353,49 @@ static drt_status evaluate_per_tx(drt_context *ctx, const drt_scene *scene,
   return status;
 }
 
+/* Each transmitter's delay moments at n receiver points: out[(i t + j) 3
+ * + m] = sum over transmitter j's paths of V |a|^2 (L / c)^m, m = 0, 1, 2
+ * (drt_eval_points_delay_moments): three incoherent evaluations, the
+ * kernels weighting each path by 1, L or L^2. */
+static drt_status evaluate_moments(drt_context *ctx, const drt_scene *scene,
+                                   const drt_trace_options *opt,
+                                   point_source source, const void *data,
+                                   size_t n, double *out) {
+  if (opt->model != DRT_MODEL_RADIO)
+    return drt__fail(DRT_EUNSUPPORTED, "the delay spread is the radio "
+                     "model's (delays in seconds): use --model radio");
+  if (opt->vary != DRT_VARY_RX)
+    return drt__fail(DRT_EINVAL, "per-transmitter delays are a receiver "
+                     "map's: use --vary rx");
+  size_t t = drt_scene_tx_count(scene);
+  if (t == 0) return drt__fail(DRT_EINVAL, "the scene has no transmitter");
+  if (n > SIZE_MAX / sizeof(double) / t / 3)
+    return drt__fail(DRT_ETOOBIG, "%zu points x %zu transmitters overflow",
+                     n, t);
+  static const drt__eval_kind weighted[3] = {
+      DRT__EVAL_POWER, DRT__EVAL_TIMES_L, DRT__EVAL_TIMES_L2};
+  const double per_second[3] = {1, 1 / DRT__LIGHT_SPEED,
+                                1 / (DRT__LIGHT_SPEED * DRT__LIGHT_SPEED)};
+  drt_trace_options incoherent = *opt;
+  incoherent.sum = DRT_SUM_INCOHERENT;
+  double *part = malloc((n ? n : 1) * sizeof *part);
+  if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
+  drt_status status = DRT_OK;
+  for (size_t j = 0; j < t && !status; j++) {
+    drt_scene *alone = NULL;
+    status = one_fixed_scene(scene, 0, j, &alone);
+    for (int m = 0; m < 3 && !status; m++) {
+      status = evaluate(ctx, alone, &incoherent, weighted[m], source, data, n,
+                        part);
+      for (size_t i = 0; i < n && !status; i++)
+        out[(i * t + j) * 3 + (size_t)m] = part[i] * per_second[m];
+    }
+    drt_scene_destroy(alone);
+  }
+  free(part);
+  return status;
+}
+
 drt_status drt__evaluate_points(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 drt__eval_kind kind, const double *xy, size_t n,
@@ -372,6 +419,17 @@ drt_status drt_eval_points_per_tx(drt_context *ctx, const drt_scene *scene,
   drt_status status = drt_trace_options_check(opt, scene);
   if (status) return status;
   return evaluate_per_tx(ctx, scene, opt, copy_points, xy, n, power);
+}
+
+drt_status drt_eval_points_delay_moments(drt_context *ctx,
+                                         const drt_scene *scene,
+                                         const drt_trace_options *opt,
+                                         const double *xy, size_t n,
+                                         double *moments) {
+  drt__clear_error();
+  drt_status status = drt_trace_options_check(opt, scene);
+  if (status) return status;
+  return evaluate_moments(ctx, scene, opt, copy_points, xy, n, moments);
 }
 
 drt_status drt_eval_points_grad(drt_context *ctx, const drt_scene *scene,
@@ -427,10 +485,13 @@ static drt_status check_grid(const drt_grid *g) {
   return DRT_OK;
 }
 
-/* A map of the kind; per_tx: each transmitter's power apart. */
+/* What a map holds a cell: the kind's values over the fixed endpoints, or
+ * each transmitter's power, or its delay moments, apart. */
+typedef enum map_split { MAP_SUMMED, MAP_PER_TX, MAP_MOMENTS } map_split;
+
 static drt_status map(drt_context *ctx, const drt_scene *scene,
                       const drt_trace_options *opt, const drt_grid *grid,
-                      drt__eval_kind kind, int per_tx, double *out) {
+                      drt__eval_kind kind, map_split split, double *out) {
   drt_status status = check_grid(grid);
   if (!status) status = drt_trace_options_check(opt, scene);
   if (status) return status;
@@ -438,10 +499,12 @@ static drt_status map(drt_context *ctx, const drt_scene *scene,
   status = grid_axes_init(&axes, grid);
   if (status) return status;
   size_t total = (size_t)grid->nx * (size_t)grid->ny;
-  status = per_tx ? evaluate_per_tx(ctx, scene, opt, grid_points, &axes,
-                                    total, out)
-                  : evaluate(ctx, scene, opt, kind, grid_points, &axes, total,
-                             out);
+  if (split == MAP_PER_TX)
+    status = evaluate_per_tx(ctx, scene, opt, grid_points, &axes, total, out);
+  else if (split == MAP_MOMENTS)
+    status = evaluate_moments(ctx, scene, opt, grid_points, &axes, total, out);
+  else
+    status = evaluate(ctx, scene, opt, kind, grid_points, &axes, total, out);
   free(axes.xs);
   free(axes.ys);
   return status;
@@ -451,19 +514,28 @@ drt_status drt_map_compute(drt_context *ctx, const drt_scene *scene,
                            const drt_trace_options *opt, const drt_grid *grid,
                            double *power) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, 0, power);
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, MAP_SUMMED, power);
 }
 
 drt_status drt_map_compute_per_tx(drt_context *ctx, const drt_scene *scene,
                                   const drt_trace_options *opt,
                                   const drt_grid *grid, double *power) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, 1, power);
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, MAP_PER_TX, power);
+}
+
+drt_status drt_map_compute_delay_moments(drt_context *ctx,
+                                         const drt_scene *scene,
+                                         const drt_trace_options *opt,
+                                         const drt_grid *grid,
+                                         double *moments) {
+  drt__clear_error();
+  return map(ctx, scene, opt, grid, DRT__EVAL_POWER, MAP_MOMENTS, moments);
 }
 
 drt_status drt_map_compute_grad(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *out) {
   drt__clear_error();
-  return map(ctx, scene, opt, grid, DRT__EVAL_GRADIENT, 0, out);
+  return map(ctx, scene, opt, grid, DRT__EVAL_GRADIENT, MAP_SUMMED, out);
 }

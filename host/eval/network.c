@@ -1,6 +1,7 @@
 /* network.c — the network metrics of several transmitters
  * (docs/method.md §15): the noise floor, the serving transmitter and the
- * SINR from each transmitter's received power. */
+ * SINR from each transmitter's received power, the delay spread from its
+ * delay moments. */
 #include <math.h>
 
 #include "drt2d.h"
@@ -49,4 +50,12 @@ void drt_network_metrics(const double *power, size_t n, size_t t,
     if (server) server[i] = best;
     if (sinr) sinr[i] = best < 0 ? 0 : p[best] / (interference + noise);
   }
+}
+
+double drt_delay_spread(const double moments[3]) {
+  if (!(moments[0] > 0)) return 0;
+  double mean = moments[1] / moments[0];
+  double spread = moments[2] / moments[0] - mean * mean;
+  /* Rounding can leave a single path's spread a hair below 0. */
+  return spread > 0 ? sqrt(spread) : 0;
 }

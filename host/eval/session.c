@@ -9,6 +9,7 @@
 #include "context_impl.h"
 #include "error.h"
 #include "gradients/drt_moves.h" /* drt_scene_stride */
+#include "power/drt_radio.h"     /* DRT_WAVE_* */
 #include "radio.h"
 
 /* Candidates of one order a chunk holds, at least: a cell's sum over an
@@ -133,7 +134,9 @@ static drt_status upload_candidates(drt__session *s) {
 
 size_t drt__eval_components(const drt_scene *scene,
                             const drt_trace_options *opt, drt__eval_kind kind) {
-  if (kind == DRT__EVAL_POWER) return 1;
+  if (kind == DRT__EVAL_POWER || kind == DRT__EVAL_TIMES_L ||
+      kind == DRT__EVAL_TIMES_L2)
+    return 1;
   if (kind == DRT__EVAL_PATHS) return 0; /* records: paths.c */
   if (kind != DRT__EVAL_SCENE) return 3;
   size_t n_fixed = opt->vary == DRT_VARY_TX ? drt_scene_rx_count(scene)
@@ -228,7 +231,9 @@ static const drt__program_kind program_of_kind[] = {
     [DRT__EVAL_GRADIENT] = DRT__PROGRAM_GRADIENT,
     [DRT__EVAL_PAIRS] = DRT__PROGRAM_GRADIENT,
     [DRT__EVAL_SCENE] = DRT__PROGRAM_SCENE,
-    [DRT__EVAL_PATHS] = DRT__PROGRAM_PATHS};
+    [DRT__EVAL_PATHS] = DRT__PROGRAM_PATHS,
+    [DRT__EVAL_TIMES_L] = DRT__PROGRAM_RADIO_POWER,
+    [DRT__EVAL_TIMES_L2] = DRT__PROGRAM_RADIO_POWER};
 
 /* The program of a kind in the options' model: the radio model has every
  * kind but the pairs of a receiver map (a pair work-item would need each
@@ -236,7 +241,11 @@ static const drt__program_kind program_of_kind[] = {
 static drt_status kind_program(const drt_trace_options *opt,
                                drt__eval_kind kind, drt__program_kind *out) {
   *out = program_of_kind[kind];
-  if (opt->model != DRT_MODEL_RADIO) return DRT_OK;
+  int moment = kind == DRT__EVAL_TIMES_L || kind == DRT__EVAL_TIMES_L2;
+  if (moment && (opt->model != DRT_MODEL_RADIO || opt->sum != DRT_SUM_INCOHERENT))
+    return drt__fail(DRT_EUNSUPPORTED, "delay moments are the radio model's "
+                     "incoherent sums");
+  if (opt->model != DRT_MODEL_RADIO || moment) return DRT_OK;
   if (kind == DRT__EVAL_PATHS) {
     *out = DRT__PROGRAM_RADIO_PATHS;
     return DRT_OK;
@@ -267,6 +276,9 @@ drt_status drt__session_open(drt__session *s, drt_context *ctx,
   s->components = drt__eval_components(scene, opt, kind);
   s->fields = opt->model == DRT_MODEL_RADIO ? 2 * s->components : s->components;
   s->chunked = kind != DRT__EVAL_SCENE && kind != DRT__EVAL_PATHS;
+  s->wave_weight = kind == DRT__EVAL_TIMES_L    ? DRT_WAVE_TIMES_L
+                   : kind == DRT__EVAL_TIMES_L2 ? DRT_WAVE_TIMES_L2
+                                                : 0;
   s->trace_slots = s->chunked ? DRT_PARTIAL_SLOTS : s->fields;
   drt__program_kind program;
   drt_status status = kind_program(opt, kind, &program);
@@ -336,8 +348,11 @@ drt_status drt__set_trace_args(drt__session *s, cl_kernel kernel, int i,
   double k_d = radio ? drt__wavenumber(s->opt) : 0;
   float k_f = (float)k_d;
   cl_int wave_flags =
-      (radio && s->opt->sum == DRT_SUM_COHERENT ? 1 : 0) |
-      (radio && s->opt->polarization == DRT_POLARIZATION_HORIZONTAL ? 2 : 0);
+      (radio && s->opt->sum == DRT_SUM_COHERENT ? DRT_WAVE_COHERENT : 0) |
+      (radio && s->opt->polarization == DRT_POLARIZATION_HORIZONTAL
+           ? DRT_WAVE_HORIZONTAL
+           : 0) |
+      s->wave_weight;
   const drt__arg args[] = {
       {sizeof(cl_mem), &s->moving},   {sizeof n_cells, &n_cells},
       {sizeof first_cell, &first_cell}, {sizeof(cl_mem), &s->fixed},

@@ -23,7 +23,9 @@ typedef enum drt__eval_kind {
   DRT__EVAL_GRADIENT, /* and its derivatives by the moving endpoint */
   DRT__EVAL_PAIRS,    /* the same for each (point, fixed endpoint) pair */
   DRT__EVAL_SCENE,    /* and by every scene parameter (drt_scene_stride) */
-  DRT__EVAL_PATHS     /* each path apart (paths.c): uploads only */
+  DRT__EVAL_PATHS,    /* each path apart (paths.c): uploads only */
+  DRT__EVAL_TIMES_L,  /* the radio model's incoherent power, each path's */
+  DRT__EVAL_TIMES_L2  /* V |a|^2 times its length L, or L^2 (delay spread) */
 } drt__eval_kind;
 
 /* Values a point of a kind: 1, 3, 3, or the scene-gradient layout's
@@ -44,6 +46,7 @@ typedef struct drt__session {
                         and imaginary parts of each (radio.h) */
   size_t capacity;   /* points a tile */
   int chunked;       /* candidates split into chunks, then reduced */
+  int wave_weight;   /* DRT_WAVE_TIMES_L or _L2 of a delay moment's kind */
   cl_ulong trace_slots; /* the cells kernels' `slots` argument */
   const drt__program *prog;
   cl_kernel kernel;  /* the one launched over cells */

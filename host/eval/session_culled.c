@@ -27,7 +27,8 @@ int drt__session_culls(const drt_scene *scene, const drt_trace_options *opt,
                        drt__eval_kind kind) {
   if (opt->candidates != DRT_CANDIDATES_VISIBLE ||
       opt->method != DRT_METHOD_IM ||
-      (kind != DRT__EVAL_POWER && kind != DRT__EVAL_GRADIENT))
+      (kind != DRT__EVAL_POWER && kind != DRT__EVAL_GRADIENT &&
+       kind != DRT__EVAL_TIMES_L && kind != DRT__EVAL_TIMES_L2))
     return 0;
   size_t n_cand = drt_scene_candidate_objects(scene, opt), obstructing = 0;
   for (size_t i = 0; i < drt_scene_object_count(scene); i++)

@@ -417,8 +417,14 @@ DRT_FN drt_cnum drt_path_radio(const drt_traced *tp, const drt_tangent *dpath,
   drt_cnum zero = {drt_num_const(0), drt_num_const(0)};
   if (!DRT_ANY(v.v > (real)0)) return zero;
   drt_num length = drt_length(tp->path, dpath, tp->in->k);
-  return drt_path_field(v, drt_path_amplitude(tp, dpath, mv, sv, tx, length),
-                        &sv->wave);
+  drt_cnum out =
+      drt_path_field(v, drt_path_amplitude(tp, dpath, mv, sv, tx, length),
+                     &sv->wave);
+  /* An incoherent power's delay moment: times L, or L^2. */
+  if (sv->wave.flags & (DRT_WAVE_TIMES_L | DRT_WAVE_TIMES_L2))
+    out = drt_cnum_scale(out, length);
+  if (sv->wave.flags & DRT_WAVE_TIMES_L2) out = drt_cnum_scale(out, length);
+  return out;
 }
 
 #endif

@@ -16,6 +16,10 @@
 /* Bits of drt_wave.flags. */
 #define DRT_WAVE_COHERENT 1
 #define DRT_WAVE_HORIZONTAL 2 /* E in the plane (TM); else vertical (TE) */
+/* The incoherent power's delay moments (docs/method.md §15): each path's
+ * V |a|^2 weighted by its length L, or by L^2. */
+#define DRT_WAVE_TIMES_L 4
+#define DRT_WAVE_TIMES_L2 8
 
 /* The wave as the kernels see it: the wavenumber k = 2 pi / lambda (1/m),
  * the flags above, and per object 4 reals: the complex relative
