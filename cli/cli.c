@@ -833,6 +833,16 @@ static void format_value(double value, int is_float, char out[DRT_NUMBER_CHARS])
   else drt__format_double(value, out);
 }
 
+/* A point's x,y at the head of a CSV row, each in its shortest exact
+ * form. */
+static void print_point(const double *xy) {
+  char text[DRT_NUMBER_CHARS];
+  drt__format_double(xy[0], text);
+  printf("%s,", text);
+  drt__format_double(xy[1], text);
+  printf("%s", text);
+}
+
 /* The CSV header with one column a scene parameter; 0 on success. */
 static int print_scene_header(const drt_scene *scene,
                               const drt_trace_options *o, size_t count) {
@@ -869,10 +879,7 @@ static int print_eval(const drt_context *ctx, const drt_scene *scene,
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n; i++) {
     char text[DRT_NUMBER_CHARS];
-    drt__format_double(xy[2 * i], text);
-    printf("%s,", text);
-    drt__format_double(xy[2 * i + 1], text);
-    printf("%s", text);
+    print_point(xy + 2 * i);
     for (size_t k = 0; k < width; k++) {
       format_value(out[width * i + k], is_float, text);
       printf(",%s", text);
@@ -910,10 +917,7 @@ static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
   for (size_t i = 0; i < n; i++) {
     char text[DRT_NUMBER_CHARS];
-    drt__format_double(xy[2 * i], text);
-    printf("%s,", text);
-    drt__format_double(xy[2 * i + 1], text);
-    printf("%s", text);
+    print_point(xy + 2 * i);
     const double *v = values + width * i;
     for (size_t j = 0; j < t; j++) {
       format_value(v[j], is_float, text);

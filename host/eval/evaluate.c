@@ -324,18 +324,21 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   return status;
 }
 
-/* Each transmitter's power apart at n receiver points: out[i t + j], t
- * transmitters (drt_eval_points_per_tx). */
-static drt_status evaluate_per_tx(drt_context *ctx, const drt_scene *scene,
-                                  const drt_trace_options *opt,
-                                  point_source source, const void *data,
-                                  size_t n, double *out) {
+/* Each transmitter of a receiver map evaluated alone, n_kinds kinds at
+ * each of n points: out[(i t + j) n_kinds + m] = scale[m] times kind m's
+ * value at point i from transmitter j, t transmitters. */
+static drt_status evaluate_each_tx(drt_context *ctx, const drt_scene *scene,
+                                   const drt_trace_options *opt,
+                                   point_source source, const void *data,
+                                   size_t n, const drt__eval_kind *kinds,
+                                   const double *scale, size_t n_kinds,
+                                   double *out) {
   if (opt->vary != DRT_VARY_RX)
-    return drt__fail(DRT_EINVAL, "per-transmitter powers are a receiver "
+    return drt__fail(DRT_EINVAL, "per-transmitter values are a receiver "
                      "map's: use --vary rx");
   size_t t = drt_scene_tx_count(scene);
   if (t == 0) return drt__fail(DRT_EINVAL, "the scene has no transmitter");
-  if (n > SIZE_MAX / sizeof(double) / t)
+  if (n > SIZE_MAX / sizeof(double) / t / n_kinds)
     return drt__fail(DRT_ETOOBIG, "%zu points x %zu transmitters overflow",
                      n, t);
   double *part = malloc((n ? n : 1) * sizeof *part);
@@ -344,19 +347,31 @@ static drt_status evaluate_per_tx(drt_context *ctx, const drt_scene *scene,
   for (size_t j = 0; j < t && !status; j++) {
     drt_scene *alone = NULL;
     status = one_fixed_scene(scene, 0, j, &alone);
-    if (!status)
-      status = evaluate(ctx, alone, opt, DRT__EVAL_POWER, source, data, n, part);
-    for (size_t i = 0; i < n && !status; i++) out[i * t + j] = part[i];
+    for (size_t m = 0; m < n_kinds && !status; m++) {
+      status = evaluate(ctx, alone, opt, kinds[m], source, data, n, part);
+      for (size_t i = 0; i < n && !status; i++)
+        out[(i * t + j) * n_kinds + m] = part[i] * scale[m];
+    }
     drt_scene_destroy(alone);
   }
   free(part);
   return status;
 }
 
-/* Each transmitter's delay moments at n receiver points: out[(i t + j) 3
- * + m] = sum over transmitter j's paths of V |a|^2 (L / c)^m, m = 0, 1, 2
- * (drt_eval_points_delay_moments): three incoherent evaluations, the
- * kernels weighting each path by 1, L or L^2. */
+/* Each transmitter's power apart (drt_eval_points_per_tx). */
+static drt_status evaluate_per_tx(drt_context *ctx, const drt_scene *scene,
+                                  const drt_trace_options *opt,
+                                  point_source source, const void *data,
+                                  size_t n, double *out) {
+  const drt__eval_kind power = DRT__EVAL_POWER;
+  const double one = 1;
+  return evaluate_each_tx(ctx, scene, opt, source, data, n, &power, &one, 1,
+                          out);
+}
+
+/* Each transmitter's delay moments: sums over its paths of V |a|^2 (L /
+ * c)^m, m = 0, 1, 2 (drt_eval_points_delay_moments), three incoherent
+ * evaluations, the kernels weighting each path by 1, L or L^2. */
 static drt_status evaluate_moments(drt_context *ctx, const drt_scene *scene,
                                    const drt_trace_options *opt,
                                    point_source source, const void *data,
@@ -364,36 +379,14 @@ static drt_status evaluate_moments(drt_context *ctx, const drt_scene *scene,
   if (opt->model != DRT_MODEL_RADIO)
     return drt__fail(DRT_EUNSUPPORTED, "the delay spread is the radio "
                      "model's (delays in seconds): use --model radio");
-  if (opt->vary != DRT_VARY_RX)
-    return drt__fail(DRT_EINVAL, "per-transmitter delays are a receiver "
-                     "map's: use --vary rx");
-  size_t t = drt_scene_tx_count(scene);
-  if (t == 0) return drt__fail(DRT_EINVAL, "the scene has no transmitter");
-  if (n > SIZE_MAX / sizeof(double) / t / 3)
-    return drt__fail(DRT_ETOOBIG, "%zu points x %zu transmitters overflow",
-                     n, t);
   static const drt__eval_kind weighted[3] = {
       DRT__EVAL_POWER, DRT__EVAL_TIMES_L, DRT__EVAL_TIMES_L2};
   const double per_second[3] = {1, 1 / DRT__LIGHT_SPEED,
                                 1 / (DRT__LIGHT_SPEED * DRT__LIGHT_SPEED)};
   drt_trace_options incoherent = *opt;
   incoherent.sum = DRT_SUM_INCOHERENT;
-  double *part = malloc((n ? n : 1) * sizeof *part);
-  if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
-  drt_status status = DRT_OK;
-  for (size_t j = 0; j < t && !status; j++) {
-    drt_scene *alone = NULL;
-    status = one_fixed_scene(scene, 0, j, &alone);
-    for (int m = 0; m < 3 && !status; m++) {
-      status = evaluate(ctx, alone, &incoherent, weighted[m], source, data, n,
-                        part);
-      for (size_t i = 0; i < n && !status; i++)
-        out[(i * t + j) * 3 + (size_t)m] = part[i] * per_second[m];
-    }
-    drt_scene_destroy(alone);
-  }
-  free(part);
-  return status;
+  return evaluate_each_tx(ctx, scene, &incoherent, source, data, n, weighted,
+                          per_second, 3, out);
 }
 
 drt_status drt__evaluate_points(drt_context *ctx, const drt_scene *scene,
