@@ -15,6 +15,7 @@ from .errors import (BuildError, Cancelled, Error, FileError,
                      InvalidArgument, NoDevice, NoDoublePrecision,
                      OpenCLError, OutOfMemory, ParseError, SchemaError,
                      TooBig, Unsupported)
+from .network import delay_spread, network_metrics, noise_power
 from .runs import optimize, study
 from .scene import GridArray, Scene
 
@@ -22,6 +23,7 @@ __version__ = _libdrt2d.drt_version().decode()
 P0 = 100.0  # 1 / h^2 with h = 0.1: the paper's reference power
 
 __all__ = ["Scene", "Context", "GridArray", "optimize", "study", "P0",
+           "network_metrics", "noise_power", "delay_spread",
            "Error", "InvalidArgument", "OutOfMemory", "FileError",
            "ParseError", "SchemaError", "NoDevice", "NoDoublePrecision",
            "OpenCLError", "BuildError", "Unsupported", "TooBig",

@@ -21,6 +21,12 @@ class Object(ctypes.Structure):
                 ("sigma", ctypes.c_double), ("amplitude", ctypes.c_double)]
 
 
+class NetworkOptions(ctypes.Structure):
+    _fields_ = [("bandwidth", ctypes.c_double),
+                ("noise_figure_db", ctypes.c_double),
+                ("threshold_db", ctypes.c_double)]
+
+
 class Antenna(ctypes.Structure):
     _fields_ = [("pattern", ctypes.c_int), ("azimuth", ctypes.c_double),
                 ("has_power", ctypes.c_int), ("power_dbm", ctypes.c_double)]
@@ -195,6 +201,16 @@ _PROTOTYPES = {
                                           c_double_p, _size, c_double_p]),
     "drt_eval_pairs_grad": (_int, [_vp, _vp, _P(TraceOptions), c_double_p,
                                    _size, c_double_p]),
+    "drt_eval_points_per_tx": (_int, [_vp, _vp, _P(TraceOptions), c_double_p,
+                                      _size, c_double_p]),
+    "drt_eval_points_delay_moments": (_int, [_vp, _vp, _P(TraceOptions),
+                                             c_double_p, _size, c_double_p]),
+    "drt_network_options_init": (None, [_P(NetworkOptions)]),
+    "drt_network_options_check": (_int, [_P(NetworkOptions)]),
+    "drt_noise_power": (ctypes.c_double, [_P(NetworkOptions)]),
+    "drt_network_metrics": (None, [c_double_p, _size, _size, ctypes.c_double,
+                                   _P(ctypes.c_int), c_double_p]),
+    "drt_delay_spread": (ctypes.c_double, [c_double_p]),
     "drt_map_compute": (_int, [_vp, _vp, _P(TraceOptions), _P(Grid),
                                c_double_p]),
     "drt_map_compute_grad": (_int, [_vp, _vp, _P(TraceOptions), _P(Grid),

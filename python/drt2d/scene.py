@@ -374,6 +374,33 @@ class Scene:
         return out
 
 
+    def eval_per_tx(self, points, order=(0, 1), method="im", smoothing="none",
+                    alpha=100.0, precision=None, device=None, model=None,
+                    only=None, seed=0, context=None, progress=None,
+                    candidates="visible", delays=False):
+        """Each transmitter's received power apart at receiver points (n,
+        2): shape (n, t), t the scene's transmitters (coherent within a
+        transmitter); with delays=True (radio model) its delay moments
+        sum V |a|^2 tau^m, m = 0, 1, 2, shape (n, t, 3), for
+        drt2d.delay_spread (docs/method.md 15)."""
+        xy = _point_array("points", points)
+        options, ctx = self._prepare(
+            dict(order=order, method=method, smoothing=smoothing, alpha=alpha,
+                 only=only, seed=seed, candidates=candidates),
+            device, precision, context, model)
+        n, t = xy.shape[0], lib.drt_scene_tx_count(self._handle)
+        function = lib.drt_eval_points_delay_moments if delays \
+            else lib.drt_eval_points_per_tx
+        out = np.empty((n, t, 3) if delays else (n, t))
+        if n:
+            report, close = progress_bar(progress, n, "point")
+            try:
+                ctx.call(function, self._handle, options, _lib.as_double_p(xy),
+                         n, _lib.as_double_p(out), progress=report)
+            finally:
+                close()
+        return out
+
     def paths(self, rx, order=(0, 1), method="im", smoothing="none",
               alpha=100.0, precision=None, device=None, model=None,
               only=None, seed=0, context=None):

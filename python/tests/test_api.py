@@ -263,3 +263,38 @@ def test_radio_optimize_reports_milliwatts():
                                              vary="tx", precision="double")[0]
               for r in scene.receivers]
     np.testing.assert_allclose(run["f_start"], min(powers) / 1e-3, rtol=1e-9)
+
+
+def test_network_metrics_from_each_transmitter():
+    """Each transmitter apart adds up to eval; server, SINR and delay
+    spread against numpy and the paths (docs/method.md 15)."""
+    scene = drt2d.Scene(walls=[[-50, 0, 50, 0], [-50, 14, 50, 13],
+                               [10, 8, 13, 11]],
+                        transmitters=[[-20, 5], [30, 9], [0, 2]])
+    rng = np.random.default_rng(7)
+    points = np.column_stack([rng.uniform(-45, 45, 12), rng.uniform(1, 12, 12)])
+    options = dict(order=(0, 2), model="radio", precision="double")
+    per_tx = scene.eval_per_tx(points, **options)
+    assert per_tx.shape == (12, 3)
+    np.testing.assert_allclose(per_tx.sum(axis=1), scene.eval(points, **options),
+                               rtol=1e-12)
+    server, sinr = drt2d.network_metrics(per_tx)
+    noise = 1.380649e-23 * 290 * 20e6 * 10 ** 0.7
+    assert np.isclose(drt2d.noise_power(), noise, rtol=1e-15)
+    best = per_tx.argmax(axis=1)
+    np.testing.assert_array_equal(server, best)
+    others = per_tx.sum(axis=1) - per_tx.max(axis=1)
+    np.testing.assert_allclose(sinr, per_tx.max(axis=1) / (others + noise),
+                               rtol=1e-9)
+    moments = scene.eval_per_tx(points, delays=True, **options)
+    spread = drt2d.delay_spread(moments[np.arange(12), server])
+    for i in (0, 5):
+        paths = [p for p in scene.paths(points[i], **options)
+                 if p["transmitter"] == server[i]]
+        w = np.array([p["power"] for p in paths])
+        d = np.array([p["delay"] for p in paths])
+        mean = (w * d).sum() / w.sum()
+        plain = np.sqrt((w * (d - mean) ** 2).sum() / w.sum())
+        assert abs(spread[i] - plain) <= 1e-6 * plain + 3e-8 * mean
+    with pytest.raises(drt2d.InvalidArgument, match="bandwidth"):
+        drt2d.network_metrics(per_tx, bandwidth=0)
