@@ -339,6 +339,19 @@ class Scene:
                                   "finite x0 <= x1, y0 <= y1)")
         return box
 
+    def _at_points(self, ctx, function, options, xy, out, progress):
+        """function (one of drt_eval_points*) at the points xy into out,
+        with a progress bar of points; returns out."""
+        n = xy.shape[0]
+        if n:
+            report, close = progress_bar(progress, n, "point")
+            try:
+                ctx.call(function, self._handle, options, _lib.as_double_p(xy),
+                         n, _lib.as_double_p(out), progress=report)
+            finally:
+                close()
+        return out
+
     def eval(self, points, order=(0, 1), vary="rx", method="im",
              smoothing="none", alpha=100.0, precision=None, device=None,
              model=None, grad=False, wrt="endpoint", only=None, seed=0,
@@ -364,15 +377,7 @@ class Scene:
             function, out = lib.drt_eval_points_grad, np.empty((n, 3))
         else:
             function, out = lib.drt_eval_points, np.empty(n)
-        if n:
-            report, close = progress_bar(progress, n, "point")
-            try:
-                ctx.call(function, self._handle, options, _lib.as_double_p(xy),
-                         n, _lib.as_double_p(out), progress=report)
-            finally:
-                close()
-        return out
-
+        return self._at_points(ctx, function, options, xy, out, progress)
 
     def eval_per_tx(self, points, order=(0, 1), method="im", smoothing="none",
                     alpha=100.0, precision=None, device=None, model=None,
@@ -392,14 +397,7 @@ class Scene:
         function = lib.drt_eval_points_delay_moments if delays \
             else lib.drt_eval_points_per_tx
         out = np.empty((n, t, 3) if delays else (n, t))
-        if n:
-            report, close = progress_bar(progress, n, "point")
-            try:
-                ctx.call(function, self._handle, options, _lib.as_double_p(xy),
-                         n, _lib.as_double_p(out), progress=report)
-            finally:
-                close()
-        return out
+        return self._at_points(ctx, function, options, xy, out, progress)
 
     def paths(self, rx, order=(0, 1), method="im", smoothing="none",
               alpha=100.0, precision=None, device=None, model=None,
