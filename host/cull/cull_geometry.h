@@ -62,8 +62,9 @@ int drt__segment_meets_hull(drt__seg s, const drt__pt *hull, int n,
                             double reach);
 
 /* A uniform grid over the walls: every wall listed in the cells its box,
- * extended by `outer` beyond both ends and by outer.abs sideways, overlaps (cells beyond the grid fold
- * onto its border, so no query misses a wall). */
+ * extended by `outer` beyond both ends and by outer.abs sideways,
+ * overlaps (cells beyond the grid fold onto its border, so no query misses
+ * a wall). */
 typedef struct drt__wall_grid {
   int nx, ny;
   double x0, y0, cell_w, cell_h;
