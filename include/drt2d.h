@@ -393,9 +393,12 @@ typedef int (*drt_progress_callback)(void *user, double done, double total);
  * with done = 0 when the device is ready (its program built), then after
  * each finished tile. With a callback, tiles start small and grow, so the
  * first report comes soon and a rate measured on it holds for the rest;
- * the results are the same bits (a value never depends on the tiling). drt_map_objective reports its receivers'
- * maps as one; drt_optimize_run reports through its own on_step instead,
- * and drt_study_run through its options' progress. */
+ * the results are the same bits (a value never depends on the tiling).
+ * Work done as several evaluations reports as one (done of the whole):
+ * drt_map_objective's receivers' maps, the per-transmitter and delay-
+ * moment calls, a coherent sum of several transmitters.
+ * drt_optimize_run reports through its own on_step instead, and
+ * drt_study_run through its options' progress. */
 DRT_API void drt_context_set_progress(drt_context *context,
                                       drt_progress_callback callback,
                                       void *user);

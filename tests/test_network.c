@@ -263,6 +263,51 @@ START_TEST(noise_and_edge_cases) {
 }
 END_TEST
 
+/* What a progress callback saw. */
+typedef struct seen_progress {
+  double last_done, total;
+  int calls, backwards, totals_differ;
+} seen_progress;
+
+static int record_progress(void *user, double done, double total) {
+  seen_progress *s = user;
+  if (s->calls++ == 0) s->total = total;
+  s->backwards += done < s->last_done;
+  s->totals_differ += total != s->total;
+  s->last_done = done;
+  return 0;
+}
+
+/* Evaluations of one transmitter (or delay moment) after another report
+ * as one: done never goes back, the total is the whole work's. */
+START_TEST(several_evaluations_report_as_one) {
+  drt_scene *scene = three_cells();
+  drt_trace_options o;
+  drt_trace_options_init(&o);
+  o.model = DRT_MODEL_RADIO;
+  o.order_max = 2;
+  double xy[2 * N_POINTS], out[9 * N_POINTS];
+  street_points(11, xy, N_POINTS);
+  for (int call = 0; call < 3; call++) {
+    seen_progress seen = {0};
+    drt_context_set_progress(ctx, record_progress, &seen);
+    double whole = N_POINTS * (call == 1 ? 9.0 : 3.0);
+    if (call == 0) DRT_CHECK_OK(drt_eval_points_per_tx(ctx, scene, &o, xy, N_POINTS, out));
+    if (call == 1)
+      DRT_CHECK_OK(drt_eval_points_delay_moments(ctx, scene, &o, xy, N_POINTS, out));
+    if (call == 2) /* coherent: one transmitter at a time */
+      DRT_CHECK_OK(drt_eval_points(ctx, scene, &o, xy, N_POINTS, out));
+    drt_context_set_progress(ctx, NULL, NULL);
+    ck_assert_msg(seen.calls > 1 && seen.backwards == 0 && seen.totals_differ == 0,
+                  "call %d: %d reports, %d backwards, %d other totals", call,
+                  seen.calls, seen.backwards, seen.totals_differ);
+    ck_assert_double_eq(seen.total, whole);
+    ck_assert_double_eq(seen.last_done, whole);
+  }
+  drt_scene_destroy(scene);
+}
+END_TEST
+
 static double *read_f8_npy(const char *path, size_t count) {
   FILE *f = fopen(path, "rb");
   ck_assert_ptr_nonnull(f);
@@ -397,6 +442,7 @@ int main(void) {
   tcase_add_test(tc, noise_and_edge_cases);
   tcase_add_loop_test(tc, metrics_match_the_paths, 0, 4);
   tcase_add_test(tc, cli_metrics_match_the_library);
+  tcase_add_test(tc, several_evaluations_report_as_one);
   suite_add_tcase(s, tc);
   return drt_test_run(s);
 }

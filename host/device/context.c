@@ -150,6 +150,23 @@ void drt_context_set_progress(drt_context *ctx,
   ctx->progress_user = user;
 }
 
+static int report_share(void *user, double done, double total) {
+  (void)total;
+  drt__progress_share *share = user;
+  return share->outer(share->outer_user, share->before + done, share->whole);
+}
+
+void drt__progress_share_begin(drt_context *ctx, drt__progress_share *share,
+                               double whole) {
+  *share = (drt__progress_share){ctx->progress, ctx->progress_user, 0, whole};
+  if (share->outer) drt_context_set_progress(ctx, report_share, share);
+}
+
+void drt__progress_share_end(drt_context *ctx,
+                             const drt__progress_share *share) {
+  drt_context_set_progress(ctx, share->outer, share->outer_user);
+}
+
 void drt_context_last_stats(const drt_context *ctx, drt_eval_stats *stats) {
   *stats = ctx->last_stats;
 }

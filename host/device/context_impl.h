@@ -30,6 +30,21 @@ static inline size_t drt__real_size(const struct drt_context *context) {
                                                     : sizeof(float);
 }
 
+/* Several evaluations reported to the context's callback as one: while
+ * the share is on, an evaluation's (done, total) reaches the callback as
+ * (before + done, whole), the caller moving `before` on between them. */
+typedef struct drt__progress_share {
+  drt_progress_callback outer;
+  void *outer_user;
+  double before, whole;
+} drt__progress_share;
+
+/* Puts the share on ctx (nothing to do without a callback), and back. */
+void drt__progress_share_begin(struct drt_context *context,
+                               drt__progress_share *share, double whole);
+void drt__progress_share_end(struct drt_context *context,
+                             const drt__progress_share *share);
+
 /* n doubles written into dst as the context's real type, and back. */
 void drt__store_reals(const struct drt_context *context, const double *src,
                       size_t n, void *dst);

@@ -308,9 +308,12 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
   double *part = malloc((n ? n : 1) * components * sizeof *part);
   if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
   memset(out, 0, n * components * sizeof *out);
+  drt__progress_share share; /* the evaluations report as one */
+  drt__progress_share_begin(ctx, &share, (double)n * (double)n_fixed);
   drt_status status = DRT_OK;
   for (size_t f = 0; f < n_fixed && !status; f++) {
     drt_scene *alone = NULL;
+    share.before = (double)n * (double)f;
     status = one_fixed_scene(scene, vary_tx, f, &alone);
     size_t width = status ? 0 : drt__eval_components(alone, opt, kind);
     if (!status)
@@ -320,6 +323,7 @@ static drt_status evaluate(drt_context *ctx, const drt_scene *scene,
                 (int)f, out + components * i);
     drt_scene_destroy(alone);
   }
+  drt__progress_share_end(ctx, &share);
   free(part);
   return status;
 }
@@ -343,17 +347,21 @@ static drt_status evaluate_each_tx(drt_context *ctx, const drt_scene *scene,
                      n, t);
   double *part = malloc((n ? n : 1) * sizeof *part);
   if (!part) return drt__fail(DRT_ENOMEM, "evaluation: out of memory");
+  drt__progress_share share; /* the evaluations report as one */
+  drt__progress_share_begin(ctx, &share, (double)n * (double)(t * n_kinds));
   drt_status status = DRT_OK;
   for (size_t j = 0; j < t && !status; j++) {
     drt_scene *alone = NULL;
     status = one_fixed_scene(scene, 0, j, &alone);
     for (size_t m = 0; m < n_kinds && !status; m++) {
+      share.before = (double)n * (double)(j * n_kinds + m);
       status = evaluate(ctx, alone, opt, kinds[m], source, data, n, part);
       for (size_t i = 0; i < n && !status; i++)
         out[(i * t + j) * n_kinds + m] = part[i] * scale[m];
     }
     drt_scene_destroy(alone);
   }
+  drt__progress_share_end(ctx, &share);
   free(part);
   return status;
 }

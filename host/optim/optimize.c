@@ -246,29 +246,16 @@ static drt_status single_receiver_scene(const drt_scene *scene, size_t i,
   return status;
 }
 
-/* The receivers' maps report to the context's callback as one map. */
-typedef struct maps_progress {
-  drt_progress_callback outer;
-  void *outer_user;
-  double before, total; /* cells of the maps before this one, of all */
-} maps_progress;
-
-static int report_maps_progress(void *user, double done, double total) {
-  (void)total;
-  maps_progress *m = user;
-  return m->outer(m->outer_user, m->before + done, m->total);
-}
-
 /* maps[i * cells + k]: f_i at cell k, a transmitter map per receiver
- * (the value kernels, which sum over receivers, get one at a time). */
+ * (the value kernels, which sum over receivers, get one at a time),
+ * reported to the context's callback as one map. */
 static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
                                 const drt_trace_options *opt,
                                 const drt_grid *grid, double *maps) {
   size_t cells = (size_t)grid->nx * (size_t)grid->ny;
   size_t n = drt_scene_rx_count(scene);
-  maps_progress share = {ctx->progress, ctx->progress_user, 0,
-                         (double)cells * (double)n};
-  if (share.outer) drt_context_set_progress(ctx, report_maps_progress, &share);
+  drt__progress_share share;
+  drt__progress_share_begin(ctx, &share, (double)cells * (double)n);
   drt_status status = DRT_OK;
   for (size_t i = 0; i < n && !status; i++) {
     drt_scene *one;
@@ -278,7 +265,7 @@ static drt_status receiver_maps(drt_context *ctx, const drt_scene *scene,
       status = drt_map_compute(ctx, one, opt, grid, maps + i * cells);
     drt_scene_destroy(one);
   }
-  drt_context_set_progress(ctx, share.outer, share.outer_user);
+  drt__progress_share_end(ctx, &share);
   double unit = drt_power_reference(opt);
   for (size_t k = 0; k < cells * drt_scene_rx_count(scene); k++)
     maps[k] /= unit;
