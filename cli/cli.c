@@ -488,6 +488,18 @@ typedef enum map_values {
   MAP_POWER, MAP_GRADIENT, MAP_PER_TX, MAP_DELAYS
 } map_values;
 
+/* What --metric asks for, else the power with or without its gradient. */
+static map_values values_of(const drt__cli_network *network, int gradient) {
+  if (drt__cli_metric_delays(network)) return MAP_DELAYS;
+  if (drt__cli_metric_per_tx(network)) return MAP_PER_TX;
+  return gradient ? MAP_GRADIENT : MAP_POWER;
+}
+
+/* Whether the values are a per-transmitter metric's. */
+static int per_tx_values(map_values values) {
+  return values == MAP_PER_TX || values == MAP_DELAYS;
+}
+
 /* Each of n points' t powers, then its 3 t delay moments, into share. */
 static drt_status compute_delays(drt_context *ctx, const drt_scene *scene,
                                  const drt_trace_options *o, const double *xy,
@@ -686,13 +698,9 @@ static int compute_with_progress(drt_context *ctx, const drt_scene *scene,
 static int compute_and_write(drt_context *ctx, drt_scene *scene,
                              drt__cli_common *c, map_args *m) {
   int gradient = m->grad || m->grad_png;
-  map_values kind = drt__cli_metric_delays(&m->network)   ? MAP_DELAYS
-                    : drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
-                    : gradient                            ? MAP_GRADIENT
-                                                          : MAP_POWER;
+  map_values kind = values_of(&m->network, gradient);
   size_t t = drt_scene_tx_count(scene);
-  size_t width = kind == MAP_DELAYS || kind == MAP_PER_TX
-                     ? drt__cli_metric_width(&m->network, t)
+  size_t width = per_tx_values(kind)    ? drt__cli_metric_width(&m->network, t)
                  : kind == MAP_GRADIENT ? 3
                                         : 1;
   size_t cells = (size_t)m->nx * (size_t)m->ny;
@@ -718,7 +726,7 @@ static int compute_and_write(drt_context *ctx, drt_scene *scene,
     double elapsed = seconds_now() - start;
     if (!root) rc = 0;
     else if (!drt__cli_assert_finite("map", "cell", values, cells, width) &&
-             !(kind == MAP_PER_TX || kind == MAP_DELAYS
+             !(per_tx_values(kind)
                    ? write_metric_outputs(values, t, ctx, scene, c, m)
                    : write_outputs(values, gradient, ctx, scene, c, m))) {
       report_work(ctx, m->nx, m->ny, elapsed, paths, iterations);
@@ -915,6 +923,7 @@ static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
          metric == DRT__METRIC_COVERAGE ? ",covered" : "",
          delays ? ",delay_spread_ns" : "");
   int is_float = drt_context_precision(ctx) == DRT_PRECISION_FLOAT;
+  double noise = drt_noise_power(&network->options);
   for (size_t i = 0; i < n; i++) {
     char text[DRT_NUMBER_CHARS];
     print_point(xy + 2 * i);
@@ -924,7 +933,7 @@ static int print_eval_metric(const drt_context *ctx, const drt_scene *scene,
       printf(",%s", text);
     }
     drt__cli_point_metrics pm =
-        drt__cli_metric_point(network, v, delays ? v + t : NULL, t);
+        drt__cli_metric_point(network, noise, v, delays ? v + t : NULL, t);
     if (sinr) printf(",%.9g", pm.sinr_db);
     printf(",%d", pm.server);
     if (metric == DRT__METRIC_COVERAGE) printf(",%d", pm.covered);
@@ -965,22 +974,22 @@ typedef struct eval_work {
   const drt_scene *scene;
   drt_trace_options trace; /* keyed from the share's first point */
   int wrt_scene;
-  map_values per_tx;       /* MAP_PER_TX or MAP_DELAYS for --metric */
+  map_values values;       /* MAP_GRADIENT, or --metric's (values_of) */
   const double *xy;        /* the share's points */
   size_t count;
-  double *values;
+  double *out;
 } eval_work;
 
 static drt_status run_eval_share(void *data, drt__mpi_progress *progress) {
   (void)progress; /* reported through the context */
   eval_work *e = data;
-  if (e->per_tx != MAP_POWER)
+  if (per_tx_values(e->values))
     return compute_points(e->ctx, e->scene, &e->trace, e->xy, e->count,
-                          e->per_tx, e->values);
+                          e->values, e->out);
   return e->wrt_scene ? drt_eval_points_scene_grad(e->ctx, e->scene, &e->trace,
-                                                   e->xy, e->count, e->values)
+                                                   e->xy, e->count, e->out)
                       : drt_eval_points_grad(e->ctx, e->scene, &e->trace,
-                                             e->xy, e->count, e->values);
+                                             e->xy, e->count, e->out);
 }
 
 /* This rank's points [first, first + count) into share, with progress; 1
@@ -989,11 +998,10 @@ static int eval_share(drt_context *ctx, const drt_scene *scene,
                       const drt__cli_common *c, const map_args *m,
                       const double *xy, size_t n, size_t first, size_t count,
                       double *share) {
-  map_values per_tx = drt__cli_metric_delays(&m->network)   ? MAP_DELAYS
-                      : drt__cli_metric_per_tx(&m->network) ? MAP_PER_TX
-                                                            : MAP_POWER;
-  eval_work work = {ctx,    scene, c->trace, m->wrt_scene,
-                    per_tx, xy + 2 * first, count, share};
+  eval_work work = {.ctx = ctx, .scene = scene, .trace = c->trace,
+                    .wrt_scene = m->wrt_scene,
+                    .values = values_of(&m->network, 1), /* eval: gradients */
+                    .xy = xy + 2 * first, .count = count, .out = share};
   work.trace.first_key = first;
   drt__share job = {.command = "eval", .unit = "points", .limit = &m->limit,
                     .total = (double)n, .count = count, .ctx = ctx,
@@ -1013,7 +1021,7 @@ static int eval_with_scene(drt__cli_common *c, map_args *m, drt_scene *scene) {
   size_t t = drt_scene_tx_count(scene);
   if (drt__cli_metric_prepare(&m->network, &c->trace, m->wrt_scene, "eval", t))
     return DRT_EXIT_USAGE;
-  int per_tx = drt__cli_metric_per_tx(&m->network);
+  int per_tx = per_tx_values(values_of(&m->network, 1));
   int rc = drt__cli_check_scene_range(c, scene);
   if (rc) return rc;
   double *xy = NULL;

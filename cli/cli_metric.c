@@ -111,12 +111,11 @@ int drt__cli_metric_prepare(const drt__cli_network *n, drt_trace_options *trace,
 }
 
 drt__cli_point_metrics drt__cli_metric_point(const drt__cli_network *n,
-                                              const double *power,
+                                              double noise, const double *power,
                                               const double *moments, size_t t) {
   drt__cli_point_metrics m;
   double sinr;
-  drt_network_metrics(power, 1, t, drt_noise_power(&n->options), &m.server,
-                      &sinr);
+  drt_network_metrics(power, 1, t, noise, &m.server, &sinr);
   m.sinr_db = 10 * log10(sinr); /* -inf where nothing arrives */
   m.covered = m.server >= 0 && m.sinr_db >= n->options.threshold_db;
   m.delay_spread_ns = m.server >= 0 && moments
@@ -129,10 +128,11 @@ void drt__cli_metric_values(const drt__cli_network *n, const double *values,
                             size_t count, size_t t, double *out) {
   size_t width = drt__cli_metric_width(n, t);
   int delays = drt__cli_metric_delays(n);
+  double noise = drt_noise_power(&n->options);
   for (size_t i = 0; i < count; i++) {
     const double *v = values + i * width;
     drt__cli_point_metrics m =
-        drt__cli_metric_point(n, v, delays ? v + t : NULL, t);
+        drt__cli_metric_point(n, noise, v, delays ? v + t : NULL, t);
     out[i] = n->metric == DRT__METRIC_SINR          ? m.sinr_db
              : n->metric == DRT__METRIC_BEST_SERVER ? m.server
              : n->metric == DRT__METRIC_COVERAGE    ? m.covered

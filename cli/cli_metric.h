@@ -41,8 +41,10 @@ int drt__cli_metric_delays(const drt__cli_network *n);
  * `command`. */
 int drt__cli_metric_prepare(const drt__cli_network *n, drt_trace_options *trace,
                             int gradient, const char *command, size_t n_tx);
-/* One point's metrics from its t powers (watts) and, for the delay
- * spread, the t transmitters' delay moments (3 each; else NULL): the SINR
+/* One point's metrics from its t powers (watts), the noise power
+ * (drt_noise_power of n's options, formed once by the caller) and, for
+ * the delay spread, the t transmitters' delay moments (3 each; else
+ * NULL): the SINR
  * in dB (-inf where nothing arrives), the server's index (-1 there),
  * whether the SINR reaches --threshold-db, the server's delay spread in
  * ns (NaN where nothing arrives). */
@@ -51,7 +53,7 @@ typedef struct drt__cli_point_metrics {
   int server, covered;
 } drt__cli_point_metrics;
 drt__cli_point_metrics drt__cli_metric_point(const drt__cli_network *n,
-                                              const double *power,
+                                              double noise, const double *power,
                                               const double *moments, size_t t);
 /* Values a point of a per-transmitter metric: t powers, and with the
  * delay spread 3 t moments after them. */
