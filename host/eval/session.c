@@ -490,6 +490,16 @@ error:
   return status;
 }
 
+void drt__session_unpack(const drt__session *s, const void *raw, size_t n,
+                         double *scratch, double *out) {
+  if (s->fields == s->components) {
+    drt__load_reals(s->ctx, raw, n * s->components, out);
+    return;
+  }
+  drt__load_reals(s->ctx, raw, n * s->fields, scratch);
+  drt__radio_powers(s->opt, s->components, scratch, n, out);
+}
+
 /* Waits for a queued tile and unpacks its results; the slot is then idle. */
 static drt_status finish_tile(drt__session *s, struct drt__tile_slot *slot) {
   drt_status status = DRT_OK;
@@ -499,14 +509,7 @@ static drt_status finish_tile(drt__session *s, struct drt__tile_slot *slot) {
   cl_int err = clWaitForEvents(1, &done);
   clReleaseEvent(done);
   DRT_CL_CHECK(err);
-  if (s->fields == s->components) {
-    drt__load_reals(s->ctx, slot->results, slot->n * s->components,
-                    slot->power);
-  } else {
-    drt__load_reals(s->ctx, slot->results, slot->n * s->fields, slot->fields);
-    drt__radio_powers(s->opt, s->components, slot->fields, slot->n,
-                      slot->power);
-  }
+  drt__session_unpack(s, slot->results, slot->n, slot->fields, slot->power);
   double total = 0;
   for (size_t i = 0; i < slot->n_counts; i++) total += slot->counts[i];
   s->solver_iterations += total;

@@ -94,6 +94,12 @@ drt_status drt__session_eval(drt__session *s, const double *xy, size_t n,
                              size_t first_cell, double *values);
 /* Finishes every queued tile; s->solver_iterations then counts them all. */
 drt_status drt__session_wait(drt__session *s);
+/* n points' results as the kernels left them (raw: s->fields of the
+ * context's reals each) into out (s->components doubles each): radio
+ * programs' field parts become powers through scratch (n s->fields
+ * doubles; unused otherwise). */
+void drt__session_unpack(const drt__session *s, const void *raw, size_t n,
+                         double *scratch, double *out);
 /* Waits for the device, then releases everything. */
 void drt__session_close(drt__session *s);
 

@@ -11,7 +11,6 @@
 #include "cl_runtime.h"
 #include "context_impl.h"
 #include "error.h"
-#include "radio.h"
 #include "session.h"
 
 /* Points of a culled tile: the host culls a tile while the device waits,
@@ -274,9 +273,10 @@ static drt_status run_group(drt__session *s, const unit_group *g,
   struct drt__tile_slot *slot = &s->slots[0];
   int *item_unit = malloc((g->cells / lanes + 1) * sizeof *item_unit);
   double *results = malloc(g->cells * s->components * sizeof *results);
-  /* Radio programs return the field's parts, turned into powers here. */
-  int radio = s->fields != s->components;
-  double *fields = radio ? malloc(g->cells * s->fields * sizeof *fields) : results;
+  /* Radio programs return the field's parts: the unpacking's scratch. */
+  double *fields = s->fields != s->components
+                       ? malloc(g->cells * s->fields * sizeof *fields)
+                       : results;
   if (!item_unit || !results || !fields) {
     status = drt__fail(DRT_ENOMEM, "culling: out of memory");
     goto done;
@@ -293,8 +293,7 @@ static drt_status run_group(drt__session *s, const unit_group *g,
   DRT_CL_CHECK(clEnqueueReadBuffer(s->ctx->queue, s->out, CL_TRUE, 0,
                                    g->cells * s->fields * rs,
                                    slot->results, 0, NULL, NULL));
-  drt__load_reals(s->ctx, slot->results, g->cells * s->fields, fields);
-  if (radio) drt__radio_powers(s->opt, s->components, fields, g->cells, results);
+  drt__session_unpack(s, slot->results, g->cells, fields, results);
   size_t cell = 0;
   for (size_t p = g->p0; p < g->p1;) {
     size_t end = piece_end(s, p, n);
