@@ -112,18 +112,17 @@ DRT_FN drt_num drt_num_not(drt_num a) {
   return r;
 }
 
-/* Truth of "t lies in [lo, hi]" for fixed bounds. */
-DRT_FN drt_num drt_num_within(drt_num t, real lo, real hi,
-                              drt_smoothing_params p) {
-  return drt_num_and(drt_num_compare(t, drt_num_const(lo), 0, p),
-                     drt_num_compare(drt_num_const(hi), t, 0, p));
+/* Truth of "t lies in [lo, hi]", the bounds numbers that may move (the
+ * radio model's lengths in metres). */
+DRT_FN drt_num drt_num_between(drt_num t, drt_num lo, drt_num hi,
+                               drt_smoothing_params p) {
+  return drt_num_and(drt_num_compare(t, lo, 0, p), drt_num_compare(hi, t, 0, p));
 }
 
-/* The same for bounds that differ by lane (and do not move). */
-DRT_FN drt_num drt_num_within_lanes(drt_num t, lreal lo, lreal hi,
-                                    drt_smoothing_params p) {
-  return drt_num_and(drt_num_compare(t, drt_num_const(lo), 0, p),
-                     drt_num_compare(drt_num_const(hi), t, 0, p));
+/* The same for fixed bounds. */
+DRT_FN drt_num drt_num_within(drt_num t, real lo, real hi,
+                              drt_smoothing_params p) {
+  return drt_num_between(t, drt_num_const(lo), drt_num_const(hi), p);
 }
 
 #endif

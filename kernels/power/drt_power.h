@@ -109,8 +109,7 @@ DRT_FN drt_num drt_on_objects(const drt_traced *tp, const drt_tangent *dpath,
                       drt_sel(flat, 0, drt_dot(t, mv->t[j].d[i]) / len.v);)
     drt_num along = drt_num_const(u.v * len.v);
     for (int i = 0; i < DRT_ND; i++) along.d[i] = u.d[i] * len.v + u.v * len.d[i];
-    on = drt_num_and(on, drt_num_and(drt_num_compare(along, drt_num_const(0), 0, p),
-                                     drt_num_compare(len, along, 0, p)));
+    on = drt_num_and(on, drt_num_between(along, drt_num_const(0), len, p));
 #else
     on = drt_num_and(on, drt_num_within(u, 0, 1, p));
 #endif
@@ -230,11 +229,9 @@ DRT_FN drt_num drt_segments_meet_num(drt_vec2 p1, drt_vec2 p2, drt_vec2 p3,
   }
   ta.v *= la;
   tb.v *= lb;
-  drt_num meet = drt_num_and(
-      drt_num_and(drt_num_compare(ta, drt_num_const(-DRT_SEGMENT_EPS), 0, p),
-                  drt_num_compare(len_a, ta, 0, p)),
-      drt_num_and(drt_num_compare(tb, drt_num_const(-DRT_SEGMENT_EPS), 0, p),
-                  drt_num_compare(len_b, tb, 0, p)));
+  const drt_num lo = drt_num_const(-DRT_SEGMENT_EPS);
+  drt_num meet = drt_num_and(drt_num_between(ta, lo, len_a, p),
+                             drt_num_between(tb, lo, len_b, p));
 #else
   const real lo = -DRT_SEGMENT_TOL, hi = (real)1 + DRT_SEGMENT_TOL;
   drt_num meet = drt_num_and(drt_num_within(ta, lo, hi, p),
